@@ -1,0 +1,64 @@
+"""Nimbus: the chalice application. Routes and handlers live in ``chalicelib``; this file only
+wires them together (blueprints, middleware, event handlers)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from chalice import Chalice
+from chalice.app import KinesisEvent, SQSEvent
+
+from chalicelib import reportage, uploads
+from chalicelib.config import settings
+from chalicelib.middleware import http_middleware
+from chalicelib.observability import configure_logging, enable_xray, log_event
+from chalicelib.routes import about, session
+
+configure_logging()
+enable_xray(settings().in_lambda)
+LOG = logging.getLogger("nimbus.events")
+
+app = Chalice(app_name="nimbus")
+app.api.binary_types.extend(["multipart/form-data", "application/zip", "application/octet-stream"])
+app.register_middleware(http_middleware, "http")
+app.register_blueprint(about.api, url_prefix="/api/v2")
+app.register_blueprint(session.api)
+
+
+@app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")
+def import_course(event: SQSEvent) -> dict[str, Any]:
+    """S3 → SQS → here: each message names uploaded packages to import.
+
+    Returns ``batchItemFailures`` (with ReportBatchItemFailures set in infra/) so one bad
+    message is retried alone and, after the queue's maxReceiveCount, lands in the DLQ.
+    """
+    failures = []
+    for record in event:
+        try:
+            for upload in uploads.parse_notification(record.body):
+                uploads.receive(upload)
+        except uploads.MalformedNotification as err:
+            log_event(LOG, "dropped malformed upload notification", error=str(err))
+        except Exception:
+            LOG.exception("upload handling failed", extra={"messageId": record.to_dict()["messageId"]})
+            failures.append({"itemIdentifier": record.to_dict()["messageId"]})
+    return {"batchItemFailures": failures}
+
+
+@app.on_kinesis_record(stream=settings().registration_stream, batch_size=100,
+                       starting_position="TRIM_HORIZON", name="registration_events")
+def registration_events(event: KinesisEvent) -> dict[str, Any]:
+    """Registration events → Reportage counters, each event applied once."""
+    failures = []
+    for record in event:
+        sequence = record.to_dict()["kinesis"]["sequenceNumber"]
+        try:
+            reportage.record(reportage.parse_event(record.data))
+        except reportage.MalformedEvent as err:
+            log_event(LOG, "skipped malformed registration event", error=str(err), sequence=sequence)
+        except Exception:
+            LOG.exception("registration event failed", extra={"sequence": sequence})
+            failures.append({"itemIdentifier": sequence})
+            break  # Kinesis: stop at the first failure so order is kept
+    return {"batchItemFailures": failures}

@@ -1,0 +1,1 @@
+"""The built-in xAPI LRS: statements, documents, credentials (LRS issue)."""
