@@ -4,10 +4,9 @@ wires them together (blueprints, middleware, event handlers)."""
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalice import Chalice
-from chalice.app import KinesisEvent, SQSEvent
+from chalice.app import Chalice
 
 from chalicelib import reportage, uploads
 from chalicelib.config import settings
@@ -15,11 +14,13 @@ from chalicelib.middleware import http_middleware
 from chalicelib.observability import configure_logging, enable_xray, log_event
 from chalicelib.routes import about, session
 
-configure_logging()
+if TYPE_CHECKING:
+    from chalice.app import KinesisEvent, SQSEvent
+
+app = Chalice(app_name="nimbus", configure_logs=False)
+configure_logging()  # JSON lines on the "nimbus" logger, which is also chalice's app.log
 enable_xray(settings().in_lambda)
 LOG = logging.getLogger("nimbus.events")
-
-app = Chalice(app_name="nimbus")
 app.api.binary_types.extend(["multipart/form-data", "application/zip", "application/octet-stream"])
 app.register_middleware(http_middleware, "http")
 app.register_blueprint(about.api, url_prefix="/api/v2")

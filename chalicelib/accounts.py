@@ -48,10 +48,11 @@ def new_id(prefix: str = "") -> str:
     return prefix + secrets.token_hex(8).upper()
 
 
-def create_app(realm_id: str, name: str, app_id: str | None = None) -> NewApp:
+def create_app(realm_id: str, name: str, app_id: str | None = None,
+               secret_key: str | None = None) -> NewApp:
     """Create an app with one enabled secret key (SCORM Cloud: "App ID" + "Secret Key")."""
     app_id = app_id or new_id()
-    secret = secrets.token_urlsafe(30)
+    secret = secret_key or secrets.token_urlsafe(30)
     repos.create_app(app_id, realm_id, name)
     repos.add_secret_key(app_id, new_id("K"), "Default", secret_digest(secret))
     return NewApp(app_id=app_id, secret_key=secret, realm_id=realm_id)
@@ -109,3 +110,20 @@ def _verify(password_hash: str, password: str) -> bool:
         return _HASHER.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@dataclass(frozen=True)
+class NewRealm:
+    realm_id: str
+    owner_email: str
+    app: NewApp
+
+
+def create_realm(name: str, owner_email: str, owner_password: str,
+                 realm_id: str | None = None) -> NewRealm:
+    """Create a realm with its Owner and a first API app (what signing up gives you)."""
+    realm_id = realm_id or new_id("R")
+    repos.create_realm(realm_id, name)
+    create_user(owner_email, owner_password, realm_id, "owner", name="Owner")
+    app = create_app(realm_id, f"{name} app")
+    return NewRealm(realm_id=realm_id, owner_email=owner_email.lower(), app=app)

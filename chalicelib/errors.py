@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from chalice import ChaliceUnhandledError
+from chalice.app import ChaliceUnhandledError
 
 
 class ApiError(ChaliceUnhandledError):

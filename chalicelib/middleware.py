@@ -13,15 +13,17 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Request, Response
 
 from chalicelib import identity
 from chalicelib.errors import ApiError, Unauthorized
 from chalicelib.observability import log_event
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 LOG = logging.getLogger("nimbus.http")
 
@@ -49,6 +51,10 @@ def _error_response(status: HTTPStatus, message: str, request_id: str,
         status_code=int(status),
         headers={"Content-Type": "application/json", **(headers or {})},
     )
+
+
+def _internal(request_id: str) -> str:
+    return f"Internal error; quote request id {request_id}."
 
 
 def _chalice_error_to_message(response: Response) -> Response:
@@ -87,12 +93,15 @@ def http_middleware(event: Request, get_response: Callable[[Request], Response])
     try:
         authenticate(event)
         response = _chalice_error_to_message(get_response(event))
+        if response.status_code >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            response = _error_response(HTTPStatus(response.status_code), _internal(request_id),
+                                       request_id)
     except ApiError as err:
         response = _error_response(err.status, err.message, request_id, err.headers)
     except Exception:  # noqa: BLE001 - the last line of defence: never a traceback to a caller
         LOG.exception("unhandled error", extra={"requestId": request_id})
-        response = _error_response(HTTPStatus.INTERNAL_SERVER_ERROR,
-                                   f"Internal error; quote request id {request_id}.", request_id)
+        response = _error_response(HTTPStatus.INTERNAL_SERVER_ERROR, _internal(request_id),
+                                   request_id)
     response.headers["X-Request-Id"] = request_id
     caller = (event.context or {}).get("caller")
     log_event(LOG, "request", requestId=request_id, method=event.method, path=event.path,

@@ -2,8 +2,9 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
-// The Python backend serves the JSON API under /api on port 8000 during development.
-const API_TARGET = 'http://127.0.0.1:8000';
+// The Python backend serves the JSON API under /api on port 8000 during development;
+// NIMBUS_API_URL points the dev/preview proxy somewhere else (e.g. a test server).
+const API_TARGET = process.env.NIMBUS_API_URL ?? 'http://127.0.0.1:8000';
 
 export default defineConfig({
   base: '/',
@@ -21,6 +22,22 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    rolldownOptions: {
+      output: {
+        // Keep third-party code in long-lived chunks apart from app code.
+        codeSplitting: {
+          groups: [
+            {
+              name: 'react',
+              test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/,
+              priority: 20,
+            },
+            { name: 'mantine', test: /node_modules[\\/]@mantine[\\/]/, priority: 10 },
+            { name: 'vendor', test: /node_modules[\\/]/, priority: 0 },
+          ],
+        },
+      },
+    },
   },
   test: {
     environment: 'jsdom',

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalice.app import Blueprint
-
 from chalicelib.errors import ApiError
 
 if TYPE_CHECKING:
-    from chalice.app import Request
+    from chalice.app import Blueprint, Request
 
     from chalicelib.identity import Caller
 

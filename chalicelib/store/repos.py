@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
@@ -25,6 +25,9 @@ from chalicelib.store.tables import (
     SessionItem,
     UserItem,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 class AlreadyExists(Exception):

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { TEST_SESSION, callsTo, jsonResponse, renderApp, stubFetch } from '../test/utils';
 
@@ -59,7 +59,7 @@ describe('App shell', () => {
     await screen.findByRole('heading', { level: 1, name: 'Library' });
 
     for (const [label, path] of EXPECTED_NAV) {
-      await router.navigate(path!);
+      await act(() => router.navigate(path!));
       expect(await screen.findByRole('heading', { level: 1, name: label })).toBeInTheDocument();
     }
   });

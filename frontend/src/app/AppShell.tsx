@@ -13,7 +13,14 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { NavLink as RouterNavLink, Navigate, Outlet, useLocation, useMatch, useNavigate } from 'react-router';
+import {
+  NavLink as RouterNavLink,
+  Navigate,
+  Outlet,
+  useLocation,
+  useMatch,
+  useNavigate,
+} from 'react-router';
 import { NAV_ITEMS, PRODUCT_NAME, SIGN_IN_PATH, type NavItem } from './navigation';
 import { useSession, useSignOut, type Session } from '../features/auth/session';
 

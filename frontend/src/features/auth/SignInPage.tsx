@@ -101,7 +101,6 @@ export default function SignInPage() {
                 if (errors.email) setErrors((prev) => ({ ...prev, email: undefined }));
               }}
               error={errors.email}
-              withAsterisk
               autoFocus
             />
             <PasswordInput
@@ -114,7 +113,8 @@ export default function SignInPage() {
                 if (errors.password) setErrors((prev) => ({ ...prev, password: undefined }));
               }}
               error={errors.password}
-              withAsterisk
+              // TextInput sets aria-invalid itself; PasswordInput's inner input does not.
+              aria-invalid={errors.password ? true : undefined}
               // Mantine's default label contains "password", which would make
               // label-based lookups of the Password field ambiguous.
               visibilityToggleButtonProps={{ 'aria-label': 'Show characters' }}

@@ -1,5 +1,10 @@
 import { SectionPage } from '../../app/SectionPage';
 
 export default function LrsPage() {
-  return <SectionPage title="LRS" summary="xAPI statements and the credentials of the built-in Learning Record Store appear here." />;
+  return (
+    <SectionPage
+      title="LRS"
+      summary="xAPI statements and the credentials of the built-in Learning Record Store appear here."
+    />
+  );
 }

@@ -1,5 +1,10 @@
 import { SectionPage } from '../../app/SectionPage';
 
 export default function PeoplePage() {
-  return <SectionPage title="People" summary="Learners and administrators in your realm appear here." />;
+  return (
+    <SectionPage
+      title="People"
+      summary="Learners and administrators in your realm appear here."
+    />
+  );
 }

@@ -1,5 +1,10 @@
 import { SectionPage } from '../../app/SectionPage';
 
 export default function ReportagePage() {
-  return <SectionPage title="Reportage" summary="Reports on learner progress, completion and scores appear here." />;
+  return (
+    <SectionPage
+      title="Reportage"
+      summary="Reports on learner progress, completion and scores appear here."
+    />
+  );
 }

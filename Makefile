@@ -1,0 +1,65 @@
+# Nimbus: the two commands are `make run` and `make test`; everything else is what they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+REQ_HASH := $(shell cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)
+PY_STAMP := $(VENV)/.installed-$(REQ_HASH)
+NPM_STAMP := frontend/node_modules/.installed
+FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
+	frontend/vite.config.ts frontend/package-lock.json $(wildcard frontend/tsconfig*.json)
+
+.PHONY: run test lint typecheck package frontend-test python-test chromium bench clean
+
+## make run: set everything up, then start Nimbus locally (URL and credentials are printed).
+run: $(PY_STAMP) frontend/dist/index.html
+	$(BIN)/python -m nimbus_local
+
+## make test: set everything up, then run every check and test suite.
+test: $(PY_STAMP) $(NPM_STAMP) frontend/dist/index.html chromium
+	$(MAKE) --no-print-directory lint typecheck package frontend-test python-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(PY_STAMP): $(BIN)/python requirements.txt requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+$(NPM_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend/dist/index.html: $(NPM_STAMP) $(FRONTEND_SRC)
+	cd frontend && npm run build --silent
+
+## Debian's chromium for the browser tests (browsers cannot be downloaded by Playwright here).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(PY_STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(PY_STAMP) $(NPM_STAMP)
+	$(BIN)/mypy
+	cd frontend && npm run --silent typecheck
+
+## The deployable template: chalice package merged with infra/resources.json, then cfn-lint.
+package: $(PY_STAMP)
+	infra/package.sh out/package
+
+frontend-test: $(NPM_STAMP)
+	cd frontend && npm test --silent
+
+# pytest exits 5 when it collects no tests; that is not a failure of the suite.
+python-test: $(PY_STAMP)
+	$(BIN)/python -m pytest; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]
+
+bench: $(PY_STAMP)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) out frontend/node_modules frontend/dist .pytest_cache .mypy_cache .ruff_cache

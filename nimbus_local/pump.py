@@ -1,0 +1,192 @@
+"""The event pump: what Lambda's event-source mappings do on AWS, done locally.
+
+moto runs no Lambda code without Docker, so this polls the SQS queues and Kinesis shards that
+the chalice app's ``@app.on_sqs_message`` / ``@app.on_kinesis_record`` handlers are bound to
+and calls those very handlers with Lambda-shaped events:
+
+* SQS: a message is deleted only when the handler did not list it in ``batchItemFailures``
+  (ReportBatchItemFailures); a failed one becomes visible again after ``RETRY_SECONDS`` and
+  moves to the dead-letter queue after the redrive policy's ``maxReceiveCount``.
+* Kinesis: per shard, a checkpoint (the last sequence number handled) is kept in a local
+  DynamoDB table — inside the moto snapshot, so it survives restarts with the data it
+  describes. With ``batchItemFailures`` the checkpoint stops before the first failed record,
+  which is retried on the next poll.
+
+Polls use ``WaitTimeSeconds=0`` and a short sleep: a long poll would hold moto's state lock.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import threading
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+LOG = logging.getLogger("nimbus.local.pump")
+CHECKPOINT_TABLE = "nimbus-local-checkpoints"
+IDLE_SECONDS = 0.5
+RETRY_SECONDS = 2
+
+
+@dataclass
+class LambdaContext:
+    """The parts of Lambda's context object that handlers read."""
+
+    function_name: str
+    aws_request_id: str
+    memory_limit_in_mb: int = 1024
+    timeout_ms: int = 900_000
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.timeout_ms
+
+
+class EventPump:
+    """Feeds SQS and Kinesis records to the chalice app's event handlers."""
+
+    def __init__(self, chalice_app: Any, app_module: Any, region: str) -> None:
+        self.region = region
+        self.sqs = boto3.client("sqs", region_name=region)
+        self.kinesis = boto3.client("kinesis", region_name=region)
+        self.ddb = boto3.client("dynamodb", region_name=region)
+        self.stopping = threading.Event()
+        self.sources: list[tuple[Any, Any]] = [
+            (source, getattr(app_module, source.handler_string.split(".")[-1]))
+            for source in chalice_app.event_sources
+            if type(source).__name__ in ("SQSEventConfig", "KinesisEventConfig")
+        ]
+        self.handled = 0
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    def ensure_checkpoint_table(self) -> None:
+        try:
+            self.ddb.create_table(
+                TableName=CHECKPOINT_TABLE, BillingMode="PAY_PER_REQUEST",
+                AttributeDefinitions=[{"AttributeName": "shard", "AttributeType": "S"}],
+                KeySchema=[{"AttributeName": "shard", "KeyType": "HASH"}])
+        except ClientError as err:
+            if err.response["Error"]["Code"] != "ResourceInUseException":
+                raise
+
+    def start(self) -> None:
+        self.ensure_checkpoint_table()
+        threading.Thread(target=self.run, name="event-pump", daemon=True).start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            busy = False
+            for source, handler in self.sources:
+                try:
+                    if type(source).__name__ == "SQSEventConfig":
+                        busy |= self.poll_queue(source, handler)
+                    else:
+                        busy |= self.poll_stream(source, handler)
+                except Exception:  # the pump must outlive any one bad poll
+                    LOG.exception("event pump poll failed", extra={"source": source.name})
+            if not busy:
+                self.stopping.wait(IDLE_SECONDS)
+
+    # --- SQS ------------------------------------------------------------------------------------
+
+    def poll_queue(self, source: Any, handler: Any) -> bool:
+        url = self.sqs.get_queue_url(QueueName=source.queue)["QueueUrl"]
+        arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]
+        messages = self.sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=min(source.batch_size, 10), WaitTimeSeconds=0,
+            MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            return False
+        event = {"Records": [{
+            "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+            "attributes": m.get("Attributes", {}), "messageAttributes": m.get("MessageAttributes", {}),
+            "md5OfBody": m["MD5OfBody"], "eventSource": "aws:sqs", "eventSourceARN": arn,
+            "awsRegion": self.region} for m in messages]}
+        failed = self._invoke(source, handler, event)
+        for m in messages:
+            if m["MessageId"] in failed:
+                self.sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"],
+                                                   VisibilityTimeout=RETRY_SECONDS)
+            else:
+                self.sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        return True
+
+    # --- Kinesis --------------------------------------------------------------------------------
+
+    def _checkpoint(self, key: str) -> str | None:
+        item = self.ddb.get_item(TableName=CHECKPOINT_TABLE, Key={"shard": {"S": key}}).get("Item")
+        return item["sequence"]["S"] if item else None
+
+    def _save_checkpoint(self, key: str, sequence: str) -> None:
+        self.ddb.put_item(TableName=CHECKPOINT_TABLE,
+                          Item={"shard": {"S": key}, "sequence": {"S": sequence}})
+
+    def poll_stream(self, source: Any, handler: Any) -> bool:
+        stream = self.kinesis.describe_stream_summary(StreamName=source.stream)
+        arn = stream["StreamDescriptionSummary"]["StreamARN"]
+        busy = False
+        for shard in self.kinesis.list_shards(StreamName=source.stream)["Shards"]:
+            key = f"{source.name}:{source.stream}:{shard['ShardId']}"
+            after = self._checkpoint(key)
+            iterator_args: dict[str, Any] = (
+                {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "StartingSequenceNumber": after}
+                if after else {"ShardIteratorType": source.starting_position})
+            iterator = self.kinesis.get_shard_iterator(
+                StreamName=source.stream, ShardId=shard["ShardId"], **iterator_args)["ShardIterator"]
+            records = self.kinesis.get_records(ShardIterator=iterator,
+                                               Limit=source.batch_size)["Records"]
+            if not records:
+                continue
+            busy = True
+            event = {"Records": [{
+                "kinesis": {"kinesisSchemaVersion": "1.0", "partitionKey": r["PartitionKey"],
+                            "sequenceNumber": r["SequenceNumber"],
+                            "data": base64.b64encode(r["Data"]).decode(),
+                            "approximateArrivalTimestamp": r["ApproximateArrivalTimestamp"].timestamp()},
+                "eventSource": "aws:kinesis", "eventVersion": "1.0",
+                "eventID": f"{shard['ShardId']}:{r['SequenceNumber']}",
+                "eventName": "aws:kinesis:record", "awsRegion": self.region,
+                "invokeIdentityArn": "arn:aws:iam::123456789012:role/local",
+                "eventSourceARN": arn} for r in records]}
+            failed = self._invoke(source, handler, event)
+            done = None
+            for r in records:
+                if r["SequenceNumber"] in failed:
+                    break
+                done = r["SequenceNumber"]
+            if done:
+                self._save_checkpoint(key, done)
+            if failed:
+                self.stopping.wait(RETRY_SECONDS)
+        return busy
+
+    # --- invoking -------------------------------------------------------------------------------
+
+    def _invoke(self, source: Any, handler: Any, event: dict[str, Any]) -> set[str]:
+        """Call the handler; return the item identifiers to retry (all of them on a crash)."""
+        context = LambdaContext(function_name=source.name, aws_request_id=str(uuid.uuid4()))
+        try:
+            result = handler(event, context)
+        except Exception:
+            LOG.exception("handler raised; the whole batch will be retried",
+                          extra={"handler": source.name})
+            return {self._item_id(r) for r in event["Records"]}
+        self.handled += len(event["Records"])
+        failures = (result or {}).get("batchItemFailures", []) if isinstance(result, dict) else []
+        return {f["itemIdentifier"] for f in failures}
+
+    @staticmethod
+    def _item_id(record: dict[str, Any]) -> str:
+        if "messageId" in record:
+            return str(record["messageId"])
+        return str(record["kinesis"]["sequenceNumber"])
