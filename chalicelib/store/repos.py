@@ -9,11 +9,14 @@ from __future__ import annotations
 import hashlib
 import time
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.config import settings
 from chalicelib.store.tables import (
     AppItem,
     DailyActivityItem,
@@ -28,6 +31,12 @@ from chalicelib.store.tables import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+
+@lru_cache(maxsize=1)
+def _connection() -> Connection:
+    """The connection transactions run on (models keep their own)."""
+    return Connection(region=settings().region)
 
 
 class AlreadyExists(Exception):
@@ -174,7 +183,7 @@ def apply_daily_activity(event_id: str, realm_id: str, day: str, *, completions:
     marker = ProcessedEventItem(f"EVENT#{event_id}", "EVENT", expires=int(time.time()) + ttl_seconds)
     counters = DailyActivityItem(f"{realm_id}#DAY", day)
     try:
-        with TransactWrite() as txn:
+        with TransactWrite(connection=_connection()) as txn:
             txn.save(marker, condition=ProcessedEventItem.pk.does_not_exist())
             txn.update(counters, actions=[
                 DailyActivityItem.realm_id.set(realm_id),

@@ -1,0 +1,1 @@
+"""Fixture builders: packages, events and records made by code (no third-party files)."""
