@@ -7,13 +7,16 @@ import stat
 import time
 import uuid
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import boto3
 import pytest
 import requests
 
 from tests.builders.events import registration_event
-from tests.e2e.stack import LocalStack
+
+if TYPE_CHECKING:
+    from tests.e2e.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
 
