@@ -10,9 +10,10 @@ from chalice.app import Chalice
 
 from chalicelib import reportage, uploads
 from chalicelib.config import settings
-from chalicelib.middleware import http_middleware
+from chalicelib.middleware import install as install_middleware
 from chalicelib.observability import configure_logging, enable_xray, log_event
-from chalicelib.routes import about, session
+from chalicelib.routes import about, account, app_management, oauth, realms, session, users
+from chalicelib.routes import apps as apps_routes
 
 if TYPE_CHECKING:
     from chalice.app import KinesisEvent, SQSEvent
@@ -22,9 +23,15 @@ configure_logging()  # JSON lines on the "nimbus" logger, which is also chalice'
 enable_xray(settings().in_lambda)
 LOG = logging.getLogger("nimbus.events")
 app.api.binary_types.extend(["multipart/form-data", "application/zip", "application/octet-stream"])
-app.register_middleware(http_middleware, "http")
+install_middleware(app)  # auth by route prefix + per-route permission rules (chalicelib.permissions)
 app.register_blueprint(about.api, url_prefix="/api/v2")
+app.register_blueprint(oauth.api, url_prefix="/api/v2")
+app.register_blueprint(app_management.api, url_prefix="/api/v2")
 app.register_blueprint(session.api)
+app.register_blueprint(users.api)
+app.register_blueprint(realms.api)
+app.register_blueprint(apps_routes.api)
+app.register_blueprint(account.api)
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")

@@ -1,7 +1,8 @@
 """Who is asking: resolving API credentials and web sessions to a :class:`Caller`.
 
 API v2 callers authenticate with HTTP Basic, username = App ID and password = one of the
-app's enabled secret keys (SCORM Cloud API v2, "Authentication"). Web-app callers present
+app's enabled secret keys (SCORM Cloud API v2, "Authentication"), or with an OAuth bearer token
+(:mod:`chalicelib.tokens`). Web-app callers present
 the session cookie set by ``POST /api/session``; state-changing requests must also send the
 session's CSRF token in ``X-CSRF-Token`` (double submit).
 """
@@ -12,15 +13,19 @@ import base64
 import binascii
 import hashlib
 import hmac
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.cookies import CookieError, SimpleCookie
 from typing import TYPE_CHECKING
 
+from chalicelib import tokens
 from chalicelib.errors import Forbidden, Unauthorized
+from chalicelib.store import accounts as accounts_store
 from chalicelib.store import repos
 
 if TYPE_CHECKING:
     from chalice.app import Request
+
+    from chalicelib.store.tables import UserItem
 
 SESSION_COOKIE = "nimbus_session"
 CSRF_HEADER = "x-csrf-token"
@@ -30,12 +35,19 @@ AUTH_REQUIRED = "Authorization Required."
 
 @dataclass(frozen=True)
 class Caller:
-    """An authenticated caller and the realm it may see."""
+    """An authenticated caller and the realm it may see.
 
-    kind: str  # "app" | "user"
+    ``kind`` is one of :data:`chalicelib.permissions.KIND_NAMES` (or a kind another package
+    adds, such as the LRS's). ``role`` is the person's role in ``realm_id`` for web users.
+    ``scopes`` are an OAuth token's scopes.
+    """
+
+    kind: str  # "app" | "app_management" | "oauth" | "management_oauth" | "user" | ...
     realm_id: str
     principal: str  # app id or user email
     role: str = "app"
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    user_id: str = ""
 
     @property
     def log_name(self) -> str:
@@ -66,7 +78,11 @@ def parse_basic(header: str | None) -> tuple[str, str]:
 
 
 def app_caller(header: str | None) -> Caller:
-    """Resolve Basic ``appId:secretKey`` to the app's realm, or raise 401."""
+    """Resolve Basic ``appId:secretKey`` to the app's realm, or raise 401.
+
+    The realm's application-management app authenticates the same way but becomes an
+    ``app_management`` caller, which only ``/appManagement/*`` and the token endpoints accept.
+    """
     app_id, secret = parse_basic(header)
     app = repos.get_app(app_id)
     if app is None:
@@ -78,7 +94,18 @@ def app_caller(header: str | None) -> Caller:
             matched = True
     if not matched:
         raise Unauthorized(AUTH_REQUIRED)
-    return Caller(kind="app", realm_id=app.realm_id, principal=app_id)
+    kind = "app_management" if app.kind == "management" else "app"
+    return Caller(kind=kind, realm_id=app.realm_id, principal=app_id)
+
+
+def api_caller(event: Request) -> Caller:
+    """``/api/v2``: an OAuth bearer token, or Basic app / management credentials."""
+    header = event.headers.get("authorization") or ""
+    if header[:7].lower() == "bearer ":
+        claims = tokens.verify(header[7:].strip())
+        return Caller(kind="management_oauth" if claims.management else "oauth", realm_id=claims.realm_id,
+                      principal=claims.app_id, role="app", scopes=claims.scopes)
+    return app_caller(header or None)
 
 
 def session_token(event: Request) -> str | None:
@@ -95,7 +122,8 @@ def session_token(event: Request) -> str | None:
 
 
 def user_caller(event: Request) -> Caller:
-    """Resolve the session cookie to its user (and check CSRF on unsafe methods), or 401."""
+    """Resolve the session cookie to its user in the session's realm (and check CSRF on
+    unsafe methods), or 401."""
     token = session_token(event)
     found = repos.get_session(token) if token else None
     if found is None:
@@ -105,4 +133,24 @@ def user_caller(event: Request) -> Caller:
         sent = event.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
             raise Forbidden("Missing or wrong X-CSRF-Token header.")
-    return Caller(kind="user", realm_id=user.realm_id, principal=user.email, role=user.role)
+    realm_id, role = current_membership(user, session.realm_id)
+    return Caller(kind="user", realm_id=realm_id, principal=user.email, role=role, user_id=user.user_id)
+
+
+def memberships(user: UserItem) -> dict[str, str]:
+    """Realm id → role for every realm the user belongs to (users made before memberships
+    existed have only their ``realm_id``/``role``)."""
+    found = {item.realm_id: item.role for item in accounts_store.memberships_of(user.email)}
+    if not found and user.realm_id and user.role:
+        found[user.realm_id] = user.role
+    return found
+
+
+def current_membership(user: UserItem, wanted: str | None) -> tuple[str, str]:
+    """The session's realm and the user's role there; falls back to the user's home realm, then
+    to any realm they belong to; 401 when they belong to none."""
+    roles = memberships(user)
+    for realm_id in (wanted, user.realm_id, *sorted(roles)):
+        if realm_id and realm_id in roles:
+            return realm_id, roles[realm_id]
+    raise Unauthorized("You no longer belong to any realm; ask an owner to add you again.")

@@ -2,7 +2,16 @@
 
 * a request id on every response (``X-Request-Id``; API Gateway's id on AWS),
 * one structured JSON log line per request,
-* authentication: every route is private unless its path is listed in ``PUBLIC_ROUTES``,
+* authentication and authorization (issue 6), both as data:
+  - :data:`GATES` maps a route prefix to the authenticator of its callers (first match wins,
+    so keep longer prefixes first) and optionally a default :class:`~chalicelib.permissions.Rule`
+    for every route under it. To add a kind of caller (e.g. LRS credentials), add one
+    ``Gate("/xapi", lrs_caller, default_rule)`` line.
+  - every route has a permission rule, found by :func:`chalicelib.permissions.rule_for`:
+    ``@permissions.declare(rule)`` on the view, else ``PERMISSION = rule`` in the blueprint's
+    module (a per-blueprint default), else the gate's default, else (``/api/v2`` only) the
+    SCORM Cloud resource of the path. A route without one is refused (default deny) and the
+    authorization matrix test fails for it. ``permissions.public("why")`` opens a route.
 * rendering of :class:`~chalicelib.errors.ApiError` and of chalice's own error bodies as
   ``{"message": ...}``; any other exception becomes a 500 without a traceback.
 """
@@ -13,30 +22,59 @@ import json
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from chalice.app import Request, Response
 
-from chalicelib import identity
-from chalicelib.errors import ApiError, Unauthorized
+from chalicelib import identity, permissions
+from chalicelib.errors import ApiError, Forbidden, Unauthorized
 from chalicelib.observability import log_event
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from chalice.app import Chalice
+
 LOG = logging.getLogger("nimbus.http")
 
-#: Routes (chalice route patterns) reachable without credentials, and why.
-PUBLIC_ROUTES: dict[str, str] = {
-    "/api/session": "signing in is how a person obtains credentials",
-}
+@dataclass(frozen=True)
+class Gate:
+    """Callers of routes under ``prefix`` authenticate with ``authenticate``."""
 
-#: Route prefixes and the kind of caller each accepts.
-CALLER_KINDS: tuple[tuple[str, str], ...] = (
-    ("/api/v2", "app"),
-    ("/api/", "user"),
+    prefix: str
+    authenticate: Callable[[Request], identity.Caller]
+    default_rule: permissions.Rule | None = None
+
+
+#: Route prefix → authenticator (+ optional default rule). First match wins.
+GATES: tuple[Gate, ...] = (
+    Gate("/api/v2", identity.api_caller),
+    Gate("/api/", identity.user_caller),
 )
+
+#: The app's route table (chalice ``app.routes``), bound by :func:`install`.
+_ROUTES: dict[str, dict[str, Any]] = {}
+
+
+def install(app: Chalice) -> None:
+    """Register :func:`http_middleware` on ``app`` and let it see the app's route table."""
+    global _ROUTES  # noqa: PLW0603 - one app per process; the table is chalice's live dict
+    _ROUTES = app.routes
+    app.register_middleware(http_middleware, "http")
+
+
+def gate_for(route: str) -> Gate | None:
+    return next((gate for gate in GATES if route.startswith(gate.prefix)), None)
+
+
+def rule_for(route: str, method: str) -> permissions.Rule | None:
+    """The permission rule of ``method route`` (None: no rule, so refused)."""
+    entry = _ROUTES.get(route, {}).get(method.upper())
+    gate = gate_for(route)
+    return permissions.rule_for(route, entry.view_function if entry else None,
+                                gate.default_rule if gate else None)
 
 
 def _request_id(event: Request) -> str:
@@ -72,18 +110,24 @@ def _chalice_error_to_message(response: Response) -> Response:
 
 
 def authenticate(event: Request) -> None:
-    """Attach the caller to ``event.context['caller']`` or raise :class:`Unauthorized`."""
+    """Authenticate and authorize: attach the caller to ``event.context['caller']`` or raise
+    401 (who are you?) / 403 (not allowed)."""
     route = event.context.get("resourcePath", "") if event.context else ""
-    if route in PUBLIC_ROUTES:
+    methods = _ROUTES.get(route)
+    if methods is not None and event.method.upper() not in methods:
+        return  # chalice answers 405 with the allowed methods
+    rule = rule_for(route, event.method)
+    if rule is None:
+        LOG.error("route without a permission rule refused", extra={"route": route, "method": event.method})
+        raise Forbidden("This route declares no permission, so it is refused.")
+    if rule.public:
         return
-    for prefix, kind in CALLER_KINDS:
-        if route.startswith(prefix):
-            if kind == "app":
-                event.context["caller"] = identity.app_caller(event.headers.get("authorization"))
-            else:
-                event.context["caller"] = identity.user_caller(event)
-            return
-    raise Unauthorized("Authorization Required.")
+    gate = gate_for(route)
+    if gate is None:
+        raise Unauthorized("Authorization Required.")
+    caller = gate.authenticate(event)
+    event.context["caller"] = caller
+    permissions.check(rule, caller, event.method)
 
 
 def http_middleware(event: Request, get_response: Callable[[Request], Response]) -> Response:

@@ -12,7 +12,7 @@ import os
 import secrets
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import accounts
+from chalicelib import accounts, plans
 from chalicelib.store import repos
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ def ensure(home: Path, base_url: str, aws_port: int) -> dict[str, Any]:
                                  "owner", name="Owner")
         accounts.create_app(creds["realmId"], "Local app", app_id=creds["appId"],
                             secret_key=creds["secretKey"])
+    plans.set_plan(creds["realmId"], "unlimited")  # the seeded realm has no usage limits
     creds.update(baseUrl=base_url, apiBase=f"{base_url}/api/v2",
                  awsEndpoint=f"http://127.0.0.1:{aws_port}")
     _write(path, creds)

@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 from chalice.app import Blueprint
 
-from chalicelib import __version__
+from chalicelib import __version__, permissions
 
 api = Blueprint(__name__)
+PERMISSION = permissions.api()  # any app credential or token, whatever its scopes
 
 
 @api.route("/ping", methods=["GET"])

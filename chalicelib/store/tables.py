@@ -58,6 +58,15 @@ class RealmItem(_Item):
     name = UnicodeAttribute()
     plan = UnicodeAttribute(default="trial")
     created = UTCDateTimeAttribute()
+    # accounts (issue 6): lockout policy, plan coverage, OAuth signing key (encrypted)
+    lockout_attempts = NumberAttribute(null=True)
+    lockout_minutes = NumberAttribute(null=True)
+    coverage_root = UnicodeAttribute(null=True)  # linked realm: whose plan covers this one
+    signing_key = UnicodeAttribute(null=True)  # AES-GCM sealed, see chalicelib.tokens
+    management_app_id = UnicodeAttribute(null=True)
+    gsi1pk = UnicodeAttribute(null=True)  # COVERAGE#{root} for linked realms
+    gsi1sk = UnicodeAttribute(null=True)
+    by_group = Gsi1()
 
 
 class AppItem(_Item):
@@ -68,6 +77,8 @@ class AppItem(_Item):
     realm_id = UnicodeAttribute()
     name = UnicodeAttribute()
     created = UTCDateTimeAttribute()
+    kind = UnicodeAttribute(default="normal")  # "normal" | "management" (APP_MANAGEMENT)
+    updated = UTCDateTimeAttribute(null=True)
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     by_group = Gsi1()
@@ -82,6 +93,7 @@ class SecretKeyItem(_Item):
     secret_hash = UnicodeAttribute()
     enabled = BooleanAttribute(default=True)
     created = UTCDateTimeAttribute()
+    updated = UTCDateTimeAttribute(null=True)
 
 
 class UserItem(_Item):
@@ -110,6 +122,56 @@ class SessionItem(_Item):
     email = UnicodeAttribute()
     csrf_token = UnicodeAttribute()
     expires = NumberAttribute()  # epoch seconds; the table's TTL attribute
+    realm_id = UnicodeAttribute(null=True)  # the realm this session works in (switchable)
+
+
+class MembershipItem(_Item):
+    """A user's role in one realm (``pk=USER#{email}``, ``sk=MEMBER#{realmId}``); a user may
+    belong to several realms. Listed per realm by gsi1 (``REALM#{realmId}#MEMBERS``)."""
+
+    Meta = _meta(_S.accounts_table)
+    email = UnicodeAttribute()
+    realm_id = UnicodeAttribute()
+    role = UnicodeAttribute()
+    created = UTCDateTimeAttribute()
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    by_group = Gsi1()
+
+
+class UsageItem(_Item):
+    """A realm's usage counters (``pk=REALM#{id}``, ``sk=USAGE``): registrations counted
+    against the plan since the last reset, all-time registrations, stored bytes."""
+
+    Meta = _meta(_S.accounts_table)
+    realm_id = UnicodeAttribute()
+    registrations = NumberAttribute(default=0)
+    registrations_all_time = NumberAttribute(default=0)
+    storage_bytes = NumberAttribute(default=0)
+    reset_at = UTCDateTimeAttribute(null=True)
+
+
+class DailyUsageItem(_Item):
+    """Usage added on one UTC day (``pk=REALM#{id}``, ``sk=USAGE#DAY#{yyyy-mm-dd}``)."""
+
+    Meta = _meta(_S.accounts_table)
+    realm_id = UnicodeAttribute()
+    day = UnicodeAttribute()
+    registrations = NumberAttribute(default=0)
+    storage_bytes = NumberAttribute(default=0)
+
+
+class BillingRecordItem(_Item):
+    """A billing event kept as a record (``pk=REALM#{id}``, ``sk=BILLING#{iso time}``);
+    there is no payment processor."""
+
+    Meta = _meta(_S.accounts_table)
+    realm_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # "tier-selected" | "registrations-cleared"
+    plan = UnicodeAttribute()
+    amount_cents = NumberAttribute(default=0)
+    actor = UnicodeAttribute(default="")
+    created = UTCDateTimeAttribute()
 
 
 # --- courses table --------------------------------------------------------------------------
@@ -127,6 +189,8 @@ class CourseItem(_Item):
     tags = ListAttribute(of=UnicodeAttribute, default=list)
     created = UTCDateTimeAttribute()
     updated = UTCDateTimeAttribute()
+    description = UnicodeAttribute(default="")  # course import (issue 3)
+    activity_id = UnicodeAttribute(default="")
     gsi1pk = UnicodeAttribute()
     gsi1sk = UnicodeAttribute()
     version = VersionAttribute()
@@ -145,6 +209,13 @@ class CourseVersionItem(_Item):
     tree = JSONAttribute(default=dict)
     warnings = ListAttribute(of=UnicodeAttribute, default=list)
     created = UTCDateTimeAttribute()
+    # course import (issue 3): the full activity tree is in S3 at tree_key (items cap at 400 KB)
+    standard = UnicodeAttribute(default="UNKNOWN")
+    title = UnicodeAttribute(default="")
+    package_key = UnicodeAttribute(default="")
+    tree_key = UnicodeAttribute(default="")
+    file_count = NumberAttribute(default=0)
+    import_job_id = UnicodeAttribute(default="")
 
 
 class ImportJobItem(_Item):
@@ -163,6 +234,8 @@ class ImportJobItem(_Item):
     result = JSONAttribute(null=True)
     created = UTCDateTimeAttribute()
     updated = UTCDateTimeAttribute()
+    options = JSONAttribute(null=True)  # course import (issue 3): tags, file name, media metadata...
+    claimed_until = NumberAttribute(null=True)  # epoch seconds: a run holds the job until then
 
 
 # --- registrations table --------------------------------------------------------------------
@@ -219,6 +292,7 @@ class ProcessedEventItem(_Item):
 
 ALL_MODELS: tuple[type[Model], ...] = (
     RealmItem, AppItem, SecretKeyItem, UserItem, SessionItem,
+    MembershipItem, UsageItem, DailyUsageItem, BillingRecordItem,
     CourseItem, CourseVersionItem, ImportJobItem, RegistrationItem,
     DailyActivityItem, ProcessedEventItem,
 )
