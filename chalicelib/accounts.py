@@ -117,12 +117,7 @@ def sign_in(email: object, password: object) -> SignedIn:
                               headers={"Retry-After": str(int((user.locked_until - repos.now())
                                                                 .total_seconds()) + 1)})
     if not _verify(user.password_hash, password):
-        attempts, minutes = lockout_policy(user)
-        user.failed_signins = (user.failed_signins or 0) + 1
-        if user.failed_signins >= attempts:
-            user.locked_until = repos.now() + timedelta(minutes=minutes)
-            user.failed_signins = 0
-        repos.save_user(user)
+        _count_failure(user)
         raise Unauthorized(BAD_SIGN_IN)
     if user.failed_signins or user.locked_until or _HASHER.check_needs_rehash(user.password_hash):
         user.failed_signins, user.locked_until = 0, None
@@ -130,6 +125,15 @@ def sign_in(email: object, password: object) -> SignedIn:
                               else user.password_hash)
         repos.save_user(user)
     return open_session(user)
+
+
+def _count_failure(user: UserItem) -> None:
+    attempts, minutes = lockout_policy(user)
+    user.failed_signins = (user.failed_signins or 0) + 1
+    if user.failed_signins >= attempts:
+        user.locked_until = repos.now() + timedelta(minutes=minutes)
+        user.failed_signins = 0
+    repos.save_user(user)
 
 
 def open_session(user: UserItem, realm_id: str | None = None) -> SignedIn:
@@ -162,11 +166,21 @@ def _me(caller: Caller) -> UserItem:
     return user
 
 
+def _check_current(user: UserItem, current: object) -> UserItem:
+    """The current password, required to change sign-in details; failures count toward lockout."""
+    if user.locked_until and user.locked_until > repos.now():
+        raise TooManyRequests("Too many failed attempts; try again later.")
+    if not isinstance(current, str) or not current:
+        raise BadRequest("currentPassword is required.")
+    if not _verify(user.password_hash, current):
+        _count_failure(user)
+        raise BadRequest("currentPassword is not your current password.")
+    return user
+
+
 def change_password(caller: Caller, current: object, new: object) -> None:
     """Change the caller's password; the current one is required."""
-    user = _me(caller)
-    if not isinstance(current, str) or not _verify(user.password_hash, current):
-        raise Forbidden("currentPassword is not your current password.")
+    user = _check_current(_me(caller), current)
     user.password_hash = _HASHER.hash(_password(new, "newPassword"))
     repos.save_user(user)
 
@@ -174,9 +188,7 @@ def change_password(caller: Caller, current: object, new: object) -> None:
 def change_email(caller: Caller, new_email: object, current: object) -> UserItem:
     """Move the caller to a new email (the account key); the current password is required.
     Existing sessions end; the caller gets a new one."""
-    user = _me(caller)
-    if not isinstance(current, str) or not _verify(user.password_hash, current):
-        raise Forbidden("currentPassword is not your current password.")
+    user = _check_current(_me(caller), current)
     email = _email(new_email)
     if email == user.email:
         return user
