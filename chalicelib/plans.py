@@ -120,10 +120,10 @@ def check_registration_allowed(realm_id: str) -> None:
     used = registrations_counted(root, plan)
     if used >= plan.registration_limit:
         period = "per month" if plan.limit_type == "monthly" else "in total"
-        group = "this realm" if root == realm_id else f"realm {root} and the realms linked to it"
+        group = "this realm" if len(covered_realms(root)) == 1 else f"realm {root} and the realms linked to it"
         raise PlanLimitReached(
             f"Registration limit reached: the {plan.name} plan allows {plan.registration_limit} registrations "
-            f"{period} and {group} already have {used}. To create more, {_how_to_lift(plan)}.")
+            f"{period}, and {group} have used {used}. To create more, {_how_to_lift(plan)}.")
 
 
 def check_storage(realm_id: str, extra_bytes: int) -> None:
