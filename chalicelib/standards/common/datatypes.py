@@ -120,6 +120,8 @@ TYPES_12: dict[str, DataType] = {
         # 3.4.2 says HHHH:MM:SS.SS with 2-4 digit hours; content also sends 4-digit hours (0000:00:09).
         DataType("CMITimespan", r"^[0-9]{2,4}:[0-5]?[0-9]:[0-5]?[0-9](\.[0-9]{1,2})?$"),
         DataType("CMIFeedback", r"^[\s\S]{0,255}$"),
+        # 3.4.11 cmi.interactions.n.result: a result token or a CMIDecimal.
+        DataType("CMIResult", r"^(correct|wrong|unanticipated|neutral|-?[0-9]+(\.[0-9]+)?)$"),
         DataType("CMIVocabulary", r"^[\s\S]*$", note="one token of the element's vocabulary"),
     )
 }
