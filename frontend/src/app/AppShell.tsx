@@ -21,7 +21,8 @@ import {
   useMatch,
   useNavigate,
 } from 'react-router';
-import { NAV_ITEMS, PRODUCT_NAME, SIGN_IN_PATH, type NavItem } from './navigation';
+import { NAV_ITEMS, PRODUCT_NAME, SIGN_IN_PATH, homeFor, navItemsFor, type NavItem } from './navigation';
+import { RealmSwitcher } from '../features/auth/RealmSwitcher';
 import { useSession, useSignOut, type Session } from '../features/auth/session';
 
 function PageLoader({ label }: { label: string }) {
@@ -51,6 +52,12 @@ function Shell({ session }: { session: Session }) {
   const [navOpened, { toggle: toggleNav, close: closeNav }] = useDisclosure(false);
   const navigate = useNavigate();
   const signOut = useSignOut();
+  const location = useLocation();
+  // A section the role may not open (e.g. a Learner typing /library) sends them home.
+  const section = NAV_ITEMS.find(
+    (item) => location.pathname === item.path || location.pathname.startsWith(`${item.path}/`),
+  );
+  const allowed = !section || navItemsFor(session.user.role).includes(section);
 
   const handleSignOut = () => {
     signOut.mutate(undefined, {
@@ -79,9 +86,7 @@ function Shell({ session }: { session: Session }) {
             <Text fw={700} size="lg" c="blue">
               {PRODUCT_NAME}
             </Text>
-            <Text c="dimmed" size="sm" visibleFrom="xs">
-              {session.realm.name}
-            </Text>
+            <RealmSwitcher session={session} />
           </Group>
           <Group gap="sm" wrap="nowrap">
             <Text size="sm" visibleFrom="xs">
@@ -96,7 +101,7 @@ function Shell({ session }: { session: Session }) {
 
       <AppShell.Navbar p="xs" component="nav" aria-label="Main">
         <Stack gap={2}>
-          {NAV_ITEMS.map((item) => (
+          {navItemsFor(session.user.role).map((item) => (
             <NavItemLink key={item.path} item={item} onNavigate={closeNav} />
           ))}
         </Stack>
@@ -104,7 +109,7 @@ function Shell({ session }: { session: Session }) {
 
       <AppShell.Main>
         <Suspense fallback={<PageLoader label="Loading page" />}>
-          <Outlet />
+          {allowed ? <Outlet /> : <Navigate to={homeFor(session.user.role)} replace />}
         </Suspense>
       </AppShell.Main>
     </AppShell>
@@ -138,6 +143,9 @@ export default function AppLayout() {
   }
   if (session.data === null) {
     return <Navigate to={SIGN_IN_PATH} replace state={{ from: location }} />;
+  }
+  if (location.pathname === '/') {
+    return <Navigate to={homeFor(session.data.user.role)} replace />;
   }
   return <Shell session={session.data} />;
 }

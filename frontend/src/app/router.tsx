@@ -19,6 +19,8 @@ const SECTION_PAGES: Record<string, LazyPage> = {
   '/apps': lazy(() => import('../features/apps/AppsPage')),
   '/account': lazy(() => import('../features/account/AccountPage')),
   '/settings': lazy(() => import('../features/settings/SettingsPage')),
+  '/learn': lazy(() => import('../features/learn/LearnerPage')),
+  '/apps/:appId': lazy(() => import('../features/apps/AppDetailsPage')),
 };
 
 export const routes: RouteObject[] = [
@@ -30,7 +32,7 @@ export const routes: RouteObject[] = [
         path: '/',
         element: <AppLayout />,
         children: [
-          { index: true, element: <Navigate to={HOME_PATH} replace /> },
+          { index: true, element: <Navigate to={HOME_PATH} replace /> }, // AppLayout picks the role's home first
           ...Object.entries(SECTION_PAGES).map(([path, Page]) => ({ path, element: <Page /> })),
           { path: '*', element: <NotFoundPage /> },
         ],

@@ -7,7 +7,7 @@ import { routes } from '../app/router';
 import type { Session } from '../features/auth/session';
 
 export const TEST_SESSION: Session = {
-  user: { id: 'u-1', email: 'ada@example.com', name: 'Ada Lovelace', role: 'admin' },
+  user: { id: 'u-1', email: 'ada@example.com', name: 'Ada Lovelace', role: 'owner' },
   realm: { id: 'r-1', name: 'Acme Training' },
   csrfToken: 'csrf-token-123',
 };

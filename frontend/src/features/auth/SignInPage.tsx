@@ -12,7 +12,7 @@ import {
 } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { Navigate, useLocation, type Location } from 'react-router';
-import { HOME_PATH, PRODUCT_NAME, SIGN_IN_PATH } from '../../app/navigation';
+import { PRODUCT_NAME, SIGN_IN_PATH, homeFor } from '../../app/navigation';
 import { useSession, useSignIn } from './session';
 
 interface FieldErrors {
@@ -21,7 +21,7 @@ interface FieldErrors {
 }
 
 /** Where to go after signing in: the page the guard bounced us from, if it is one of ours. */
-function destinationFrom(state: unknown): string {
+function destinationFrom(state: unknown): string | null {
   if (state !== null && typeof state === 'object' && 'from' in state) {
     const from = (state as { from?: Partial<Location> }).from;
     const pathname = from?.pathname;
@@ -34,7 +34,7 @@ function destinationFrom(state: unknown): string {
       return `${pathname}${from?.search ?? ''}${from?.hash ?? ''}`;
     }
   }
-  return HOME_PATH;
+  return null;
 }
 
 function validate(email: string, password: string): FieldErrors {
@@ -59,7 +59,7 @@ export default function SignInPage() {
   // Already signed in (another tab, or the sign-in below just succeeded and
   // stored the session in the query cache): go where the user wanted to go.
   if (session.data) {
-    return <Navigate to={destination} replace />;
+    return <Navigate to={destination ?? homeFor(session.data.user.role)} replace />;
   }
 
   const handleSubmit = (event: FormEvent<HTMLFormElement>) => {

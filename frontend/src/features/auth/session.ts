@@ -15,9 +15,18 @@ export interface SessionRealm {
   name: string;
 }
 
+/** A realm the person belongs to, with their role there. */
+export interface RealmMembership {
+  id: string;
+  name: string;
+  role: Role;
+  coverageRoot?: string;
+}
+
 export interface Session {
   user: SessionUser;
   realm: SessionRealm;
+  realms?: RealmMembership[];
   csrfToken: string;
 }
 
@@ -52,6 +61,23 @@ export async function signIn(credentials: Credentials): Promise<Session> {
 
 export async function signOut(): Promise<void> {
   await api.delete(SESSION_PATH);
+}
+
+/** Work in another realm the person belongs to (PUT /api/session/realm). */
+export function useSwitchRealm() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (realmId: string) => {
+      const session = await api.put<Session>(`${SESSION_PATH}/realm`, { realmId });
+      setCsrfToken(session.csrfToken);
+      return session;
+    },
+    onSuccess: (session) => {
+      // Everything cached belonged to the old realm.
+      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionQueryKey[0] });
+      queryClient.setQueryData(sessionQueryKey, session);
+    },
+  });
 }
 
 export function useSession() {
