@@ -294,5 +294,5 @@ def _nav_request(value: str) -> bool:
     """RTE 4.4.2 adl.nav.request: a request token, or ``{target=ID}choice`` / ``{target=ID}jump``."""
     if value in NAV_REQUESTS:
         return True
-    match = _NAV_TARGET.match(value)
+    match = _NAV_TARGET.fullmatch(value)
     return match is not None and short_id(match.group(1))

@@ -133,7 +133,7 @@ def check_language(value: str) -> bool:
     """RTE 4.1.1.6 language_type: ``ll[-subtag]*`` with an ISO 639 primary code; empty allowed."""
     if value == "":
         return True
-    if len(value) > 250 or not _compiled(LANGUAGE).match(value):
+    if len(value) > 250 or not _compiled(LANGUAGE).fullmatch(value):
         return False
     primary, *subtags = value.lower().split("-")
     known = primary in ("i", "x") or primary in WITHDRAWN
@@ -175,7 +175,7 @@ def check(
     well_formed = (
         (not vocabulary or value in vocabulary)
         and (datatype.max_length is None or len(value) <= datatype.max_length)
-        and bool(datatype.compiled().match(value))
+        and bool(datatype.compiled().fullmatch(value))
         and (type_name != "localized_string_type" or check_localized(value))
         and (type_name != "language_type" or check_language(value))
     )

@@ -26,7 +26,7 @@ ZERO_TIMESPAN = "0000:00:00.00"
 
 def parse_iso(value: str) -> int:
     """``PT1H2M3.5S`` -> 372350 hundredths. ValueError if not an ISO 8601 duration."""
-    match = _ISO.match(value)
+    match = _ISO.fullmatch(value)
     if not match or value in ("P", "PT") or value.endswith("T"):
         raise ValueError(f"not an ISO 8601 duration: {value!r}")
     years, months, days, hours, minutes = (int(g or 0) for g in match.groups()[:5])
@@ -60,7 +60,7 @@ def format_iso(centi: int) -> str:
 
 def parse_timespan(value: str) -> int:
     """SCORM 1.2 ``HHHH:MM:SS.SS`` (2 to 4 hour digits, ``0000:00:09`` included) -> hundredths."""
-    match = _TIMESPAN.match(value)
+    match = _TIMESPAN.fullmatch(value)
     if not match:
         raise ValueError(f"not a CMITimespan: {value!r}")
     hours, minutes, seconds = (int(g) for g in match.groups()[:3])

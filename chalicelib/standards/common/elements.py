@@ -47,11 +47,18 @@ class Element:
 
     def as_json(self) -> dict[str, Any]:
         """The JSON form exported for the browser runtime (empty fields left out)."""
-        out = {k: v for k, v in asdict(self).items() if v not in (None, "", (), False)}
+        out = {k: v for k, v in asdict(self).items() if not _empty(k, v)}
         out["access"] = self.access.value
         if self.vocabulary:
             out["vocabulary"] = list(self.vocabulary)
         return out
+
+
+def _empty(name: str, value: object) -> bool:
+    """Fields left out of the JSON form: unset ones (a default of "" is a real default)."""
+    if value is None or value is False or value == ():
+        return True
+    return value == "" and name != "default"
 
 
 def keyword(pattern: str, value: str = "") -> Element:
@@ -85,19 +92,19 @@ class Path:
         out: list[tuple[str, int]] = []
         parts = self.text.split(".")
         for position, part in enumerate(parts):
-            if _INDEX.match(part) and position > 0:
+            if _INDEX.fullmatch(part) and position > 0:
                 out.append((".".join(parts[:position]), int(part)))
         return out
 
 
 def parse(text: str) -> Path:
     """Split ``cmi.objectives.3.score.raw`` into pattern ``cmi.objectives.n.score.raw`` and (3,)."""
-    target = _TARGET.match(text)
+    target = _TARGET.fullmatch(text)
     if target:
         return Path(text, target.group(1) + ".{target=ID}", (), target.group(2))
     parts = text.split(".")
-    indices = tuple(int(p) for p in parts if _INDEX.match(p))
-    pattern = ".".join("n" if _INDEX.match(p) else p for p in parts)
+    indices = tuple(int(p) for p in parts if _INDEX.fullmatch(p))
+    pattern = ".".join("n" if _INDEX.fullmatch(p) else p for p in parts)
     return Path(text, pattern, indices)
 
 

@@ -26,11 +26,11 @@ _DELIMITER = re.compile(r"^\{(case_matters|order_matters)=([^}]*)\}")
 
 def short_id(value: str) -> bool:
     """RTE 4.1.1.4 short_identifier_type."""
-    return bool(_SHORT_ID.match(value))
+    return bool(_SHORT_ID.fullmatch(value))
 
 
 def real(value: str) -> bool:
-    return bool(_REAL.match(value))
+    return bool(_REAL.fullmatch(value))
 
 
 def strip_flags(value: str, allowed: tuple[str, ...]) -> tuple[bool, str]:
