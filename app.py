@@ -14,6 +14,8 @@ from chalicelib.middleware import install as install_middleware
 from chalicelib.observability import configure_logging, enable_xray, log_event
 from chalicelib.routes import about, account, app_management, oauth, realms, session, users
 from chalicelib.routes import apps as apps_routes
+from chalicelib.routes import courses as courses_routes
+from chalicelib.routes import launch, library
 
 if TYPE_CHECKING:
     from chalice.app import KinesisEvent, SQSEvent
@@ -32,6 +34,9 @@ app.register_blueprint(users.api)
 app.register_blueprint(realms.api)
 app.register_blueprint(apps_routes.api)
 app.register_blueprint(account.api)
+app.register_blueprint(courses_routes.api, url_prefix="/api/v2")
+app.register_blueprint(library.api)
+app.register_blueprint(launch.api)
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")
@@ -44,8 +49,7 @@ def import_course(event: SQSEvent) -> dict[str, Any]:
     failures = []
     for record in event:
         try:
-            for upload in uploads.parse_notification(record.body):
-                uploads.receive(upload)
+            uploads.handle(record.body)  # an S3 notification or a queued fetch task
         except uploads.MalformedNotification as err:
             log_event(LOG, "dropped malformed upload notification", error=str(err))
         except Exception:

@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
+from chalicelib import imports
 from chalicelib.observability import log_event
 from chalicelib.store import repos
 
@@ -68,8 +69,33 @@ def parse_notification(body: str) -> list[UploadedObject]:
 
 
 def receive(upload: UploadedObject) -> bool:
-    """Record the arrival of an upload on its import job; False if unknown or seen before."""
+    """Record the arrival of an upload on its import job and run the import; False if the job
+    is unknown or the upload was seen before (duplicate S3 events change nothing)."""
     applied = repos.mark_upload_received(upload.realm_id, upload.job_id, upload.key, upload.size)
     log_event(LOG, "upload received" if applied else "upload ignored", key=upload.key,
               size=upload.size, applied=applied)
+    if applied:
+        imports.run(upload)
     return applied
+
+
+def parse_task(body: str) -> dict[str, str] | None:
+    """An import task the API queued itself (``{"nimbus": "fetch", ...}``), else None."""
+    try:
+        message = json.loads(body)
+    except ValueError:
+        return None
+    if isinstance(message, dict) and message.get("nimbus") == "fetch" and \
+            all(isinstance(message.get(k), str) for k in ("realmId", "jobId", "url")):
+        return {k: message[k] for k in ("realmId", "jobId", "url")}
+    return None
+
+
+def handle(body: str) -> None:
+    """One import-queue message: a fetch task or an S3 notification (see app.import_course)."""
+    task = parse_task(body)
+    if task is not None:
+        imports.fetch(task["realmId"], task["jobId"], task["url"])
+        return
+    for upload in parse_notification(body):
+        receive(upload)

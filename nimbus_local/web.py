@@ -50,7 +50,7 @@ class NimbusRequestHandler(ChaliceRequestHandler):
         parts = urlsplit(self.path)
         path = _SLASHES.sub("/", parts.path) or "/"
         self.path: str = urlunsplit(("", "", path, parts.query, ""))
-        if path == "/api" or path.startswith("/api/"):
+        if path == "/api" or path.startswith(("/api/", "/launch/")):
             try:
                 self.route_matcher.match_route(self.path)
             except ValueError:

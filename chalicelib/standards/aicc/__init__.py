@@ -1,0 +1,1 @@
+"""AICC (CMI001 v4): course structure files and, with the runtime, HACP."""

@@ -1,0 +1,1 @@
+"""cmi5: course structures (cmi5.xml) and generated courses for media files."""

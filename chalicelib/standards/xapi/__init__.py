@@ -1,0 +1,1 @@
+"""xAPI (Tin Can) packages: tincan.xml."""
