@@ -50,3 +50,11 @@ def test_every_function_gets_every_resource_name() -> None:
     for function in ("APIHandler", "ImportCourse", "RegistrationEvents"):
         variables = RESOURCES[function]["Properties"]["Environment"]["Variables"]
         assert named <= set(variables), function
+
+
+def test_the_master_key_comes_from_a_generated_secret() -> None:
+    secret = RESOURCES["MasterKeySecret"]
+    assert secret["Type"] == "AWS::SecretsManager::Secret" and secret["DeletionPolicy"] == "Retain"
+    for function in ("APIHandler", "ImportCourse", "RegistrationEvents"):
+        value = RESOURCES[function]["Properties"]["Environment"]["Variables"]["MASTER_KEY"]
+        assert value == {"Fn::Sub": "{{resolve:secretsmanager:${MasterKeySecret}:SecretString}}"}
