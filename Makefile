@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 REQ_HASH := $(shell cat requirements.txt requirements-dev.txt constraints.txt | sha256sum | cut -c1-16)
 PY_STAMP := $(VENV)/.installed-$(REQ_HASH)
 NPM_STAMP := frontend/node_modules/.installed
+# scorm-again, pinned, only for the runtime differential test (tests/differential).
+DIFF_STAMP := tests/differential/node_modules/.installed
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
 	frontend/vite.config.ts frontend/package-lock.json $(wildcard frontend/tsconfig*.json)
 
@@ -16,7 +18,7 @@ run: $(PY_STAMP) frontend/dist/index.html
 	$(BIN)/python -m nimbus_local
 
 ## make test: set everything up, then run every check and test suite.
-test: $(PY_STAMP) $(NPM_STAMP) frontend/dist/index.html chromium
+test: $(PY_STAMP) $(NPM_STAMP) $(DIFF_STAMP) frontend/dist/index.html chromium
 	$(MAKE) --no-print-directory lint typecheck package frontend-test python-test
 
 $(BIN)/python:
@@ -28,6 +30,10 @@ $(PY_STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt
 
 $(NPM_STAMP): frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(DIFF_STAMP): tests/differential/package.json tests/differential/package-lock.json
+	cd tests/differential && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 frontend/dist/index.html: $(NPM_STAMP) $(FRONTEND_SRC)

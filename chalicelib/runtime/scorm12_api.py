@@ -8,7 +8,8 @@ the element table of ``chalicelib.standards.scorm12.datamodel``:
   test suite's reading; 301 is "not initialized", i.e. before LMSInitialize);
 - 201 for a non-empty argument to LMSInitialize/LMSFinish/LMSCommit, an empty element name, or an
   array index past the end; 401 for an element the data model does not define;
-- 202 / 203 for ``_children`` / ``_count`` of an element without children / not an array;
+- 202 / 203 for LMSGetValue of ``_children`` / ``_count`` of an element without children / not
+  an array (LMSSetValue of such a name is 401: it names no element);
 - 402 for setting a keyword, 403 read-only, 404 write-only, 405 type, vocabulary or range.
 """
 
@@ -109,13 +110,13 @@ class Scorm12Api(ApiSession):
 
     def _get(self, path: Path) -> str:
         spec = self._resolve(path)
+        if not spec.readable:
+            raise CallFailure(E.ELEMENT_IS_WRITE_ONLY, f"{path.text} is write-only.")
         self._check_indices(path, setting=False)
         if spec.keyword == "_count":
             return str(self.data.count(path.text.rsplit(".", 1)[0]))
         if spec.keyword:
             return spec.value
-        if not spec.readable:
-            raise CallFailure(E.ELEMENT_IS_WRITE_ONLY, f"{path.text} is write-only.")
         value = self.data.values.get(path.text)
         return value if value is not None else (spec.default or "")
 
@@ -150,6 +151,8 @@ class Scorm12Api(ApiSession):
         return self._ok()
 
     def _set(self, path: Path, value: str) -> None:
+        if path.text != "" and path.pattern not in ELEMENTS:
+            raise CallFailure(E.NOT_IMPLEMENTED, f"{path.text} is not a SCORM 1.2 element.")
         spec = self._resolve(path)
         if spec.keyword:
             raise CallFailure(E.INVALID_SET_VALUE_KEYWORD, f"{spec.keyword} is a keyword.")

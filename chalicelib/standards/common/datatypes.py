@@ -112,7 +112,7 @@ TYPES_12: dict[str, DataType] = {
         # SPEC DEVIATION: cmi.suspend_data is CMIString4096 in SCORM 1.2; real content stores far
         # more (scorm-again and SCORM Cloud accept it), so we accept 64000 characters like 2004.
         DataType("CMIString64000", r"^[\s\S]{0,64000}$", note="widened suspend_data, see docs/runtime.md"),
-        DataType("CMIIdentifier", r"^[\u0021-\u007E]{0,255}$"),
+        DataType("CMIIdentifier", r"^[\u0021-\u007E]{1,255}$"),
         DataType("CMIDecimal", r"^-?([0-9]{1,10})(\.[0-9]*)?$|^-?\.[0-9]+$", numeric=True),
         DataType("CMIInteger", r"^\d+$", numeric=True),
         DataType("CMISInteger", r"^[-+]?\d+$", numeric=True),

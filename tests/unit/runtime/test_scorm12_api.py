@@ -20,7 +20,7 @@ SAMPLES: dict[str, tuple[list[str], list[str]]] = {
     "CMIString255": (["", "Chapter 3, page 2", "x" * 255], ["x" * 256]),
     "CMIString4096": (["", "y" * 4096], ["y" * 4097]),
     "CMIString64000": (["", "z" * 64000], ["z" * 64001]),
-    "CMIIdentifier": (["q1", "obj_1.a-b"], ["has space", "i" * 256, "q1\n"]),
+    "CMIIdentifier": (["q1", "obj_1.a-b"], ["", "has space", "i" * 256, "q1\n"]),
     "CMIDecimal": (["0", "55.5", "100"], ["abc", "1,5", "ten", "5\n"]),
     "CMISInteger": (["0", "-1", "1"], ["1.5", "abc"]),
     "CMITime": (["09:15:00", "23:59:59.99"], ["24:00:00", "9:15", "noon"]),
