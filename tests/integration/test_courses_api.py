@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from tests.conftest import RealmCredentials
 
 
-def _upload(client: Any, realm: RealmCredentials, data: bytes, query: str = "courseId=golf",
+def _upload(client: Any, realm: RealmCredentials, data: bytes, query: str = "courseId=golf", *,
             file_name: str = "course.zip", content_type: str = "application/zip") -> Any:
     boundary = "nimbusBoundary42"
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\n"
@@ -162,7 +162,8 @@ def test_tags_title_paging_and_filters(client, realm) -> None:
         assert first.headers["X-Total-Count"] == "3" and len(first.json_body["courses"]) == 2
         more = first.json_body["more"]
         second = client.http.get(f"/api/v2/courses?more={more}", headers=realm.basic).json_body
-        assert [c["title"] for c in first.json_body["courses"] + second["courses"]] == ["Course 0", "Course 1", "Renamed"]
+        titles = [c["title"] for c in first.json_body["courses"] + second["courses"]]
+        assert titles == ["Course 0", "Course 1", "Renamed"]
         assert client.http.get(f"/api/v2/courses?more={more}&tags=x", headers=realm.basic).status_code == 400
     finally:
         courses.PAGE_SIZE = saved

@@ -42,7 +42,7 @@ def _expected(case: str) -> list[dict[str, Any]]:
     org = root.xpath(f"cp:organizations/cp:organization[normalize-space(@identifier)='{default.strip()}']",
                      namespaces=NS)[0]
     rows = []
-    for node in [org, *org.iterdescendants("{%s}item" % NS["cp"])]:
+    for node in [org, *org.iterdescendants(f"{{{NS['cp']}}}item")]:
         seq = node.find("ss:sequencing", NS)
         parts = _declared(seq, collection)
         rules = parts.get("sequencingRules" + NS["ss"])
@@ -58,8 +58,10 @@ def _expected(case: str) -> list[dict[str, Any]]:
                              len(r.findall("ss:ruleConditions/ss:ruleCondition", NS)))
                             for r in (rules if rules is not None else [])),
             # objectiveID and targetObjectiveID are xs:anyURI: surrounding whitespace is collapsed
-            "objectives": sorted(((o.get("objectiveID") or "").strip(), etree.QName(o).localname == "primaryObjective",
-                                  tuple(sorted(m.get("targetObjectiveID").strip() for m in o.findall("ss:mapInfo", NS))))
+            "objectives": sorted(((o.get("objectiveID") or "").strip(),
+                                  etree.QName(o).localname == "primaryObjective",
+                                  tuple(sorted(m.get("targetObjectiveID").strip()
+                                               for m in o.findall("ss:mapInfo", NS))))
                                  for o in (objectives if objectives is not None else [])),
             "rollup_rules": len(rollup.findall("ss:rollupRule", NS)) if rollup is not None else 0,
             "choice": (control.get("choice", "true") if control is not None else "true") == "true",
