@@ -21,6 +21,7 @@ const SECTION_PAGES: Record<string, LazyPage> = {
   '/settings': lazy(() => import('../features/settings/SettingsPage')),
   '/learn': lazy(() => import('../features/learn/LearnerPage')),
   '/apps/:appId': lazy(() => import('../features/apps/AppDetailsPage')),
+  '/library/:courseId': lazy(() => import('../features/library/CoursePage')),
 };
 
 export const routes: RouteObject[] = [

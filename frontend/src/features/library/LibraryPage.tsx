@@ -1,5 +1,151 @@
+import { useState, type FormEvent } from 'react';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  FileInput,
+  Group,
+  List,
+  Progress,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { SectionPage } from '../../app/SectionPage';
+import { STANDARD_NAMES, formatBytes, libraryApi, uploadCourse } from './api';
+
+function ImportStatus({ jobId, courseId }: { jobId: string; courseId: string }) {
+  const queryClient = useQueryClient();
+  const job = useQuery({
+    queryKey: ['import-job', jobId],
+    queryFn: ({ signal }) => libraryApi.job(jobId, signal),
+    refetchInterval: (query) => (query.state.data?.status === 'RUNNING' ? 1000 : false),
+  });
+  const status = job.data?.status ?? 'RUNNING';
+  if (status !== 'RUNNING') void queryClient.invalidateQueries({ queryKey: ['library'] });
+  const warnings = job.data?.importResult?.parserWarnings ?? [];
+  return (
+    <Alert
+      color={status === 'ERROR' ? 'red' : status === 'COMPLETE' ? 'green' : 'blue'}
+      title={`Import ${status.toLowerCase()}`}
+      aria-label="Import status"
+    >
+      {status === 'RUNNING' && <Text>Reading and unpacking the package…</Text>}
+      {status === 'ERROR' && <Text>{job.data?.message}</Text>}
+      {status === 'COMPLETE' && (
+        <Anchor component={Link} to={`/library/${encodeURIComponent(courseId)}`}>
+          Open {job.data?.importResult?.course.title ?? courseId}
+        </Anchor>
+      )}
+      {warnings.length > 0 && (
+        <List size="sm" mt="xs">
+          {warnings.map((warning) => (
+            <List.Item key={warning}>{warning}</List.Item>
+          ))}
+        </List>
+      )}
+    </Alert>
+  );
+}
+
+function AddContent() {
+  const [file, setFile] = useState<File | null>(null);
+  const [courseId, setCourseId] = useState('');
+  const [progress, setProgress] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [started, setStarted] = useState<{ jobId: string; courseId: string } | null>(null);
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!file) return;
+    setError(null);
+    setStarted(null);
+    setProgress(0);
+    uploadCourse(file, courseId, setProgress)
+      .then((job) => setStarted(job))
+      .catch((err: Error) => setError(err.message))
+      .finally(() => setProgress(null));
+  };
+  return (
+    <Stack gap="xs">
+      <Title order={3}>Add Content</Title>
+      <Text size="sm" c="dimmed">
+        A SCORM 1.2 / 2004, AICC, xAPI or cmi5 package (.zip), a cmi5.xml, or a PDF, MP4 or MP3.
+      </Text>
+      <form onSubmit={submit} aria-label="Add Content">
+        <Group align="end">
+          <FileInput label="Package" placeholder="Choose a file" value={file} onChange={setFile} clearable />
+          <TextInput
+            label="Course ID (optional)"
+            value={courseId}
+            onChange={(e) => setCourseId(e.currentTarget.value)}
+          />
+          <Button type="submit" disabled={!file} loading={progress !== null}>
+            Upload
+          </Button>
+        </Group>
+      </form>
+      {progress !== null && (
+        <Progress value={Math.round(progress * 100)} aria-label="Upload progress" animated />
+      )}
+      {error && <Alert color="red">{error}</Alert>}
+      {started && <ImportStatus jobId={started.jobId} courseId={started.courseId} />}
+    </Stack>
+  );
+}
 
 export default function LibraryPage() {
-  return <SectionPage title="Library" summary="Courses you import appear here." />;
+  const library = useQuery({ queryKey: ['library'], queryFn: ({ signal }) => libraryApi.list(signal) });
+  const courses = library.data?.courses ?? [];
+  return (
+    <SectionPage title="Library" summary="Courses you import appear here.">
+      {library.isError && <Alert color="red">{library.error.message}</Alert>}
+      <AddContent />
+      {library.data && (
+        <Text size="sm" c="dimmed">
+          {library.data.total} courses · {formatBytes(library.data.storage.bytesExpanded)} stored
+        </Text>
+      )}
+      {library.isSuccess && courses.length === 0 && <Text>No courses yet: add one above.</Text>}
+      {courses.length > 0 && (
+        <Table aria-label="Courses">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Title</Table.Th>
+              <Table.Th>Course ID</Table.Th>
+              <Table.Th>Standard</Table.Th>
+              <Table.Th>Version</Table.Th>
+              <Table.Th>Updated</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {courses.map((course) => (
+              <Table.Tr key={course.id}>
+                <Table.Td>
+                  <Anchor component={Link} to={`/library/${encodeURIComponent(course.id)}`}>
+                    {course.title}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>
+                  <Code>{course.id}</Code>
+                </Table.Td>
+                <Table.Td>
+                  <Badge variant="light">
+                    {STANDARD_NAMES[course.courseLearningStandard] ?? course.courseLearningStandard}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>{course.version}</Table.Td>
+                <Table.Td>{new Date(course.updated).toLocaleString()}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </SectionPage>
+  );
 }
