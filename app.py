@@ -10,12 +10,14 @@ from chalice.app import Chalice
 
 from chalicelib import reportage, uploads
 from chalicelib.config import settings
+from chalicelib.lrs import routes as lrs_routes
 from chalicelib.middleware import install as install_middleware
 from chalicelib.observability import configure_logging, enable_xray, log_event
 from chalicelib.routes import about, account, app_management, oauth, realms, session, users
 from chalicelib.routes import apps as apps_routes
 from chalicelib.routes import courses as courses_routes
 from chalicelib.routes import launch, library
+from chalicelib.routes import xapi_credentials as xapi_credential_routes
 
 if TYPE_CHECKING:
     from chalice.app import KinesisEvent, SQSEvent
@@ -37,6 +39,8 @@ app.register_blueprint(account.api)
 app.register_blueprint(courses_routes.api, url_prefix="/api/v2")
 app.register_blueprint(library.api)
 app.register_blueprint(launch.api)
+app.register_blueprint(lrs_routes.api)
+app.register_blueprint(xapi_credential_routes.api, url_prefix="/api/v2")
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")

@@ -30,6 +30,7 @@ from chalice.app import Request, Response
 
 from chalicelib import identity, permissions
 from chalicelib.errors import ApiError, Forbidden, Unauthorized
+from chalicelib.lrs.auth import LRS_RULE, lrs_caller
 from chalicelib.observability import log_event
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class Gate:
 GATES: tuple[Gate, ...] = (
     Gate("/api/v2", identity.api_caller),
     Gate("/api/", identity.user_caller),
+    Gate("/lrs/", lrs_caller, LRS_RULE),
 )
 
 #: The app's route table (chalice ``app.routes``), bound by :func:`install`.

@@ -13,6 +13,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import accounts, plans
+from chalicelib.lrs import credentials as lrs_credentials
 from chalicelib.store import repos
 
 if TYPE_CHECKING:
@@ -49,6 +50,12 @@ def ensure(home: Path, base_url: str, aws_port: int) -> dict[str, Any]:
         accounts.create_app(creds["realmId"], "Local app", app_id=creds["appId"],
                             secret_key=creds["secretKey"])
     plans.set_plan(creds["realmId"], "unlimited")  # the seeded realm has no usage limits
+    creds.setdefault("lrsKey", "root" + secrets.token_hex(8))
+    creds.setdefault("lrsSecret", secrets.token_urlsafe(24))
+    if lrs_credentials.find(creds["lrsKey"]) is None:  # a root activity provider (issue 5)
+        lrs_credentials.create_root(creds["realmId"], "Local root provider", creds["lrsKey"],
+                                    creds["lrsSecret"])
+    creds["lrsEndpoint"] = f"{base_url}/lrs/{creds['appId']}"
     creds.update(baseUrl=base_url, apiBase=f"{base_url}/api/v2",
                  awsEndpoint=f"http://127.0.0.1:{aws_port}")
     _write(path, creds)
@@ -64,6 +71,8 @@ def announce(creds: dict[str, Any], home: Path, restored: bool, seconds: float) 
         f"  API v2:    {creds['apiBase']}   App ID {creds['appId']}"
         f"  Secret Key {creds['secretKey']}\n"
         f"  Try:       curl -u {creds['appId']}:{creds['secretKey']} {creds['apiBase']}/ping\n"
+        f"  xAPI LRS:  {creds.get('lrsEndpoint')}   key {creds.get('lrsKey')}"
+        f"  secret {creds.get('lrsSecret')}\n"
         f"  Local AWS: {creds['awsEndpoint']} (moto)   Data: {home}\n"
         f"  Credentials file: {home / 'credentials.json'}   Stop with Ctrl-C.\n",
         flush=True,

@@ -50,7 +50,7 @@ class NimbusRequestHandler(ChaliceRequestHandler):
         parts = urlsplit(self.path)
         path = _SLASHES.sub("/", parts.path) or "/"
         self.path: str = urlunsplit(("", "", path, parts.query, ""))
-        if path == "/api" or path.startswith(("/api/", "/launch/")):
+        if path == "/api" or path.startswith(("/api/", "/lrs/", "/launch/")):
             try:
                 self.route_matcher.match_route(self.path)
             except ValueError:
@@ -75,6 +75,10 @@ class NimbusRequestHandler(ChaliceRequestHandler):
                 headers["Content-Type"] = "application/json"
         if "X-Request-Id" not in headers:
             headers["X-Request-Id"] = str(uuid.uuid4())
+        if self.command == "HEAD" and body is not None:  # RFC 9110 §9.3.2: headers only
+            headers["Content-Length"] = str(len(body.encode() if isinstance(body, str) else body))
+            self._send_http_response_no_body(code, headers)
+            return
         super()._send_http_response(code, headers, body)
 
     def _send_json(self, code: int, payload: dict[str, Any]) -> None:

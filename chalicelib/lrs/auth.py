@@ -1,0 +1,159 @@
+"""Who may use an LRS endpoint: HTTP Basic or OAuth 1.0a (two-legged) activity providers.
+
+xAPI 1.0.3 Communication §4 (at least one of OAuth 1.0, Basic), IEEE 9274.1.1 §4.1.8.
+OAuth requests are verified with oauthlib's ``SignatureOnlyEndpoint`` (RFC 5849 §3.2:
+HMAC-SHA1/HMAC-SHA256/PLAINTEXT over the request as the caller addressed it); each nonce is
+accepted once per key, timestamps within :data:`TIMESTAMP_LIFETIME` seconds.
+
+The caller becomes ``event.context['caller']`` (an :class:`LrsCaller`) for the routes.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from oauthlib.oauth1 import RequestValidator, SignatureOnlyEndpoint
+
+from chalicelib import permissions
+from chalicelib.config import settings
+from chalicelib.errors import Forbidden, Unauthorized
+from chalicelib.identity import Caller, parse_basic
+from chalicelib.lrs import credentials, protocol
+from chalicelib.store import lrs_credentials as store
+from chalicelib.store import repos
+
+if TYPE_CHECKING:
+    from chalice.app import Request
+
+TIMESTAMP_LIFETIME = 600
+#: The default permission rule of every ``/lrs/`` route: an LRS credential (what it may do is
+#: its permissions level, checked per resource by :func:`chalicelib.lrs.protocol.require`).
+LRS_RULE = permissions.Rule(callers=frozenset({"lrs"}), note="xAPI activity providers")
+CHALLENGE = {"WWW-Authenticate": 'Basic realm="Nimbus LRS"'}
+
+
+@dataclass(frozen=True)
+class LrsCaller(Caller):
+    """An activity provider on one LRS endpoint."""
+
+    lrs_id: str = ""
+    authority: dict[str, Any] | None = None
+    read_any: bool = False
+    read_own: bool = False
+    write: bool = False
+
+
+class _Validator(RequestValidator):  # type: ignore[misc]
+    """oauthlib's questions about a request, answered from the credentials store."""
+
+    enforce_ssl = False  # TLS is terminated in front of the app (API Gateway / CloudFront)
+    timestamp_lifetime = TIMESTAMP_LIFETIME
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: credentials.Credential | None = None
+
+    @property
+    def safe_characters(self) -> set[str]:
+        return set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+    @property
+    def client_key_length(self) -> tuple[int, int]:
+        return 8, 64
+
+    @property
+    def nonce_length(self) -> tuple[int, int]:
+        return 8, 64
+
+    @property
+    def dummy_client(self) -> str:
+        return "dummy-client-key"
+
+    def check_client_key(self, client_key: str) -> bool:
+        return 8 <= len(client_key) <= 64
+
+    def check_nonce(self, nonce: str) -> bool:
+        return 8 <= len(nonce) <= 64
+
+    def validate_client_key(self, client_key: str, request: Any) -> bool:
+        found = credentials.find(client_key)
+        if found is None or not found.enabled or found.auth != "OAUTH":
+            return False
+        self.found = found
+        return True
+
+    def get_client_secret(self, client_key: str, request: Any) -> str:
+        return self.found.secret if self.found else "dummy-secret-never-matches"
+
+    def validate_timestamp_and_nonce(self, client_key: str, timestamp: str, nonce: str,  # noqa: PLR0917 - oauthlib's signature
+                                     request: Any, request_token: str | None = None,
+                                     access_token: str | None = None) -> bool:
+        return store.use_nonce(client_key, nonce, timestamp, 2 * TIMESTAMP_LIFETIME)
+
+
+def _url(event: Request) -> str:
+    headers = event.headers
+    scheme = headers.get("x-forwarded-proto") or ("https" if settings().base_url.startswith(
+        "https") else "http")
+    host = headers.get("host", "")
+    path = (event.context or {}).get("path") or ""
+    params = event.query_params
+    pairs = [(k, v) for k in params for v in params.getlist(k)] if params is not None else []
+    return f"{scheme}://{host}{path}" + (f"?{urlencode(pairs)}" if pairs else "")
+
+
+def _oauth(event: Request) -> credentials.Credential:
+    validator = _Validator()
+    content_type = event.headers.get("content-type", "")
+    body = event.raw_body if content_type.startswith("application/x-www-form-urlencoded") else None
+    valid, _request = SignatureOnlyEndpoint(validator).validate_request(
+        _url(event), event.method, body=body,
+        headers={"Authorization": event.headers.get("authorization", ""),
+                 "Content-Type": content_type})
+    if not valid or validator.found is None:
+        raise Unauthorized("OAuth signature, key, timestamp or nonce is not valid")
+    return validator.found
+
+
+def _basic(header: str | None) -> credentials.Credential:
+    key, secret = parse_basic(header)
+    found = credentials.find(key)
+    if found is None or found.auth != "BASICAUTH" or not hmac.compare_digest(
+            found.secret.encode(), secret.encode()):
+        raise Unauthorized("LRS key or secret is not valid", headers=CHALLENGE)
+    return found
+
+
+def _authority(found: credentials.Credential) -> dict[str, Any]:
+    """Data §2.4.9: the authority recorded on statements this credential stores."""
+    return {"objectType": "Agent", "name": found.name,
+            "account": {"homePage": settings().base_url.rstrip("/") + "/lrs",
+                        "name": found.credential_id}}
+
+
+def lrs_caller(event: Request) -> LrsCaller:
+    """Authenticate an LRS request and check the credential may use this endpoint."""
+    header = protocol.unwrap(event).headers.get("authorization")
+    if header and header.lower().startswith("oauth "):
+        found = _oauth(event)
+    elif header is None:
+        raise Unauthorized("Authorization Required.", headers=CHALLENGE)
+    else:
+        found = _basic(header)
+    if not found.enabled:
+        raise Unauthorized("These LRS credentials are disabled")
+    lrs_id = (event.uri_params or {}).get("lrsId", "")
+    if found.endpoint not in ("*", lrs_id):
+        raise Forbidden(f"These credentials may not use the endpoint /lrs/{lrs_id}")
+    if lrs_id != found.realm_id:
+        app = repos.get_app(lrs_id)
+        if app is None or app.realm_id != found.realm_id:
+            raise Forbidden(f"These credentials may not use the endpoint /lrs/{lrs_id}")
+    read_any, read_own, write = credentials.PERMISSIONS.get(found.permissions,
+                                                            (False, False, False))
+    return LrsCaller(kind="lrs", realm_id=found.realm_id, principal=found.credential_id,
+                     role=found.permissions, lrs_id=lrs_id, authority=_authority(found),
+                     read_any=read_any, read_own=read_own, write=write)

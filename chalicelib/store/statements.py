@@ -1,0 +1,198 @@
+"""xAPI statement persistence on the statements table (the LRS's own items).
+
+Key layout (``scope`` is ``{realmId}#{lrsId}``, so every key starts with the realm id):
+
+* statement  ``pk={scope}#STMT#{statementId}``, ``sk=STMT`` — the stored statement (JSON text),
+  its ``stored`` time, ``voided`` flag and the list of index keys it was filed under.
+* index entry ``pk={scope}#IX#{dimension}#{digest}``, ``sk={stored}#{statementId}`` — one per
+  query path the statement answers to (``all``, ``agent``, ``verb``, ``activity``,
+  ``registration``, ``ragent``, ``ractivity``). A GET queries the most selective entry list
+  with ``ConsistentRead`` (no Scan, no eventually consistent GSI), so
+  ``X-Experience-API-Consistent-Through`` can be "now".
+* attachment bodies live in S3 under ``lrs/{realm}/{lrsId}/attachments/{sha2}``.
+
+Batch writes: index entries first (idempotent, harmless while their statement is missing),
+then every statement of the batch in one conditional ``TransactWriteItems`` (the DynamoDB cap is
+100 items, the xAPI batch cap we accept); if the transaction is refused the entries are deleted
+again, so nothing of a rejected batch remains.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.exceptions import ClientError
+from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.config import settings
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+_S = settings()
+#: DynamoDB's TransactWriteItems limit, and so the most statements one request may carry.
+MAX_BATCH = 100
+
+
+def _meta() -> Any:
+    return type("Meta", (), {"table_name": _S.statements_table, "region": _S.region})
+
+
+class StatementItem(Model):
+    Meta = _meta()
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    realm_id = UnicodeAttribute()
+    statement_id = UnicodeAttribute()
+    body = UnicodeAttribute()  # the stored statement, compact JSON
+    stored = UnicodeAttribute()
+    voided = BooleanAttribute(default=False)
+    index_keys = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+class IndexEntryItem(Model):
+    Meta = _meta()
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    statement_id = UnicodeAttribute()
+
+
+class StatementConflict(Exception):
+    """A statement id is already stored (with possibly different content)."""
+
+    def __init__(self, statement_id: str) -> None:
+        super().__init__(statement_id)
+        self.statement_id = statement_id
+
+
+@dataclass(frozen=True)
+class NewStatement:
+    statement_id: str
+    body: str
+    stored: str
+    index_keys: list[str]
+
+
+@lru_cache(maxsize=1)
+def _connection() -> Connection:
+    return Connection(region=_S.region)
+
+
+def digest(value: str) -> str:
+    """A fixed-length key part for an arbitrary IRI/IFI (keys stay far below 2 KB)."""
+    return hashlib.sha256(value.encode()).hexdigest()[:40]
+
+
+def _statement_pk(scope: str, statement_id: str) -> str:
+    return f"{scope}#STMT#{statement_id}"
+
+
+def index_pk(scope: str, index_key: str) -> str:
+    """``index_key`` is ``dimension|value``; the pk hashes the value."""
+    dimension, _, value = index_key.partition("|")
+    return f"{scope}#IX#{dimension}#{digest(value)}"
+
+
+def get_statements(scope: str, statement_ids: Iterable[str]) -> dict[str, StatementItem]:
+    """Stored statements by id (strongly consistent), missing ids left out."""
+    keys = [(_statement_pk(scope, sid), "STMT") for sid in dict.fromkeys(statement_ids)]
+    found: dict[str, StatementItem] = {}
+    for start in range(0, len(keys), 100):
+        for item in StatementItem.batch_get(keys[start:start + 100], consistent_read=True):
+            found[item.statement_id] = item
+    return found
+
+
+def put_statements(scope: str, realm_id: str, statements: list[NewStatement],
+                   void_ids: list[str]) -> None:
+    """Store a whole batch or nothing; raise :class:`StatementConflict` if an id is taken."""
+    if len(statements) + len(void_ids) > MAX_BATCH:
+        raise ValueError("batch too large")
+    entries = [IndexEntryItem(index_pk(scope, key), f"{new.stored}#{new.statement_id}",
+                              statement_id=new.statement_id)
+               for new in statements for key in new.index_keys]
+    with IndexEntryItem.batch_write() as batch:
+        for entry in entries:
+            batch.save(entry)
+    try:
+        with TransactWrite(connection=_connection()) as txn:
+            for new in statements:
+                item = StatementItem(_statement_pk(scope, new.statement_id), "STMT",
+                                     realm_id=realm_id, statement_id=new.statement_id,
+                                     body=new.body, stored=new.stored, voided=False,
+                                     index_keys=new.index_keys)
+                txn.save(item, condition=StatementItem.pk.does_not_exist())
+            for target in void_ids:
+                txn.update(StatementItem(_statement_pk(scope, target), "STMT"),
+                           actions=[StatementItem.voided.set(True)],
+                           condition=StatementItem.pk.exists())
+    except TransactWriteError as err:
+        with IndexEntryItem.batch_write() as batch:
+            for entry in entries:
+                batch.delete(entry)
+        for reason, new in zip(err.cancellation_reasons or [], statements, strict=False):
+            if reason is not None and reason.code == "ConditionalCheckFailed":
+                raise StatementConflict(new.statement_id) from err
+        raise
+
+
+def query_index(scope: str, index_key: str, *, ascending: bool, since: str | None,
+                until: str | None, start_after: str | None,
+                page: int = 200) -> Iterator[tuple[str, str]]:
+    """(sort key, statement id) of one index in stored order, strongly consistent.
+
+    ``since`` is exclusive and ``until`` inclusive (xAPI §2.1.3); ``start_after`` resumes
+    after a sort key returned earlier (the ``more`` cursor).
+    """
+    low = f"{since}#~" if since else "0"
+    high = f"{until}#~" if until else "9999"
+    if start_after:
+        if ascending:
+            low = max(low, start_after + "\x00")
+        else:
+            high = min(high, start_after)
+    if low > high:
+        return
+    condition = IndexEntryItem.sk.between(low, high)
+    for entry in IndexEntryItem.query(index_pk(scope, index_key), condition,
+                                      scan_index_forward=ascending, consistent_read=True,
+                                      page_size=page):
+        if entry.sk == start_after:
+            continue
+        yield entry.sk, entry.statement_id
+
+
+# --- attachments (S3) ---------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _s3() -> Any:
+    return boto3.client("s3", region_name=_S.region)
+
+
+def _attachment_key(scope: str, sha2: str) -> str:
+    realm, _, lrs = scope.partition("#")
+    return f"lrs/{realm}/{lrs}/attachments/{sha2}"
+
+
+def put_attachment(scope: str, sha2: str, content_type: str, body: bytes) -> None:
+    _s3().put_object(Bucket=_S.content_bucket, Key=_attachment_key(scope, sha2), Body=body,
+                     ContentType=content_type)
+
+
+def get_attachment(scope: str, sha2: str) -> bytes | None:
+    try:
+        found = _s3().get_object(Bucket=_S.content_bucket, Key=_attachment_key(scope, sha2))
+    except ClientError as err:
+        if err.response["Error"]["Code"] in ("NoSuchKey", "404"):
+            return None
+        raise
+    return found["Body"].read()  # type: ignore[no-any-return]
