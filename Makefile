@@ -11,7 +11,7 @@ DIFF_STAMP := tests/differential/node_modules/.installed
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
 	frontend/vite.config.ts frontend/package-lock.json $(wildcard frontend/tsconfig*.json)
 
-.PHONY: run test lint typecheck package frontend-test python-test chromium bench clean
+.PHONY: run test lint typecheck package frontend-test python-test chromium bench lrs-conformance clean
 
 ## make run: set everything up, then start Nimbus locally (URL and credentials are printed).
 run: $(PY_STAMP) frontend/dist/index.html
@@ -66,6 +66,10 @@ python-test: $(PY_STAMP)
 
 bench: $(PY_STAMP)
 	$(BIN)/python -m bench
+
+## The ADL LRS conformance suite (xAPI 2.0.0 and 1.0.3) against a fresh local stack; not in `make test`.
+lrs-conformance: $(PY_STAMP)
+	bench/lrs_conformance.sh
 
 clean:
 	rm -rf $(VENV) out frontend/node_modules frontend/dist .pytest_cache .mypy_cache .ruff_cache

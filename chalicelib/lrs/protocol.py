@@ -167,6 +167,12 @@ def respond(endpoint_version: str, body: Any = None, status: int = 200,
                     status_code=status, headers=out)
 
 
-def about() -> dict[str, Any]:
-    """Communication §2.8 About resource."""
-    return {"version": ABOUT_VERSIONS, "extensions": {}}
+def about(event: Request) -> tuple[str, dict[str, Any]]:
+    """Communication §2.8 About resource. A 1.0.x client is told only the 1.0.x versions:
+    1.0 clients (PyPI tincan) reject an About listing a version they do not know."""
+    try:
+        asked = version(unwrap(event))
+    except BadRequest:
+        asked = V2
+    versions = ABOUT_VERSIONS if asked == V2 else [v for v in ABOUT_VERSIONS if v < "2"]
+    return asked, {"version": versions, "extensions": {}}

@@ -71,7 +71,8 @@ def _allow_binary(content_type: str) -> None:
                                        "(IEEE 9274.1.1 §4.1.6.7)"))
 @api.route("/lrs/{lrsId}/about", methods=["GET", "HEAD"])
 def about(lrsId: str) -> Response:  # noqa: N803 - chalice passes the URI parameter by name
-    return protocol.respond("2.0.0", protocol.about())
+    asked, body = protocol.about(api.current_request)
+    return protocol.respond(asked, body)
 
 
 @api.route("/lrs/{lrsId}/statements", methods=["GET", "HEAD", "PUT", "POST"], content_types=ANY)
