@@ -307,10 +307,8 @@ def set_title(realm_id: str, course_id: str, title: object) -> None:
 
 
 def preview_link(realm_id: str, course_id: str, number: int | None = None) -> str:
-    """A launch link for previewing a course.
-
-    The player arrives with the runtime issue; until then the link points at ``/launch/...``,
-    which answers 501 "player not available yet"."""
+    """A launch link for previewing a course version: ``/launch/preview/{course}/{version}``
+    (served by :mod:`chalicelib.routes.launch`, the runtime's player)."""
     course = require(realm_id, course_id)
     version = version_of(realm_id, course, number)
     return f"{settings().base_url.rstrip('/')}/launch/preview/{quote(course_id, safe='')}/{int(version.number)}"

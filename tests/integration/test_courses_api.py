@@ -219,13 +219,13 @@ def test_fetch_jobs_refuse_private_addresses(client, realm) -> None:
         assert "refused" in answer.json_body["message"]
 
 
-def test_preview_link_points_at_the_launch_placeholder(client, realm) -> None:
+def test_preview_link_points_at_the_courses_launch_path(client, realm) -> None:
     _import(client, realm, cz.scorm12_zip())
     link = client.http.post("/api/v2/courses/golf/preview", headers={**realm.basic, "Content-Type": "application/json"},
                             body=json.dumps({"redirectOnExitUrl": "closer", "expiry": 120})).json_body["launchLink"]
-    path = link.split("//", 1)[1].split("/", 1)[1]
-    answer = client.http.get("/" + path)
-    assert answer.status_code == 501 and "not available yet" in answer.json_body["message"]
+    assert link.startswith("http") and "/launch/" in link  # the player (runtime issue) serves it
+    assert client.http.post("/api/v2/courses/nope/preview", headers={**realm.basic, "Content-Type": "application/json"},
+                            body="{}").status_code == 404
 
 
 def test_presigned_upload_form(client, realm) -> None:

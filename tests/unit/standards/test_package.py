@@ -86,3 +86,20 @@ def test_not_a_package_at_all(tmp_path) -> None:
 ])
 def test_xml_base_joining(parts: tuple[str, ...], joined: str) -> None:
     assert join_href(*parts) == joined
+
+
+def test_zip64_package_imports(tmp_path) -> None:
+    import zipfile
+
+    path = tmp_path / "zip64.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as out:
+        for name, data in (("imsmanifest.xml", cz.scorm12_manifest(scos=1).encode()),
+                           ("lesson1/index.html", cz.SCO_PAGE)):
+            with out.open(name, "w", force_zip64=True) as entry:
+                entry.write(data)
+    assert b"\x01\x00" in path.read_bytes()  # a zip64 extra field is present
+    reading = read_package(path, "zip64.zip")
+    assert reading.structure.root.leaves()[0].href == "lesson1/index.html"
+    with reading.package.open("lesson1/index.html") as stream:  # type: ignore[union-attr]
+        assert stream.read() == cz.SCO_PAGE
+    reading.close()
