@@ -17,6 +17,8 @@ from chalicelib.routes import about, account, app_management, oauth, realms, ses
 from chalicelib.routes import apps as apps_routes
 from chalicelib.routes import courses as courses_routes
 from chalicelib.routes import launch, library
+from chalicelib.routes import registrations as registrations_routes
+from chalicelib.runtime.content import BINARY_TYPES as PLAYER_BINARY_TYPES
 from chalicelib.routes import xapi_credentials as xapi_credential_routes
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ configure_logging()  # JSON lines on the "nimbus" logger, which is also chalice'
 enable_xray(settings().in_lambda)
 LOG = logging.getLogger("nimbus.events")
 app.api.binary_types.extend(["multipart/form-data", "application/zip", "application/octet-stream"])
+app.api.binary_types.extend(PLAYER_BINARY_TYPES)  # course files the player serves (chalicelib.runtime.content)
 install_middleware(app)  # auth by route prefix + per-route permission rules (chalicelib.permissions)
 app.register_blueprint(about.api, url_prefix="/api/v2")
 app.register_blueprint(oauth.api, url_prefix="/api/v2")
@@ -37,6 +40,7 @@ app.register_blueprint(realms.api)
 app.register_blueprint(apps_routes.api)
 app.register_blueprint(account.api)
 app.register_blueprint(courses_routes.api, url_prefix="/api/v2")
+app.register_blueprint(registrations_routes.api, url_prefix="/api/v2")
 app.register_blueprint(library.api)
 app.register_blueprint(launch.api)
 app.register_blueprint(lrs_routes.api)

@@ -52,6 +52,7 @@ class Gate:
 #: Route prefix → authenticator (+ optional default rule). First match wins.
 GATES: tuple[Gate, ...] = (
     Gate("/api/v2", identity.api_caller),
+    Gate("/launch/preview/", identity.user_caller),  # the web app's "Launch in sandbox" (routes/launch.py)
     Gate("/api/", identity.user_caller),
     Gate("/lrs/", lrs_caller, LRS_RULE),
 )

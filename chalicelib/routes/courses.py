@@ -14,6 +14,7 @@ from chalicelib.errors import BadRequest
 from chalicelib.middleware import request_json
 from chalicelib.routes import caller
 from chalicelib.routes.forms import parse
+from chalicelib.runtime import launch
 
 api = Blueprint(__name__)
 MAX_INLINE_UPLOAD = 100 * 1024 * 1024  # API Gateway stops bodies at 10 MB; the local server does not
@@ -234,11 +235,13 @@ def set_course_title(courseId: str) -> Response:  # noqa: N803
 
 @api.route("/courses/{courseId}/preview", methods=["POST"])
 def build_course_preview_launch_link(courseId: str) -> dict[str, str]:  # noqa: N803
-    request_json(api.current_request)
-    return {"launchLink": courses.preview_link(caller(api).realm_id, courseId)}
+    who = caller(api)
+    return {"launchLink": launch.preview_link(who.realm_id, courseId, None, request_json(api.current_request),
+                                              who.principal)}
 
 
 @api.route("/courses/{courseId}/versions/{versionId}/preview", methods=["POST"])
 def build_course_preview_launch_link_with_version(courseId: str, versionId: str) -> dict[str, str]:  # noqa: N803
-    request_json(api.current_request)
-    return {"launchLink": courses.preview_link(caller(api).realm_id, courseId, version_number(versionId))}
+    who = caller(api)
+    return {"launchLink": launch.preview_link(who.realm_id, courseId, version_number(versionId),
+                                              request_json(api.current_request), who.principal)}

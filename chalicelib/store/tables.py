@@ -266,6 +266,10 @@ class RegistrationItem(_Item):
     gsi1sk = UnicodeAttribute()
     version = VersionAttribute()
     by_group = Gsi1()
+    # registrations and runtime (issue 4): see chalicelib.store.registrations
+    details = JSONAttribute(default=dict)  # dates, course title, xAPI id, activity tree + runtime state
+    sandbox = BooleanAttribute(default=False)  # a course preview: not listed, not billed, expires
+    expires = NumberAttribute(null=True)  # epoch seconds; the table's TTL attribute (sandbox only)
 
 
 # --- reports table --------------------------------------------------------------------------

@@ -1,0 +1,339 @@
+"""Registrations: a learner's enrolment in a course, its instances, tags and launch history
+(SCORM Cloud API v2 RegistrationApi; shapes in :mod:`chalicelib.runtime.results`).
+
+Callers choose registration ids. Creating one checks and counts the realm's plan
+(:func:`chalicelib.plans.check_registration_allowed` / ``record_registration``); course previews
+(sandbox registrations, :func:`create_sandbox`) are neither listed nor counted and expire.
+Resetting progress freezes the current instance and starts the next one; so does launching a
+registration with progress after its course got a new version.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib import courses, plans
+from chalicelib.errors import BadRequest, Conflict, NotFound
+from chalicelib.runtime import progress, results
+from chalicelib.store import registrations as store
+from chalicelib.store.tables import RegistrationItem
+
+PAGE_SIZE = 100
+REGISTRATION_ID = re.compile(r"^[^\s/\\#?%\x00-\x1f\x7f]{1,255}$")
+SANDBOX_SECONDS = 7 * 24 * 3600
+ORDERS: dict[str, tuple[str, bool]] = {
+    "updated_asc": ("updated", False), "updated_desc": ("updated", True),
+    "created_asc": ("created", False), "created_desc": ("created", True),
+}
+FILTER_FIELDS = ("id", "course_id", "course_title", "learner_id", "learner_name")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def check_id(raw: object, what: str = "registrationId") -> str:
+    if not isinstance(raw, str) or not REGISTRATION_ID.match(raw):
+        raise BadRequest(f"{what} is required: 1-255 characters without spaces, '/', '\\', '#', '?' or '%'.")
+    return raw
+
+
+def _text(raw: object, what: str, limit: int = 255) -> str:
+    if raw is None:
+        return ""
+    if not isinstance(raw, str) or len(raw) > limit:
+        raise BadRequest(f"{what} must be a string of at most {limit} characters.")
+    return raw
+
+
+def _learner(raw: object) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise BadRequest("learner is required: an object with id (LearnerSchema).")
+    learner_id = raw.get("id")
+    if not isinstance(learner_id, str) or not learner_id.strip() or len(learner_id) > 255:
+        raise BadRequest("learner.id is required: a string of 1-255 characters.")
+    return {"id": learner_id, "firstName": _text(raw.get("firstName"), "learner.firstName"),
+            "lastName": _text(raw.get("lastName"), "learner.lastName"),
+            "email": _text(raw.get("email"), "learner.email")}
+
+
+def _xapi_id(raw: object) -> str:
+    if raw in (None, ""):
+        return str(uuid.uuid4())
+    try:
+        return str(uuid.UUID(str(raw)))
+    except ValueError as err:
+        raise BadRequest(f"xapiRegistrationId must be a UUID, not {raw!r}.") from err
+
+
+def require(realm_id: str, registration_id: str) -> RegistrationItem:
+    item = store.get(realm_id, registration_id)
+    if item is None or item.sandbox:
+        raise NotFound(f"Registration {registration_id!r} does not exist.")
+    return item
+
+
+def _new_item(realm_id: str, registration_id: str, course: Any, version: Any, learner: dict[str, str], *,
+              tags: list[str], xapi_id: str, sandbox: bool) -> RegistrationItem:
+    course_root = courses.structure(version)
+    tree = progress.compact_tree(course_root.root) if course_root else {"id": course.course_id, "title": course.title}
+    moment = now()
+    return RegistrationItem(
+        realm_id=realm_id, registration_id=registration_id, course_id=course.course_id,
+        course_version=int(version.number), instance=0, learner=learner, tags=tags, created=moment,
+        updated=moment, sandbox=sandbox, expires=int(time.time()) + SANDBOX_SECONDS if sandbox else None,
+        details={"xapiRegistrationId": xapi_id, "courseTitle": course.title, "standard": version.standard,
+                 "tree": tree, "activities": {}})
+
+
+def create(realm_id: str, body: object, course_version: int | None = None) -> RegistrationItem:
+    """CreateRegistrationSchema → a new registration (409 if the id exists, 402 over the plan)."""
+    if not isinstance(body, dict):
+        raise BadRequest("The body must be a JSON object (CreateRegistrationSchema).")
+    registration_id = check_id(body.get("registrationId"))
+    course_id = courses.check_course_id(body.get("courseId"))
+    learner = _learner(body.get("learner"))
+    tags = courses.parse_tags(body.get("registrationTags"), "registrationTags")
+    xapi_id = _xapi_id(body.get("xapiRegistrationId"))
+    course = courses.require(realm_id, course_id)
+    version = courses.version_of(realm_id, course, course_version)
+    if store.exists(realm_id, registration_id):
+        raise Conflict(f"Registration {registration_id!r} already exists.")
+    plans.check_registration_allowed(realm_id)
+    item = _new_item(realm_id, registration_id, course, version, learner, tags=tags, xapi_id=xapi_id, sandbox=False)
+    try:
+        store.create(item)
+    except store.AlreadyExists as err:
+        raise Conflict(f"Registration {registration_id!r} already exists.") from err
+    plans.record_registration(realm_id)
+    return item
+
+
+def create_sandbox(realm_id: str, course_id: str, number: int | None, who: str) -> RegistrationItem:
+    """A course preview registration: not billed, not listed, gone after a week."""
+    course = courses.require(realm_id, course_id)
+    version = courses.version_of(realm_id, course, number)
+    learner = {"id": who or "preview", "firstName": "Preview", "lastName": "Learner", "email": ""}
+    item = _new_item(realm_id, f"sandbox-{secrets.token_hex(8)}", course, version, learner, tags=[],
+                     xapi_id=str(uuid.uuid4()), sandbox=True)
+    return store.create(item)
+
+
+def exists(realm_id: str, registration_id: str) -> bool:
+    item = store.get(realm_id, registration_id, consistent=False)
+    return item is not None and not item.sandbox
+
+
+def get(realm_id: str, registration_id: str, *, children: bool = False, with_io: bool = False,
+        with_runtime: bool = False) -> dict[str, Any]:
+    return results.registration(require(realm_id, registration_id), children=children, with_io=with_io,
+                                with_runtime=with_runtime)
+
+
+def delete(realm_id: str, registration_id: str) -> None:
+    """Delete a registration with its instances, launches and debug logs (not refunded)."""
+    require(realm_id, registration_id)
+    store.delete(realm_id, registration_id)
+
+
+def delete_for_course(realm_id: str, course_id: str) -> int:
+    """Delete every registration (and preview) of a course; returns how many."""
+    doomed = [i for sandbox in (False, True) for i in store.list_group(realm_id, sandbox=sandbox)
+              if i.course_id == course_id]
+    for item in doomed:
+        store.delete(realm_id, item.registration_id)
+    return len(doomed)
+
+
+# --- instances and reset -------------------------------------------------------------------
+
+
+def new_instance(item: RegistrationItem, version: int | None = None) -> None:
+    """Freeze the current instance and start the next, without progress (not saved here)."""
+    store.archive_instance(item, results.registration(item, children=True, with_io=True, with_runtime=True))
+    details = dict(item.details or {})
+    details.update(activities={}, suspendedActivityId=None, completedDate=None)
+    if version is not None and version != int(item.course_version):
+        course = courses.require(item.realm_id, item.course_id)
+        found = courses.structure(courses.version_of(item.realm_id, course, version))
+        if found is not None:
+            details["tree"] = progress.compact_tree(found.root)
+            details["standard"] = found.standard
+        item.course_version = version
+    item.details = details
+    item.instance = int(item.instance or 0) + 1
+    item.completion, item.success, item.score_scaled, item.total_seconds = "UNKNOWN", "UNKNOWN", None, 0
+    item.updated = now()
+
+
+def reset(realm_id: str, registration_id: str) -> None:
+    """DELETE .../progress: a fresh instance on the same course version."""
+    for _ in range(5):
+        item = require(realm_id, registration_id)
+        new_instance(item)
+        try:
+            store.save(item)
+            return
+        except store.VersionConflict:
+            continue
+    raise Conflict("The registration kept changing; try again.")
+
+
+def instances(realm_id: str, registration_id: str) -> list[dict[str, Any]]:
+    """Every instance, oldest first, the current one last (RegistrationListSchema items)."""
+    current = require(realm_id, registration_id)
+    frozen = [dict(i.snapshot or {}) for i in store.instances(realm_id, registration_id)]
+    return [*frozen, results.registration(current)]
+
+
+def instance(realm_id: str, registration_id: str, number: int) -> dict[str, Any]:
+    for found in instances(realm_id, registration_id):
+        if int(found.get("instance", -1)) == number:
+            return found
+    raise NotFound(f"Registration {registration_id!r} has no instance {number}.")
+
+
+# --- tags ------------------------------------------------------------------------------------
+
+
+def tags(realm_id: str, registration_id: str) -> list[str]:
+    return [str(t) for t in require(realm_id, registration_id).tags or []]
+
+
+def change_tags(realm_id: str, registration_id: str, *, add: list[str] | None = None,
+                remove: list[str] | None = None) -> None:
+    for _ in range(5):
+        item = require(realm_id, registration_id)
+        kept = [str(t) for t in item.tags or [] if t not in set(remove or [])]
+        item.tags = list(dict.fromkeys([*kept, *(add or [])]))[: courses.MAX_TAGS]  # type: ignore[assignment]
+        item.updated = now()
+        try:
+            store.save(item)
+            return
+        except store.VersionConflict:
+            continue
+    raise Conflict("The registration kept changing; try again.")
+
+
+# --- launch history ---------------------------------------------------------------------------
+
+
+def launch_history(realm_id: str, registration_id: str, *, instance_number: int | None = None) -> list[dict[str, Any]]:
+    """LaunchHistorySchema list, oldest first."""
+    require(realm_id, registration_id)
+    shown = []
+    for launch in store.launches(realm_id, registration_id):
+        if instance_number is not None and int(launch.instance) != instance_number:
+            continue
+        entry: dict[str, Any] = {
+            "id": launch.launch_id, "launchHistoryId": launch.launch_id, "instance": int(launch.instance),
+            "completionStatus": launch.completion, "successStatus": launch.success,
+            "totalSecondsTracked": float(launch.seconds or 0), "launchTime": launch.launch_time,
+            "exitTime": launch.exit_time, "lastRuntimeUpdate": launch.last_update,
+        }
+        if launch.score is not None:
+            entry["score"] = {"scaled": float(launch.score)}
+        shown.append({k: v for k, v in entry.items() if v is not None})
+    return shown
+
+
+# --- listing ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Query:
+    """GET /registrations filters (API v2 get_registrations)."""
+
+    course_id: str | None = None
+    learner_id: str | None = None
+    since: str | None = None
+    until: str | None = None
+    datetime_filter: str = "updated"
+    tags: list[str] | None = None
+    filter: str | None = None
+    filter_by: str = "id"
+    order_by: str = "updated_desc"
+    offset: int = 0
+
+
+def _parse_time(raw: str | None, name: str) -> str | None:
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError as err:
+        raise BadRequest(f"{name} must be an ISO 8601 timestamp, not {raw!r}.") from err
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
+INCLUDES = {"more", "includeChildResults", "includeInteractionsAndObjectives", "includeRuntime",
+            "includeTotalCount"}
+
+
+def query_from(params: dict[str, str]) -> Query:
+    if params.get("more"):
+        others = set(params) - INCLUDES
+        if others:
+            raise BadRequest(f"With 'more', no other filters may be sent (got {', '.join(sorted(others))}).")
+        try:
+            return Query(**json.loads(base64.urlsafe_b64decode(params["more"].encode())))
+        except (ValueError, TypeError, binascii.Error) as err:
+            raise BadRequest("The 'more' token is not valid.") from err
+    order = (params.get("orderBy") or "updated_desc").lower()
+    if order not in ORDERS:
+        raise BadRequest(f"orderBy must be one of {', '.join(ORDERS)}.")
+    date_field = (params.get("datetimeFilter") or "updated").lower()
+    if date_field not in ("created", "updated"):
+        raise BadRequest("datetimeFilter must be created or updated.")
+    filter_by = (params.get("filterBy") or "id").lower()
+    if filter_by not in FILTER_FIELDS:
+        raise BadRequest(f"filterBy must be one of {', '.join(FILTER_FIELDS)}.")
+    return Query(params.get("courseId") or None, params.get("learnerId") or None,
+                 _parse_time(params.get("since"), "since"), _parse_time(params.get("until"), "until"),
+                 date_field, courses.parse_tags(params.get("tags")) or None, params.get("filter") or None,
+                 filter_by, order)
+
+
+def _filter_field(item: RegistrationItem, field: str) -> str:
+    learner = item.learner or {}
+    fields = {"id": item.registration_id, "course_id": item.course_id,
+              "course_title": (item.details or {}).get("courseTitle", ""), "learner_id": learner.get("id", ""),
+              "learner_name": f"{learner.get('firstName', '')} {learner.get('lastName', '')}"}
+    return str(fields[field])
+
+
+def _matches(item: RegistrationItem, query: Query) -> bool:
+    moment = (item.created if query.datetime_filter == "created" else item.updated).astimezone(UTC).isoformat()
+    if (query.since and moment < query.since) or (query.until and moment > query.until):
+        return False
+    if query.course_id and item.course_id != query.course_id:
+        return False
+    if query.learner_id and (item.learner or {}).get("id") != query.learner_id:
+        return False
+    if query.tags and not set(query.tags) & set(item.tags or []):
+        return False
+    return not query.filter or query.filter.lower() in _filter_field(item, query.filter_by).lower()
+
+
+def list_page(realm_id: str, query: Query, *, children: bool = False, with_io: bool = False,
+              with_runtime: bool = False) -> tuple[list[dict[str, Any]], str | None, int]:
+    """One page of RegistrationSchema, the next ``more`` token (or None) and the total."""
+    key, descending = ORDERS[query.order_by]
+    found = [i for i in store.list_group(realm_id) if _matches(i, query)]
+    found.sort(key=lambda i: (getattr(i, key).isoformat(), i.registration_id), reverse=descending)
+    page = found[query.offset:query.offset + PAGE_SIZE]
+    more = None
+    if query.offset + PAGE_SIZE < len(found):
+        more = base64.urlsafe_b64encode(json.dumps({**vars(query), "offset": query.offset + PAGE_SIZE})
+                                        .encode()).decode()
+    shown = [results.registration(i, children=children, with_io=with_io, with_runtime=with_runtime) for i in page]
+    return shown, more, len(found)

@@ -1,0 +1,320 @@
+"""Launching: launch links with single-use expiring tokens, course previews (sandbox), the player
+session a token opens, SCO delivery, commits, exit, and the debug log of each launch.
+
+Flow (``routes/launch.py``)::
+
+    POST /api/v2/registrations/{id}/launchLink   -> {base}/launch/{realm}.{secret}   (expires, single use)
+    GET  /launch/{token}                         -> 302 /launch/s/{session}/player  (token used up)
+    GET  /launch/s/{session}/player              -> the player page (TOC, frame, runtime.js)
+    POST /launch/s/{session}/deliver             -> run-time data + attempt id of one SCO
+    GET  /launch/s/{session}/c/{path...}         -> the course's files, same origin as the API
+    POST /launch/s/{session}/commit              -> apply a batch (once, in order, version-locked)
+    POST /launch/s/{session}/exit                -> end of the launch; where to go next
+
+A commit costs one consistent GetItem, one TransactWriteItems (registration + launch record +
+debug-log batch) and, when the registration's results changed, one Kinesis record.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from chalicelib import courses, registrations
+from chalicelib.config import settings
+from chalicelib.errors import ApiError, BadRequest, Conflict, NotFound
+from chalicelib.runtime import commit, delivery, progress, sessions
+from chalicelib.store import courses as course_store
+from chalicelib.store import registrations as store
+from chalicelib.store import streams
+
+DEFAULT_EXPIRY = 120
+MAX_EXPIRY = 7 * 24 * 3600
+REDIRECT_WORDS = ("closer", "blank", "message")
+COMMIT_RETRIES = 8
+
+
+class LinkUsed(ApiError):
+    status = HTTPStatus.GONE
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _base() -> str:
+    return settings().base_url.rstrip("/")
+
+
+def redirect_target(raw: object) -> str:
+    """``redirectOnExitUrl``: an http(s) URL, or ``closer`` / ``blank`` / ``message``."""
+    if raw in (None, ""):
+        return "message"
+    if not isinstance(raw, str) or len(raw) > 2048:
+        raise BadRequest("redirectOnExitUrl must be an http(s) URL or one of closer, blank, message.")
+    if raw.lower() in REDIRECT_WORDS:
+        return raw.lower()
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in raw for c in "\r\n\"'<> "):
+        raise BadRequest(f"redirectOnExitUrl must be an http(s) URL or one of closer, blank, message, not {raw!r}.")
+    return raw
+
+
+def _link_options(body: object) -> tuple[int, dict[str, Any]]:
+    if body is None:
+        body = {}
+    if not isinstance(body, dict):
+        raise BadRequest("The body must be a JSON object (LaunchLinkRequestSchema).")
+    expiry = body.get("expiry", DEFAULT_EXPIRY)
+    if expiry in (None, 0):
+        expiry = DEFAULT_EXPIRY
+    if not isinstance(expiry, int) or isinstance(expiry, bool) or not 1 <= expiry <= MAX_EXPIRY:
+        raise BadRequest(f"expiry must be a number of seconds from 1 to {MAX_EXPIRY}.")
+    start = body.get("startSco")
+    if start is not None and not isinstance(start, str):
+        raise BadRequest("startSco must be an activity identifier.")
+    return expiry, {"redirect": redirect_target(body.get("redirectOnExitUrl")),
+                    "tracking": body.get("tracking", True) is not False, "startSco": start or None}
+
+
+def _token_link(realm_id: str, registration_id: str, expiry: int, options: dict[str, Any]) -> str:
+    secret = secrets.token_urlsafe(24)
+    store.create_token(realm_id, secret, registration_id, expiry, options)
+    return f"{_base()}/launch/{realm_id}.{secret}"
+
+
+def launch_link(realm_id: str, registration_id: str, body: object) -> str:
+    """POST /registrations/{id}/launchLink → a single-use link that expires after ``expiry`` s."""
+    expiry, options = _link_options(body)
+    registrations.require(realm_id, registration_id)
+    return _token_link(realm_id, registration_id, expiry, options)
+
+
+def preview_link(realm_id: str, course_id: str, number: int | None, body: object, who: str) -> str:
+    """POST /courses/{id}/preview: a launch link to a new sandbox registration (not billed)."""
+    expiry, options = _link_options(body)
+    item = registrations.create_sandbox(realm_id, course_id, number, who)
+    return _token_link(realm_id, item.registration_id, expiry, {**options, "sandbox": True})
+
+
+# --- opening a launch -------------------------------------------------------------------------
+
+
+def _upgrade_version(item: Any) -> None:
+    """A registration launched after its course got a new version: a new instance on it (when
+    there was progress), else simply the new version."""
+    course = course_store.get_course(item.realm_id, item.course_id)
+    if course is None or int(course.latest_version) == int(item.course_version) or item.sandbox:
+        return
+    if (item.details or {}).get("activities"):
+        registrations.new_instance(item, int(course.latest_version))
+        return
+    found = courses.structure(courses.version_of(item.realm_id, course))
+    if found is not None:
+        item.details = {**(item.details or {}), "tree": progress.compact_tree(found.root), "standard": found.standard}
+        item.course_version = int(course.latest_version)
+
+
+def _current(realm_id: str, registration_id: str) -> Any:
+    """The registration, moved to its course's latest version first when that changed."""
+    for _ in range(COMMIT_RETRIES):
+        item = store.get(realm_id, registration_id)
+        if item is None:
+            raise NotFound("The registration of this launch no longer exists.")
+        version_before = int(item.course_version)
+        _upgrade_version(item)
+        if int(item.course_version) == version_before:
+            return item
+        try:
+            store.save(item)
+        except store.VersionConflict:
+            continue
+        return item
+    raise Conflict("The registration kept changing; try again.")
+
+
+def start(realm_id: str, registration_id: str, options: dict[str, Any], user_agent: str = "") -> str:
+    """Open a player session on a registration: records the launch, returns the session token."""
+    item = _current(realm_id, registration_id)
+    version = course_store.get_version(realm_id, item.course_id, int(item.course_version))
+    if version is None:
+        raise NotFound("The course version of this registration no longer exists.")
+    launch_id = f"{int(time.time() * 1000):013d}-{secrets.token_hex(4)}"
+    moment = now().isoformat()
+    store.add_launch(realm_id, registration_id, store.LaunchItem(
+        launch_id=launch_id, instance=int(item.instance), launch_time=moment,
+        details={"redirect": options.get("redirect", "message"), "sandbox": bool(item.sandbox),
+                 "tracking": options.get("tracking", True), "userAgent": user_agent[:300],
+                 "startSco": options.get("startSco")}),
+        [{"t": moment, "kind": "launch", "instance": int(item.instance), "courseVersion": int(item.course_version),
+          "userAgent": user_agent[:300]}])
+    return sessions.open_session(sessions.PlayerSession(
+        realm_id, registration_id, launch_id, int(item.instance), version.content_prefix, bool(item.sandbox),
+        bool(options.get("tracking", True)), str(options.get("redirect", "message")),
+        start=str(options.get("startSco") or "")))
+
+
+def open_token(token: str, user_agent: str = "") -> str:
+    """GET /launch/{token}: use the token up (once) and open a player session."""
+    realm_id, _, secret = token.partition(".")
+    if not realm_id or not secret or len(token) > 200:
+        raise NotFound("This launch link is not valid.")
+    used = store.consume_token(realm_id, secret)
+    if used is None:
+        raise LinkUsed("This launch link has expired or was already used; ask for a new one.")
+    return start(realm_id, used.registration_id, dict(used.options or {}), user_agent)
+
+
+def open_preview(realm_id: str, course_id: str, number: int | None, who: str, user_agent: str = "") -> str:
+    """The web app's "Launch in sandbox": a sandbox registration and its session, at once."""
+    item = registrations.create_sandbox(realm_id, course_id, number, who)
+    return start(realm_id, item.registration_id, {"redirect": "message", "sandbox": True}, user_agent)
+
+
+# --- the player ----------------------------------------------------------------------------
+
+
+def _registration(session: sessions.PlayerSession) -> Any:
+    item = store.get(session.realm_id, session.registration_id)
+    if item is None:
+        raise NotFound("The registration of this launch no longer exists.")
+    if int(item.instance) != session.instance:
+        raise Conflict("This registration was reset or moved to a new course version; launch it again.")
+    return item
+
+
+def player_context(session: sessions.PlayerSession) -> dict[str, Any]:
+    """What the player page starts with: the table of contents and the first SCO."""
+    item = _registration(session)
+    details = item.details or {}
+    return {"title": details.get("courseTitle", ""), "standard": details.get("standard", ""),
+            "toc": delivery.toc(details), "start": delivery.first_activity(details, session.start or None),
+            "redirect": session.redirect, "sandbox": session.sandbox,
+            "maxValueChars": commit.MAX_VALUE_CHARS}
+
+
+def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
+    """POST .../deliver {"activityId"?}: start or continue one SCO's attempt."""
+    wanted = body.get("activityId") if isinstance(body, dict) else None
+    if wanted is not None and not isinstance(wanted, str):
+        raise BadRequest("activityId must be an activity identifier.")
+    for _ in range(COMMIT_RETRIES):
+        item = _registration(session)
+        details = dict(item.details or {})
+        activity_id = wanted or delivery.first_activity(details)
+        if activity_id is None:
+            raise NotFound("This course has nothing to launch.")
+        moment = now()
+        attempt_id = uuid.uuid4().hex
+        delivered = delivery.deliver(details, activity_id, dict(item.learner or {}), attempt_id=attempt_id,
+                                     launch_id=session.launch_id, moment=moment)
+        item.details = details
+        _roll_up(item)
+        entry = {"t": moment.isoformat(), "kind": "deliver", "activityId": activity_id, "attemptId": attempt_id,
+                 "entry": delivered["data"]["values"].get("cmi.entry",
+                                                          delivered["data"]["values"].get("cmi.core.entry"))}
+        try:
+            store.write_commit(item, session.launch_id, {"last_update": moment.isoformat()}, [entry])
+        except store.VersionConflict:
+            continue
+        delivered["toc"] = delivery.toc(details)
+        delivered["contentUrl"] = content_url(session, delivered["href"])
+        return delivered
+    raise Conflict("The registration kept changing; try again.")
+
+
+def content_url(session: sessions.PlayerSession, href: str) -> str:
+    if urlsplit(href).scheme in ("http", "https"):
+        return href
+    return f"/launch/s/{session.token}/c/" + quote(href, safe="/?=&%#;:@,+$!~*'()")
+
+
+def _roll_up(item: Any) -> bool:
+    """Registration results from the activity tree; True if they changed."""
+    details = item.details or {}
+    rolled = progress.rollup(details.get("tree") or {}, details.get("activities", {}))
+    before = (item.completion, item.success, item.score_scaled, float(item.total_seconds or 0))
+    item.completion, item.success = rolled["completion"], rolled["success"]
+    item.score_scaled = round(rolled["score"], 4) if rolled["score"] is not None else None
+    item.total_seconds = round(rolled["seconds"], 2)
+    if item.completion == "COMPLETED" and not details.get("completedDate"):
+        details["completedDate"] = now().isoformat()
+    item.updated = now()
+    return before != (item.completion, item.success, item.score_scaled, float(item.total_seconds or 0))
+
+
+def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
+    """POST .../commit: apply one batch once and in order; a second tab's concurrent commit makes
+    the version check fail, and this one is re-read and re-applied on the newer data."""
+    batch = commit.parse(body)
+    if not session.tracking:
+        return {"applied": False, "tracking": False, "seq": batch.seq}
+    for _ in range(COMMIT_RETRIES):
+        item = _registration(session)
+        details = dict(item.details or {})
+        moment = now()
+        try:
+            outcome = commit.apply(details, batch, dict(item.learner or {}), moment)
+        except commit.CommitRejected as err:
+            store.append_log(session.realm_id, session.registration_id, session.launch_id, [
+                *batch.log, {"t": moment.isoformat(), "kind": "commit-rejected", "seq": batch.seq,
+                             "attemptId": batch.attempt_id, "error": err.message, "errorCode": err.code}])
+            raise
+        if outcome.duplicate:
+            return {"applied": False, "duplicate": True, "seq": batch.seq}
+        item.details = details
+        changed = _roll_up(item)
+        log = [*batch.log, {"t": moment.isoformat(), "kind": "commit", "seq": batch.seq, "attemptId": batch.attempt_id,
+                            "activityId": batch.activity_id, "ops": len(batch.ops), "finished": outcome.finished,
+                            "unload": batch.unload}]
+        actions = {"last_update": moment.isoformat(), "completion": item.completion, "success": item.success,
+                   "score": item.score_scaled, "seconds": float(item.total_seconds or 0),
+                   "exit_time": moment.isoformat() if outcome.finished or batch.unload else None}
+        try:
+            store.write_commit(item, session.launch_id, actions, log)
+        except store.VersionConflict:
+            continue
+        if changed and not item.sandbox:
+            streams.put_registration_event(event(item, moment))
+        return {"applied": True, "seq": batch.seq, "completion": item.completion, "success": item.success,
+                "toc": delivery.toc(details)}
+    raise Conflict("The registration kept changing; the runtime will retry this commit.")
+
+
+def event(item: Any, moment: datetime) -> dict[str, Any]:
+    """The registration event (chalicelib.reportage's format)."""
+    return {"eventId": uuid.uuid4().hex, "realmId": item.realm_id, "registrationId": item.registration_id,
+            "occurred": moment.isoformat().replace("+00:00", "Z"), "completion": item.completion,
+            "success": item.success, "score": item.score_scaled, "totalSecondsTracked": float(item.total_seconds or 0),
+            "instance": int(item.instance), "courseId": item.course_id}
+
+
+def exit_launch(session: sessions.PlayerSession) -> dict[str, str]:
+    """POST .../exit: the launch is over; where the player goes (redirectOnExitUrl)."""
+    moment = now().isoformat()
+    store.append_log(session.realm_id, session.registration_id, session.launch_id,
+                     [{"t": moment, "kind": "exit", "redirect": session.redirect}])
+    return {"redirect": session.redirect}
+
+
+# --- debug log ----------------------------------------------------------------------------------
+
+
+def debug_log(realm_id: str, registration_id: str, launch_id: str) -> dict[str, Any]:
+    """A launch's debug log and its share link."""
+    launch = store.get_launch(realm_id, registration_id, launch_id)
+    if launch is None:
+        raise NotFound(f"Launch {launch_id!r} of registration {registration_id!r} does not exist.")
+    return {"registrationId": registration_id, "launchId": launch_id, "launchTime": launch.launch_time,
+            "entries": store.log_entries(realm_id, registration_id, launch_id),
+            "shareUrl": f"{_base()}/launch/debug/{sessions.share_token(realm_id, registration_id, launch_id)}"}
+
+
+def shared_debug_log(token: str) -> dict[str, Any]:
+    realm_id, registration_id, launch_id = sessions.shared_log(token)
+    return debug_log(realm_id, registration_id, launch_id)
