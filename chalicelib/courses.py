@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from chalicelib import plans
 from chalicelib.config import settings
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.standards.activity_tree import Activity, CourseStructure, api_activity, from_dict
@@ -228,8 +229,9 @@ def delete(realm_id: str, course_id: str) -> None:
     removed = store.delete_course(course)
     for version in removed:
         _remove_version_blobs(version)
-    store.add_storage(realm_id, bytes_expanded=-sum(int(v.size_bytes or 0) for v in removed),
-                      courses=-1, versions=-len(removed))
+    released = sum(int(v.size_bytes or 0) for v in removed)
+    store.add_storage(realm_id, bytes_expanded=-released, courses=-1, versions=-len(removed))
+    plans.record_storage(realm_id, -released)
 
 
 def delete_version(realm_id: str, course_id: str, number: int) -> None:
@@ -246,6 +248,7 @@ def delete_version(realm_id: str, course_id: str, number: int) -> None:
         course.updated = datetime.now(UTC)
         store.save_course(course)
     store.add_storage(realm_id, bytes_expanded=-int(version.size_bytes or 0), versions=-1)
+    plans.record_storage(realm_id, -int(version.size_bytes or 0))
 
 
 @dataclass

@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import courses, outbound
+from chalicelib import courses, outbound, plans
 from chalicelib.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 from chalicelib.observability import log_event
 from chalicelib.standards import PackageReading, read_package
@@ -240,6 +240,10 @@ def _store(job: ImportJobItem, options: Options, reading: PackageReading, upload
     package_key = f"packages/{realm_id}/{course_id}/{job.job_id}/{safe_file_name(options.file_name)}"
     tree_key = f"trees/{realm_id}/{course_id}/{job.job_id}.json"
     try:
+        plans.check_storage(realm_id, reading.expanded_bytes)
+    except plans.PlanLimitReached as err:
+        raise ImportRefused(err.message) from err
+    try:
         files = _extract(reading, content_prefix, upload_path)
         with open(upload_path, "rb") as stream:
             blobs.put_stream(package_key, stream, upload_path.stat().st_size, "application/zip")
@@ -252,6 +256,7 @@ def _store(job: ImportJobItem, options: Options, reading: PackageReading, upload
             blobs.delete_prefix(prefix)
         raise
     store.add_storage(realm_id, bytes_expanded=reading.expanded_bytes, courses=0 if existing else 1, versions=1)
+    plans.record_storage(realm_id, reading.expanded_bytes)
     version = store.get_version(realm_id, course_id, number)
     found = reading.structure
     return {"webPathToCourse": content_prefix, "parserWarnings": found.warnings[:MAX_STORED_WARNINGS],
