@@ -23,7 +23,7 @@ HOME_DIR="$(mktemp -d /tmp/nimbus-cts-XXXXXX)"
 PORT="$("$PY" -c 'from nimbus_local.child import free_port; print(free_port())')"
 AWS_PORT="$("$PY" -c 'from nimbus_local.child import free_port; print(free_port())')"
 (cd "$ROOT" && NIMBUS_HOME="$HOME_DIR" NIMBUS_PORT="$PORT" NIMBUS_AWS_PORT="$AWS_PORT" \
-  "$PY" -m nimbus_local > "$HOME_DIR/stack.log" 2>&1) &
+  exec "$PY" -m nimbus_local > "$HOME_DIR/stack.log" 2>&1) &
 STACK=$!
 trap 'kill $STACK 2>/dev/null || true; wait $STACK 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do grep -q "Nimbus is running" "$HOME_DIR/stack.log" 2>/dev/null && break; sleep 0.5; done
