@@ -18,6 +18,7 @@ from chalicelib.routes import apps as apps_routes
 from chalicelib.routes import courses as courses_routes
 from chalicelib.routes import launch, library
 from chalicelib.routes import registrations as registrations_routes
+from chalicelib.routes import registrations_web
 from chalicelib.runtime.content import BINARY_TYPES as PLAYER_BINARY_TYPES
 from chalicelib.routes import xapi_credentials as xapi_credential_routes
 
@@ -42,6 +43,7 @@ app.register_blueprint(account.api)
 app.register_blueprint(courses_routes.api, url_prefix="/api/v2")
 app.register_blueprint(registrations_routes.api, url_prefix="/api/v2")
 app.register_blueprint(library.api)
+app.register_blueprint(registrations_web.api)
 app.register_blueprint(launch.api)
 app.register_blueprint(lrs_routes.api)
 app.register_blueprint(xapi_credential_routes.api, url_prefix="/api/v2")

@@ -53,6 +53,9 @@ def main() -> int:
     server_port = probe.server_address[1]
     probe.server_close()
     os.environ.setdefault("BASE_URL", f"http://{host}:{server_port}")
+    from chalicelib.config import settings
+
+    settings.cache_clear()  # the bootstrap read the settings before BASE_URL was known (launch links use it)
 
     from chalice.config import Config
 

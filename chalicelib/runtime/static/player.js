@@ -1,0 +1,269 @@
+/*
+ * Nimbus player: table of contents, previous / next, the content frame, and the commit transport
+ * of the runtime (runtime.js).
+ *
+ * Commits: every SetValue that succeeded is queued; Commit, Terminate, a 15 s timer and leaving
+ * the page close the queue into a batch {attemptId, seq, activityId, ops, log}. Batches go to the
+ * server one at a time, in order; a failed send is retried with exponential backoff (1 s … 30 s,
+ * with jitter) and never dropped; batches not yet acknowledged are kept in localStorage and sent
+ * again by the next launch. The server applies each (attemptId, seq) once, so resending is safe.
+ * On pagehide the remaining batches go out with navigator.sendBeacon.
+ */
+(function () {
+  'use strict';
+
+  var config = JSON.parse(document.getElementById('nimbus-config').textContent);
+  var base = config.base;
+  var STORE = 'nimbus-unsent:';
+  var AUTOSAVE_MS = 15000, MAX_BACKOFF_MS = 30000;
+  var rules = null, toc = config.toc || [], current = null, unloading = false, exited = false;
+  var frame = document.getElementById('content');
+  var status = document.getElementById('save-state');
+
+  function now() { return new Date().toISOString(); }
+  function show(text) { status.textContent = text; }
+
+  // --- the commit transport -----------------------------------------------------------------
+  function Channel(url, activityId, attemptId) {
+    this.url = url; this.activityId = activityId; this.attemptId = attemptId;
+    this.seq = 0; this.pending = []; this.log = []; this.queue = []; this.inflight = false;
+    this.backoff = 0; this.timer = null; this.failed = null;
+  }
+  Channel.prototype.key = function () { return STORE + this.attemptId; };
+  Channel.prototype.save = function () {
+    try {
+      if (this.queue.length) {
+        localStorage.setItem(this.key(), JSON.stringify({ url: this.url, activityId: this.activityId,
+          attemptId: this.attemptId, batches: this.queue }));
+      } else { localStorage.removeItem(this.key()); }
+    } catch (e) { /* storage full or disabled: the in-memory queue still retries */ }
+  };
+  Channel.prototype.close = function (unload) {
+    if (!this.pending.length && !this.log.length && !unload) { return; }
+    this.seq += 1;
+    this.queue.push({ attemptId: this.attemptId, seq: this.seq, activityId: this.activityId,
+      ops: this.pending, log: this.log, unload: Boolean(unload) });
+    this.pending = []; this.log = [];
+    this.save();
+  };
+  Channel.prototype.flush = function (unload) {
+    this.close(unload);
+    if (unloading) { this.beacon(); } else { this.send(); }
+  };
+  Channel.prototype.send = function () {
+    var self = this;
+    if (self.inflight || !self.queue.length || self.timer) { return; }
+    self.inflight = true;
+    show('Saving…');
+    var batch = self.queue[0];
+    fetch(self.url + '/commit', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(batch), keepalive: true, credentials: 'omit' })
+      .then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (body) { return [response.status, body]; });
+      })
+      .then(function (answer) {
+        self.inflight = false;
+        var code = answer[0], body = answer[1];
+        if (code === 200) {
+          self.queue.shift(); self.backoff = 0; self.save();
+          if (body.toc) { updateToc(body.toc); }
+          show(self.queue.length ? 'Saving…' : 'Saved');
+          self.send();
+        } else if (code === 400 || code === 401 || code === 404 || code === 410) {
+          self.failed = body.message || ('HTTP ' + code);  // refused for good: keep it for the next launch's log
+          show('Not saved: ' + self.failed);
+        } else { self.retry(); }
+      }, function () { self.inflight = false; self.retry(); });
+  };
+  Channel.prototype.retry = function () {
+    var self = this;
+    self.backoff = Math.min(MAX_BACKOFF_MS, self.backoff ? self.backoff * 2 : 1000);
+    show('Offline — retrying');
+    self.timer = setTimeout(function () { self.timer = null; self.send(); }, self.backoff * (0.75 + Math.random() / 2));
+  };
+  Channel.prototype.beacon = function () {
+    for (var i = 0; i < this.queue.length; i++) {
+      navigator.sendBeacon(this.url + '/commit', new Blob([JSON.stringify(this.queue[i])], { type: 'text/plain' }));
+    }
+  };
+  Channel.prototype.drained = function (ms) {
+    var self = this, until = Date.now() + ms;
+    return new Promise(function (resolve) {
+      (function wait() {
+        if (!self.queue.length || self.failed || Date.now() > until) { resolve(); return; }
+        setTimeout(wait, 50);
+      })();
+    });
+  };
+
+  /** Batches a closed tab left behind (network down): send them now, oldest first. */
+  function resendLeftovers() {
+    var keys = [];
+    for (var i = 0; i < localStorage.length; i++) {
+      if (localStorage.key(i).indexOf(STORE) === 0) { keys.push(localStorage.key(i)); }
+    }
+    keys.forEach(function (key) {
+      var saved;
+      try { saved = JSON.parse(localStorage.getItem(key)); } catch (e) { localStorage.removeItem(key); return; }
+      var channel = new Channel(saved.url, saved.activityId, saved.attemptId);
+      channel.queue = saved.batches || [];
+      channel.seq = channel.queue.length ? channel.queue[channel.queue.length - 1].seq : 0;
+      channel.send();
+    });
+  }
+
+  // --- table of contents and navigation --------------------------------------------------------
+  function launchable() { return toc.filter(function (e) { return e.launchable; }); }
+  function position() {
+    var list = launchable();
+    for (var i = 0; i < list.length; i++) { if (current && list[i].id === current.activityId) { return i; } }
+    return -1;
+  }
+  function updateToc(entries) {
+    toc = entries;
+    var list = document.getElementById('toc-list');
+    list.textContent = '';
+    toc.forEach(function (entry) {
+      var item = document.createElement('li');
+      item.style.paddingLeft = (entry.depth * 0.8) + 'rem';
+      if (entry.launchable) {
+        var button = document.createElement('button');
+        button.type = 'button';
+        button.textContent = entry.title || entry.id;
+        button.disabled = !entry.available;
+        button.dataset.activity = entry.id;
+        button.dataset.completion = entry.completion;
+        if (current && current.activityId === entry.id) { button.setAttribute('aria-current', 'page'); }
+        button.addEventListener('click', function () { go(entry.id); });
+        item.appendChild(button);
+        var mark = document.createElement('span');
+        mark.className = 'mark';
+        mark.textContent = entry.completion === 'COMPLETED' ? ' ✓' : '';
+        item.appendChild(mark);
+      } else {
+        item.textContent = entry.title || entry.id;
+        item.className = 'cluster';
+      }
+      list.appendChild(item);
+    });
+    var list2 = launchable(), at = position();
+    document.getElementById('prev').disabled = at <= 0 || !list2[at - 1].available;
+    document.getElementById('next').disabled = at < 0 || at >= list2.length - 1 || !list2[at + 1].available;
+  }
+
+  function post(what, body) {
+    return fetch(base + '/' + what, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body || {}), credentials: 'omit' }).then(function (response) {
+      return response.json().then(function (json) {
+        if (!response.ok) { throw new Error(json.message || ('HTTP ' + response.status)); }
+        return json;
+      });
+    });
+  }
+
+  /** Leave the current SCO: unload its page (content often terminates on unload), then make
+   *  sure what it set is on its way even if it never called Terminate. */
+  function leave() {
+    if (!current) { return Promise.resolve(); }
+    var leaving = current;
+    frame.src = 'about:blank';
+    return new Promise(function (resolve) { setTimeout(resolve, 100); }).then(function () {
+      if (!leaving.finished) { leaving.channel.flush(true); }
+      return leaving.channel.drained(5000);
+    });
+  }
+
+  function go(activityId) {
+    if (exited) { return Promise.resolve(); }
+    return leave().then(function () { return post('deliver', activityId ? { activityId: activityId } : {}); })
+      .then(start, function (error) { message(error.message); });
+  }
+
+  function start(delivered) {
+    var channel = new Channel(base, delivered.activityId, delivered.attemptId);
+    var state = { activityId: delivered.activityId, channel: channel, finished: false, session: null };
+    var made = window.NimbusRuntime.create(delivered.scorm12 ? 'scorm12' : 'scorm2004', rules, delivered.data, {
+      navValid: delivered.navValid, sharedData: delivered.sharedData, maxValueChars: config.maxValueChars,
+    }, {
+      onSet: function (element, value) { channel.pending.push(['set', element, value]); },
+      onCommit: function () { channel.pending.push(['commit']); channel.flush(false); },
+      onFinish: function () {
+        channel.pending.push(['finish']); state.finished = true; channel.flush(false);
+        setTimeout(function () { afterFinish(state); }, 0);
+      },
+      onCall: function (name, args, result, error) {
+        channel.log.push({ t: now(), call: name, args: args, result: result, error: error });
+      },
+    });
+    state.session = made.session;
+    delete window.API; delete window.API_1484_11;
+    if (delivered.scorm12) { window.API = made.api; } else { window.API_1484_11 = made.api; }
+    current = state;
+    updateToc(delivered.toc || toc);
+    document.getElementById('course-title').textContent = config.title + ' — ' + (delivered.title || '');
+    frame.src = delivered.contentUrl;
+  }
+
+  /** SCORM 2004 navigation requests the SCO made before Terminate (RTE 4.4, adl.nav.request). */
+  function afterFinish(state) {
+    if (current !== state || exited) { return; }
+    var request = state.session.data.values['adl.nav.request'] || '_none_';
+    var list = launchable(), at = position();
+    var choice = /^\{target=([^}]*)\}(choice|jump)$/.exec(request);
+    if (request === 'continue' && at < list.length - 1) { go(list[at + 1].id); }
+    else if (request === 'previous' && at > 0) { go(list[at - 1].id); }
+    else if (choice) { go(choice[1]); }
+    else if (/^(exit|exitAll|suspendAll|abandon|abandonAll)$/.test(request) && request !== 'exit') { exit(); }
+  }
+
+  function message(text) {
+    var box = document.getElementById('message');
+    box.textContent = text;
+    box.hidden = false;
+  }
+
+  function exit() {
+    if (exited) { return Promise.resolve(); }
+    return leave().then(function () {
+      exited = true;
+      return post('exit', {}).catch(function () { return { redirect: config.redirect }; });
+    }).then(function (answer) {
+      var target = answer.redirect || config.redirect;
+      if (target === 'closer') { window.close(); message('You have exited the course. You may close this window.'); }
+      else if (target === 'blank') { window.location.href = 'about:blank'; }
+      else if (target === 'message') { message('You have exited the course. You may close this window.'); }
+      else { window.location.href = target; }
+    });
+  }
+
+  window.addEventListener('pagehide', function () {
+    unloading = true;
+    if (current && !exited) { current.channel.flush(true); }
+  });
+  setInterval(function () { if (current && current.channel.pending.length) { current.channel.flush(false); } }, AUTOSAVE_MS);
+  document.getElementById('prev').addEventListener('click', function () {
+    var list = launchable(), at = position();
+    if (at > 0) { go(list[at - 1].id); }
+  });
+  document.getElementById('next').addEventListener('click', function () {
+    var list = launchable(), at = position();
+    if (at >= 0 && at < list.length - 1) { go(list[at + 1].id); }
+  });
+  document.getElementById('exit').addEventListener('click', exit);
+  document.getElementById('toc-toggle').addEventListener('click', function (event) {
+    var nav = document.getElementById('toc'), open = nav.hidden;
+    nav.hidden = !open;
+    event.currentTarget.setAttribute('aria-expanded', String(open));
+  });
+  window.nimbusPlayer = { go: go, exit: exit, state: function () {
+    return current ? { activityId: current.activityId, queued: current.channel.queue.length,
+      pending: current.channel.pending.length, failed: current.channel.failed } : null;
+  } };
+
+  updateToc(toc);
+  resendLeftovers();
+  fetch('/launch/player/rules.json').then(function (r) { return r.json(); }).then(function (loaded) {
+    rules = loaded;
+    return go(config.start);
+  }).catch(function (error) { message('The player could not start: ' + error.message); });
+})();

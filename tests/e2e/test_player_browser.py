@@ -1,0 +1,269 @@
+"""Acceptance: courses built in tests/builders play in Chromium (Playwright) against the running
+local stack, through the official SDK's launch links, and the registration read back with the
+SDK shows exactly what the SCOs set. Suspend / close / relaunch resumes; a dropped commit
+response arrives once; two tabs lose nothing; used and expired launch links are refused."""
+
+from __future__ import annotations
+
+import shutil
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import requests
+
+from tests.builders import sco_pages
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from tests.e2e.stack import LocalStack
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def sdk(stack: LocalStack) -> Any:
+    import rustici_software_cloud_v2 as scorm
+
+    creds = stack.credentials()
+    config = scorm.Configuration()
+    config.host = creds["apiBase"]
+    config.username, config.password = creds["appId"], creds["secretKey"]
+    client = scorm.ApiClient(config)
+    return scorm, scorm.CourseApi(client), scorm.RegistrationApi(client)
+
+
+def _import(sdk: Any, tmp_path: Any, course_id: str, data: bytes) -> None:
+    _scorm, courses, _ = sdk
+    package = tmp_path / f"{course_id}.zip"
+    package.write_bytes(data)
+    job = courses.create_upload_and_import_course_job(course_id, file=str(package), may_create_new_version=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status = courses.get_import_job_status(job.result)
+        if status.status != "RUNNING":
+            assert status.status == "COMPLETE", status.message
+            return
+        time.sleep(0.2)
+    raise AssertionError("import did not finish")
+
+
+def _register(sdk: Any, course_id: str) -> str:
+    scorm, _, regs = sdk
+    registration_id = f"reg-{uuid.uuid4().hex[:8]}"
+    regs.create_registration(scorm.CreateRegistrationSchema(
+        course_id=course_id, registration_id=registration_id,
+        learner=scorm.LearnerSchema(id="ada@example.com", first_name="Ada", last_name="Lovelace")))
+    return registration_id
+
+
+def _link(sdk: Any, registration_id: str, expiry: int = 120) -> str:
+    scorm, _, regs = sdk
+    made = regs.build_registration_launch_link(registration_id, scorm.LaunchLinkRequestSchema(
+        redirect_on_exit_url="message", expiry=expiry))
+    return str(made.launch_link)
+
+
+def _saved(page: Any, timeout: float = 20) -> None:
+    page.wait_for_function("() => { const s = window.nimbusPlayer && window.nimbusPlayer.state();"
+                           " return s && s.queued === 0 && s.pending === 0; }", timeout=timeout * 1000)
+
+
+def _sco(page: Any, expected_title: str) -> Any:
+    from playwright.sync_api import expect
+
+    frame = page.frame_locator("#content")
+    expect(frame.get_by_role("heading", name=expected_title)).to_be_visible(timeout=15_000)
+    expect(frame.locator("#state")).to_have_text("running")
+    return frame
+
+
+def _progress(sdk: Any, registration_id: str) -> Any:
+    _, _, regs = sdk
+    return regs.get_registration_progress(registration_id, include_child_results=True,
+                                          include_interactions_and_objectives=True, include_runtime=True)
+
+
+def test_scorm12_plays_suspends_resumes_and_completes(browser, stack: LocalStack, sdk, tmp_path) -> None:
+    from playwright.sync_api import expect
+
+    _import(sdk, tmp_path, "golf-play", sco_pages.playable_scorm12_zip())
+    registration_id = _register(sdk, "golf-play")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(_link(sdk, registration_id))
+    frame = _sco(page, "Lesson 1")
+    expect(frame.locator("#entry")).to_have_text("ab-initio")
+    expect(frame.locator("#learner")).to_have_text("Lovelace, Ada")
+    expect(frame.locator("#launch-data")).to_have_text("hello=1")
+    frame.locator("#answer").click()
+    frame.locator("#suspend-btn").click()
+    _saved(page)
+    page.close()  # the learner closes the tab
+
+    page = browser.new_page()
+    page.goto(_link(sdk, registration_id))
+    frame = _sco(page, "Lesson 1")
+    expect(frame.locator("#entry")).to_have_text("resume")
+    expect(frame.locator("#location")).to_have_text("page-3")
+    expect(frame.locator("#suspend")).to_have_text("page=3;answers=b")
+    frame.locator("#finish").click()
+    _saved(page)
+    page.get_by_role("button", name="Next").click()  # lesson 2: its prerequisite (lesson 1) is met
+    frame = _sco(page, "Lesson 2")
+    frame.locator("#finish").click()
+    _saved(page)
+    assert errors == []
+
+    got = _progress(sdk, registration_id)
+    assert got.registration_completion == "COMPLETED" and got.registration_success == "PASSED"
+    assert got.score.scaled == 90.0 and got.total_seconds_tracked == 360.0  # 1:00 + 2:30 + 2:30
+    lesson = got.activity_details.children[0]
+    assert lesson.activity_success == "PASSED" and lesson.activity_completion == "COMPLETED"
+    assert lesson.runtime.total_time == "0000:03:30.00" and lesson.runtime.score_raw == "90"
+    interaction = lesson.runtime.runtime_interactions[0]
+    assert (interaction.id, interaction.type, interaction.learner_response, interaction.result,
+            interaction.correct_responses, interaction.latency) == ("q1", "choice", "b", "correct", ["b"], "00:00:05")
+    assert len(lesson.runtime.runtime_interactions) == 1
+    objective = lesson.runtime.runtime_objectives[0]
+    assert (objective.id, objective.score_raw, objective.runtime_objective_success_status) == (
+        "obj_golf", "90", "PASSED")
+    history = sdk[2].get_registration_launch_history(registration_id).launch_history
+    assert len(history) == 2
+
+
+def test_scorm2004_plays_resumes_and_flows_to_the_next_sco(browser, stack: LocalStack, sdk, tmp_path) -> None:
+    from playwright.sync_api import expect
+
+    _import(sdk, tmp_path, "photo-play", sco_pages.playable_scorm2004_zip())
+    registration_id = _register(sdk, "photo-play")
+    page = browser.new_page()
+    page.goto(_link(sdk, registration_id))
+    frame = _sco(page, "Module 1")
+    expect(frame.locator("#entry")).to_have_text("ab-initio")
+    frame.locator("#answer").click()
+    frame.locator("#suspend-btn").click()
+    _saved(page)
+    page.close()
+
+    page = browser.new_page()
+    page.goto(_link(sdk, registration_id))
+    frame = _sco(page, "Module 1")
+    expect(frame.locator("#entry")).to_have_text("resume")
+    expect(frame.locator("#location")).to_have_text("slide-4")
+    expect(frame.locator("#suspend")).to_have_text("slide=4;answers=b")
+    frame.locator("#finish").click()  # adl.nav.request=continue: the player moves on by itself
+    frame = _sco(page, "Module 2")
+    expect(frame.locator("#entry")).to_have_text("ab-initio")
+    frame.locator("#finish").click()
+    _saved(page)
+
+    got = _progress(sdk, registration_id)
+    assert got.registration_completion == "COMPLETED" and got.registration_success == "PASSED"
+    module = got.activity_details.children[0]
+    assert module.score.scaled == 90.0 and module.runtime.score_scaled == "0.9"
+    assert module.runtime.total_time == "PT3M30S"
+    assert got.total_seconds_tracked == 360.0
+    interaction = module.runtime.runtime_interactions[0]
+    assert (interaction.id, interaction.learner_response, interaction.result, interaction.latency) == (
+        "q1", "b", "correct", "PT5S")
+    objective = next(o for o in module.runtime.runtime_objectives if o.id == "obj_photo")
+    assert objective.score_scaled == "0.9" and objective.runtime_objective_success_status == "PASSED"
+    assert objective.runtime_objective_completion_status == "COMPLETED"
+
+
+def _owner(stack: LocalStack) -> requests.Session:
+    creds = stack.credentials()
+    web = requests.Session()
+    signed = web.post(f"{stack.base_url}/api/session", timeout=10,
+                      json={"email": creds["ownerEmail"], "password": creds["ownerPassword"]})
+    assert signed.status_code == 200, signed.text
+    return web
+
+
+def test_a_lost_commit_response_is_retried_and_applied_once(browser, stack: LocalStack, sdk, tmp_path) -> None:
+    _import(sdk, tmp_path, "golf-faults", sco_pages.playable_scorm12_zip(scos=1))
+    registration_id = _register(sdk, "golf-faults")
+    page = browser.new_page()
+    dropped: list[str] = []
+
+    def lose_the_answer(route: Any) -> None:
+        if not dropped:  # the server gets the commit; the browser never hears back
+            route.fetch()
+            dropped.append(route.request.post_data or "")
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.goto(_link(sdk, registration_id))
+    frame = _sco(page, "Lesson 1")
+    page.route("**/commit", lose_the_answer)
+    frame.locator("#answer").click()
+    _saved(page)
+    page.unroute("**/commit")
+    assert dropped
+    lesson = _progress(sdk, registration_id).activity_details.children[0]
+    assert len(lesson.runtime.runtime_interactions) == 1 and lesson.runtime.location == "page-3"
+
+    launch_id = sdk[2].get_registration_launch_history(registration_id).launch_history[0].id
+    log = _owner(stack).get(f"{stack.base_url}/api/app/registrations/{registration_id}/launches/{launch_id}/log",
+                            timeout=10).json()
+    commits = [e for e in log["entries"] if e.get("kind") == "commit" and e.get("seq") == 1]
+    assert len(commits) == 1  # applied once, although sent twice
+    assert any(e.get("call") == "LMSSetValue" and e.get("args") == ["cmi.core.score.raw", 90] for e in log["entries"])
+    shared = requests.get(log["shareUrl"], timeout=10)
+    assert shared.status_code == 200 and "LMSSetValue" in shared.text
+
+
+def test_two_tabs_lose_no_update(browser, stack: LocalStack, sdk, tmp_path) -> None:
+    _import(sdk, tmp_path, "golf-tabs", sco_pages.playable_scorm12_zip(scos=1))
+    registration_id = _register(sdk, "golf-tabs")
+    context = browser.new_context()
+    first, second = context.new_page(), context.new_page()
+    first.goto(_link(sdk, registration_id))
+    second.goto(_link(sdk, registration_id))
+    _sco(first, "Lesson 1")
+    _sco(second, "Lesson 1")
+    script = ("([element, value]) => setTimeout(() => {"
+              " const sco = document.getElementById('content').contentWindow.sco;"
+              " sco.call('LMSSetValue', element, value); sco.call('LMSCommit', ''); }, 300)")
+    first.evaluate(script, ["cmi.core.lesson_location", "from-first-tab"])
+    second.evaluate(script, ["cmi.suspend_data", "from-second-tab"])
+    for page in (first, second):
+        page.wait_for_function("() => document.getElementById('content').contentWindow.sco.calls"
+                               ".some((c) => c[0] === 'LMSCommit')")
+        _saved(page)
+    runtime = _progress(sdk, registration_id).activity_details.children[0].runtime
+    assert runtime.location == "from-first-tab" and runtime.suspend_data == "from-second-tab"
+    context.close()
+
+
+def test_used_and_expired_links_are_refused(browser, stack: LocalStack, sdk, tmp_path) -> None:
+    _import(sdk, tmp_path, "golf-links", sco_pages.playable_scorm12_zip(scos=1))
+    registration_id = _register(sdk, "golf-links")
+    link = _link(sdk, registration_id)
+    page = browser.new_page()
+    page.goto(link)
+    _sco(page, "Lesson 1")
+    again = page.goto(link)
+    assert again is not None and again.status == 410 and "already used" in page.content()
+    short = _link(sdk, registration_id, expiry=1)
+    time.sleep(1.5)
+    late = page.goto(short)
+    assert late is not None and late.status == 410
