@@ -22,6 +22,8 @@ const SECTION_PAGES: Record<string, LazyPage> = {
   '/learn': lazy(() => import('../features/learn/LearnerPage')),
   '/apps/:appId': lazy(() => import('../features/apps/AppDetailsPage')),
   '/library/:courseId': lazy(() => import('../features/library/CoursePage')),
+  '/registrations': lazy(() => import('../features/registrations/RegistrationsPage')),
+  '/registrations/:registrationId': lazy(() => import('../features/registrations/RegistrationPage')),
 };
 
 export const routes: RouteObject[] = [

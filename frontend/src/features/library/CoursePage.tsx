@@ -113,10 +113,13 @@ export default function CoursePage() {
               ))}
             </Table.Tbody>
           </Table>
-          <Text size="sm" c="dimmed">
-            Preview launches arrive with the player (not available yet).
-          </Text>
           <Group>
+            <Button component="a" href={data.previewLink} target="_blank" rel="noreferrer">
+              Launch in sandbox
+            </Button>
+            <Button component={Link} to={`/registrations?courseId=${encodeURIComponent(data.id)}`} variant="light">
+              Registrations
+            </Button>
             <Button
               color="red"
               variant="outline"

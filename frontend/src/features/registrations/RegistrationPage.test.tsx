@@ -1,0 +1,89 @@
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { TEST_SESSION, jsonResponse, renderApp, stubFetch } from '../../test/utils';
+
+const REGISTRATION = {
+  id: 'r1',
+  instance: 0,
+  registrationCompletion: 'COMPLETED',
+  registrationSuccess: 'PASSED',
+  score: { scaled: 90 },
+  totalSecondsTracked: 210,
+  createdDate: '2026-01-02T03:04:05.000Z',
+  updated: '2026-01-02T03:04:05.000Z',
+  course: { id: 'golf', title: 'Golf <Explained>', version: 0 },
+  learner: { id: 'l1', firstName: 'Ada', lastName: 'Lovelace', email: '' },
+  tags: [],
+  activityDetails: {
+    id: 'org1',
+    title: 'Golf',
+    attempts: 1,
+    activityCompletion: 'COMPLETED',
+    activitySuccess: 'PASSED',
+    timeTracked: 'PT3M30S',
+    suspended: false,
+    children: [
+      {
+        id: 'item_1',
+        title: 'Lesson 1',
+        attempts: 1,
+        activityCompletion: 'COMPLETED',
+        activitySuccess: 'PASSED',
+        score: { scaled: 90 },
+        timeTracked: 'PT3M30S',
+        suspended: false,
+        children: [],
+        runtime: {
+          completionStatus: 'passed',
+          runtimeSuccessStatus: 'PASSED',
+          entry: 'resume',
+          exit: '',
+          location: 'page-3',
+          scoreRaw: '90',
+          scoreScaled: '',
+          totalTime: '0000:03:30.00',
+          suspendData: 'page=3',
+          learnerComments: [],
+          runtimeInteractions: [
+            { id: 'q1', type: 'choice', learnerResponse: 'b', result: 'correct', correctResponses: ['b'], latency: '', timestamp: '' },
+          ],
+          runtimeObjectives: [],
+        },
+      },
+    ],
+  },
+};
+
+describe('Registrations', () => {
+  it('lists registrations and shows one with its runtime data and debug log', async () => {
+    stubFetch({
+      'GET /api/session': () => jsonResponse(200, TEST_SESSION),
+      'GET /api/app/registrations': () => jsonResponse(200, { registrations: [REGISTRATION], more: null, total: 1 }),
+      'GET /api/app/registrations/r1': () =>
+        jsonResponse(200, {
+          ...REGISTRATION,
+          instances: [0],
+          launchHistory: [
+            { id: 'L1', instance: 0, launchTime: '2026-01-02T03:04:05Z', completionStatus: 'COMPLETED', successStatus: 'PASSED', totalSecondsTracked: 210 },
+          ],
+        }),
+      'GET /api/app/registrations/r1/launches/L1/log': () =>
+        jsonResponse(200, {
+          launchId: 'L1',
+          launchTime: '2026-01-02T03:04:05Z',
+          shareUrl: 'http://x/launch/debug/abc',
+          entries: [{ t: '2026-01-02T03:04:06Z', call: 'LMSSetValue', args: ['cmi.core.score.raw', '90'], result: 'true', error: 0 }],
+        }),
+    });
+    const { user } = renderApp('/registrations');
+    const table = await screen.findByRole('table', { name: 'Registrations' });
+    expect(within(table).getByText('Golf <Explained>')).toBeInTheDocument();
+    await user.click(within(table).getByRole('link', { name: 'r1' }));
+    expect(await screen.findByText('page-3')).toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'Interactions' })).toHaveTextContent('correct');
+    await user.click(screen.getByRole('button', { name: 'Show' }));
+    const log = await screen.findByRole('table', { name: 'Debug log' });
+    expect(log).toHaveTextContent('LMSSetValue');
+    expect(screen.getByRole('link', { name: 'Shareable link' })).toHaveAttribute('href', 'http://x/launch/debug/abc');
+  });
+});
