@@ -1,0 +1,291 @@
+"""The activity tree at run time: definition + tracking state (SN Book 4th Ed. §4.2).
+
+:class:`Node` wraps one :class:`~chalicelib.standards.activity_tree.Activity` with its tracking
+model (SN §4.2.1 activity state, §4.2.2 attempt progress, §4.2.3 objective progress) and its
+parent/available-children links (SR.1/SR.2 may reorder or select the children). Objective
+status is read and written through :func:`read_objective` / :func:`write_objective`, which
+apply the objective's global ``mapInfo`` (imsss read/write of satisfied status and normalized
+measure, adlseq read/write of completion, progress measure and raw/min/max score).
+
+The whole state (tracking, globals, current/suspended activity, shared data buckets) is plain
+data: :meth:`Tree.state` and :meth:`Tree.restore` serialise it for suspend all / resume all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.standards.activity_tree import Objective
+
+if TYPE_CHECKING:
+    from chalicelib.standards.activity_tree import Activity
+
+PRIMARY = ""  # the key of a primary objective that has no objectiveID
+
+
+@dataclass
+class ObjectiveTrack:
+    """Objective progress information (SN §4.2.3)."""
+
+    progress_status: bool = False
+    satisfied_status: bool = False
+    measure_status: bool = False
+    normalized_measure: float = 0.0
+    raw: float | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+@dataclass
+class GlobalObjective(ObjectiveTrack):
+    """A shared global objective (SN §4.2.3; 4th Ed. adds completion and progress measure)."""
+
+    completion_known: bool = False
+    completed: bool = False
+    progress_known: bool = False
+    progress_measure: float = 0.0
+
+
+@dataclass
+class Track:
+    """Activity state and attempt progress information of one activity (SN §4.2.1, §4.2.2)."""
+
+    active: bool = False
+    suspended: bool = False
+    attempt_count: int = 0
+    activity_progress_status: bool = False
+    attempt_progress_status: bool = False
+    attempt_completion_status: bool = False
+    completion_amount_status: bool = False
+    completion_amount: float = 0.0
+    objectives: dict[str, ObjectiveTrack] = field(default_factory=dict)
+    # set when an ancestor begins a new attempt with useCurrentAttempt*Info: older data of this
+    # activity no longer counts in that ancestor's rollup
+    stale_objective: bool = False
+    stale_progress: bool = False
+    order: list[str] | None = None  # SR.1/SR.2: the available children, once selected/randomised
+
+
+class Node:
+    """One activity of the run-time tree."""
+
+    def __init__(self, activity: Activity, parent: Node | None) -> None:
+        self.activity = activity
+        self.id = activity.identifier
+        self.parent = parent
+        self.seq = activity.sequencing
+        self.all_children = [Node(child, self) for child in activity.children]
+        self.children = list(self.all_children)  # the available children (SN §4.6)
+        self.track = Track()
+        self.objectives: dict[str, Objective] = {}
+        for objective in self.seq.objectives:
+            key = PRIMARY if objective.primary and not objective.objective_id else objective.objective_id
+            self.objectives.setdefault(key, objective)
+        self.primary_key = next((k for k, o in self.objectives.items() if o.primary), None)
+        if self.primary_key is None:  # every activity has a primary objective (SN §3.10)
+            self.objectives[PRIMARY] = Objective(objective_id="", primary=True)
+            self.primary_key = PRIMARY
+        self.track.objectives = {key: ObjectiveTrack() for key in self.objectives}
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.all_children
+
+    @property
+    def tracked(self) -> bool:
+        return self.activity.sequencing.delivery.tracked
+
+    def preorder_descendants(self) -> list[Node]:
+        out: list[Node] = []
+        for child in self.all_children:
+            out.append(child)
+            out.extend(child.preorder_descendants())
+        return out
+
+    def path_to_root(self) -> list[Node]:
+        """This activity and its ancestors, deepest first."""
+        out: list[Node] = []
+        node: Node | None = self
+        while node is not None:
+            out.append(node)
+            node = node.parent
+        return out
+
+    def is_ancestor_of(self, other: Node) -> bool:
+        return self in other.path_to_root()
+
+    def __repr__(self) -> str:
+        return f"Node({self.id})"
+
+
+class Tree:
+    """The run-time activity tree plus the sequencing session's global state."""
+
+    def __init__(self, root: Activity, *, objectives_global_to_system: bool = True) -> None:
+        self.root = Node(root, None)
+        self.nodes: dict[str, Node] = {}
+        self.preorder: list[Node] = []
+        self._index(self.root)
+        self.current: Node | None = None
+        self.suspended: Node | None = None
+        self.globals: dict[str, GlobalObjective] = {}
+        self.shared_data: dict[str, str] = {}  # adl.data buckets by targetID
+        self.objectives_global_to_system = objectives_global_to_system
+        self.ended = False
+
+    def _index(self, node: Node) -> None:
+        self.nodes.setdefault(node.id, node)
+        self.preorder.append(node)
+        for child in node.all_children:
+            self._index(child)
+
+    def position(self, node: Node) -> int:
+        """The activity's place in a preorder walk of the *available* tree (for ordering)."""
+        order: list[Node] = []
+
+        def walk(n: Node) -> None:
+            order.append(n)
+            for c in n.children:
+                walk(c)
+
+        walk(self.root)
+        return order.index(node) if node in order else -1
+
+    def common_ancestor(self, a: Node, b: Node) -> Node:
+        ancestors = a.path_to_root()
+        return next(n for n in b.path_to_root() if n in ancestors)
+
+    # --- serialisation (suspend all / resume all) --------------------------------------------
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "current": self.current.id if self.current else None,
+            "suspended": self.suspended.id if self.suspended else None,
+            "ended": self.ended,
+            "tracks": {n.id: asdict(n.track) for n in self.preorder},
+            "globals": {k: asdict(v) for k, v in self.globals.items()},
+            "shared_data": dict(self.shared_data),
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        for ident, raw in state.get("tracks", {}).items():
+            node = self.nodes.get(ident)
+            if node is None:
+                continue
+            objectives = {k: ObjectiveTrack(**v) for k, v in raw.get("objectives", {}).items()}
+            node.track = Track(**{**raw, "objectives": objectives})
+            for key in node.objectives:
+                node.track.objectives.setdefault(key, ObjectiveTrack())
+            if node.track.order is not None:
+                by_id = {c.id: c for c in node.all_children}
+                node.children = [by_id[i] for i in node.track.order if i in by_id]
+        self.globals = {k: GlobalObjective(**v) for k, v in state.get("globals", {}).items()}
+        self.shared_data = dict(state.get("shared_data", {}))
+        self.current = self.nodes.get(state.get("current") or "")
+        self.suspended = self.nodes.get(state.get("suspended") or "")
+        self.ended = bool(state.get("ended", False))
+
+
+# --- objectives through their global maps (SN §4.2.3, §3.10.1; CAM §5.1.10) -------------------
+
+
+def _global(tree: Tree, target: str) -> GlobalObjective:
+    return tree.globals.setdefault(target, GlobalObjective())
+
+
+def read_objective(tree: Tree, node: Node, key: str) -> ObjectiveTrack:
+    """The objective's status as sequencing sees it: global values for read maps that are known
+    (SN §4.2.3 "read objective satisfied status / normalized measure"), else local values."""
+    local = node.track.objectives.setdefault(key, ObjectiveTrack())
+    objective = node.objectives.get(key)
+    if objective is None or not objective.map_info:
+        return local
+    seen = ObjectiveTrack(**asdict(local))
+    for info in objective.map_info:
+        shared = tree.globals.get(info.target_objective_id)
+        if shared is None:
+            continue
+        if info.read_satisfied_status and shared.progress_status:
+            seen.progress_status, seen.satisfied_status = True, shared.satisfied_status
+        if info.read_normalized_measure and shared.measure_status:
+            seen.measure_status, seen.normalized_measure = True, shared.normalized_measure
+        if info.read_raw_score and shared.raw is not None:
+            seen.raw = shared.raw
+        if info.read_min_score and shared.min is not None:
+            seen.min = shared.min
+        if info.read_max_score and shared.max is not None:
+            seen.max = shared.max
+    return seen
+
+
+def write_objective(tree: Tree, node: Node, key: str, **changes: Any) -> None:
+    """Set local objective progress information and write it through the write maps."""
+    local = node.track.objectives.setdefault(key, ObjectiveTrack())
+    for name, value in changes.items():
+        setattr(local, name, value)
+    objective = node.objectives.get(key)
+    if objective is None:
+        return
+    for info in objective.map_info:
+        shared = _global(tree, info.target_objective_id)
+        if info.write_satisfied_status and ("progress_status" in changes or "satisfied_status" in changes):
+            shared.progress_status = local.progress_status
+            shared.satisfied_status = local.satisfied_status
+        if info.write_normalized_measure and ("measure_status" in changes or "normalized_measure" in changes):
+            shared.measure_status = local.measure_status
+            shared.normalized_measure = local.normalized_measure
+        for score in ("raw", "min", "max"):
+            if getattr(info, f"write_{score}_score") and score in changes:
+                setattr(shared, score, changes[score])
+
+
+def primary(tree: Tree, node: Node) -> ObjectiveTrack:
+    assert node.primary_key is not None
+    return read_objective(tree, node, node.primary_key)
+
+
+def set_primary(tree: Tree, node: Node, **changes: Any) -> None:
+    assert node.primary_key is not None
+    write_objective(tree, node, node.primary_key, **changes)
+
+
+def completion(tree: Tree, node: Node) -> tuple[bool, bool]:
+    """(attempt progress status, attempt completion status), read through adlseq completion maps."""
+    track = node.track
+    objective = node.objectives.get(node.primary_key or "")
+    for info in objective.map_info if objective else []:
+        shared = tree.globals.get(info.target_objective_id)
+        if info.read_completion_status and shared is not None and shared.completion_known:
+            return True, shared.completed
+    return track.attempt_progress_status, track.attempt_completion_status
+
+
+def completion_amount(tree: Tree, node: Node) -> tuple[bool, float]:
+    track = node.track
+    objective = node.objectives.get(node.primary_key or "")
+    for info in objective.map_info if objective else []:
+        shared = tree.globals.get(info.target_objective_id)
+        if info.read_progress_measure and shared is not None and shared.progress_known:
+            return True, shared.progress_measure
+    return track.completion_amount_status, track.completion_amount
+
+
+def set_completion(tree: Tree, node: Node, known: bool, completed: bool) -> None:
+    node.track.attempt_progress_status = known
+    node.track.attempt_completion_status = completed
+    objective = node.objectives.get(node.primary_key or "")
+    for info in objective.map_info if objective else []:
+        if info.write_completion_status:
+            shared = _global(tree, info.target_objective_id)
+            shared.completion_known, shared.completed = known, completed
+
+
+def set_completion_amount(tree: Tree, node: Node, known: bool, amount: float) -> None:
+    node.track.completion_amount_status = known
+    node.track.completion_amount = amount
+    objective = node.objectives.get(node.primary_key or "")
+    for info in objective.map_info if objective else []:
+        if info.write_progress_measure:
+            shared = _global(tree, info.target_objective_id)
+            shared.progress_known, shared.progress_measure = known, amount

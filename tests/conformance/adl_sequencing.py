@@ -1,0 +1,291 @@
+"""Replays ADL's SCORM 2004 4th Ed. sequencing cases (CT, OB, RU, SX, CO, CM, MS, T) against our
+sequencing engine, and the data-model cases (API, DMB, DMI, DDM) against the API state machine.
+
+For a sequencing case: the case's manifest is imported through our package reader (a zip of the
+manifest with stub files, ``tests/builders/course_zip.adl_case_zip``), a :class:`Sequencer` is
+started on the imported tree, and each visit ``ActNVm`` of the case must be the activity the
+engine delivers next. The visit's commands run against our SCORM 2004 API bound to a stub SCO
+(every return value and error code checked, with ``adl.nav.request_valid`` answered by the
+engine); its run-time data goes back to the engine; then the SCO's ``adl.nav.request`` and, if
+that delivered nothing, the visit's ``CUI`` (the tester's next action) are issued. After the last
+visit nothing more may be delivered.
+
+The tester actions (``CUI``) are read as: ``Continue``/``Previous``/``Choice~<title>`` the
+navigation request; ``Relaunch…`` close (suspend all if the SCO asked to suspend, else exit all)
+and launch again (resume all if suspended, else start); ``Suspend…`` suspend all and launch again;
+``Exit…`` (named) exit the course attempt and start a new one; ``Root…`` choose the root;
+``ContinueExit…`` continue, then launch again if the session ended; bare ``Exit`` exit all.
+
+Run alone: ``python -m tests.conformance.adl_sequencing`` (``make conformance``).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chalicelib.runtime.scorm2004_api import Scorm2004Api
+from chalicelib.runtime.scorm2004_attempt import (
+    Launch2004,
+    SharedDataMap,
+    completion_status,
+    new_attempt,
+    relaunch,
+    shared_stores,
+    success_status,
+)
+from chalicelib.standards import read_package as import_package
+from chalicelib.standards.scorm2004.sequencing import Sequencer
+from tests.conformance.adl_cases import ADL_DIR, Visit, read_case
+from tests.conformance.adl_lms import LEARNER_ID, LEARNER_NAME, AdlLms, Outcome
+from tests.conformance.adl_lms import read_package as read_lms_package
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from chalicelib.runtime.api_state import RuntimeData
+    from chalicelib.standards.activity_tree import Activity, CourseStructure
+    from chalicelib.standards.scorm2004.sequencing.state import Node
+
+SEQUENCING_FAMILIES = ("CT", "OB", "RU", "SX", "CO", "CM", "MS", "T")
+DATA_MODEL_CASES = {"API": ["API"], "DMB": ["DMB"], "DMI": ["DMI"], "DDM": ["DDMa", "DDMb"]}
+FAMILIES = (*SEQUENCING_FAMILIES, *DATA_MODEL_CASES)
+
+
+def family(case: str) -> str:
+    return case.split("-", 1)[0]
+
+
+def sequencing_cases() -> list[str]:
+    folder = ADL_DIR / "TestCases"
+    return sorted(p.stem for p in folder.glob("*.properties") if family(p.stem) in SEQUENCING_FAMILIES)
+
+
+def import_structure(case: str) -> CourseStructure:
+    """The case's manifest through our import (zip with stub files -> read_package)."""
+    from tests.builders.course_zip import adl_case_zip
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{case}.zip"
+        path.write_bytes(adl_case_zip(case))
+        reading = import_package(path, path.name)
+        try:
+            return reading.structure
+        finally:
+            reading.close()
+
+
+@dataclass
+class CaseResult:
+    case: str
+    passed: bool = False
+    reason: str = ""
+    delivered: list[str] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    trace: list[str] = field(default_factory=list)
+
+
+_NAV = re.compile(r"^\{target=(?P<target>[^}]*)\}(?P<request>choice|jump)$")
+
+
+class CaseRunner:
+    """One learner's registration on one case's course."""
+
+    def __init__(self, case: str) -> None:
+        self.case = case
+        self.structure = import_structure(case)
+        self.engine = Sequencer(self.structure.root, seed=7)
+        self.attempts: dict[str, tuple[int, RuntimeData]] = {}
+        self.result = CaseResult(case)
+
+    # --- the stub SCO ---------------------------------------------------------------------
+
+    def _launch(self, node: Node) -> Launch2004:
+        activity: Activity = node.activity
+        threshold = activity.completion_threshold
+        primary = node.objectives[node.primary_key or ""]
+        stores = self.engine.tree.shared_data
+        return Launch2004(
+            learner_id=LEARNER_ID,
+            learner_name=LEARNER_NAME,
+            launch_data=activity.data_from_lms or None,
+            completion_threshold=str(threshold.min_progress_measure) if threshold.completed_by_measure else None,
+            scaled_passing_score=str(primary.min_normalized_measure) if primary.satisfied_by_measure else None,
+            time_limit_action=activity.time_limit_action or None,
+            objective_ids=tuple(o.objective_id for o in activity.sequencing.objectives if o.objective_id),
+            shared_data=tuple(SharedDataMap(m.target_id, m.read_shared_data, m.write_shared_data,
+                                            stores.get(m.target_id)) for m in activity.shared_data),
+            nav_valid=self.engine.request_valid(),
+        )
+
+    def play(self, visit: Visit, node: Node) -> dict[str, str]:
+        launch = self._launch(node)
+        previous = self.attempts.get(node.id)
+        if previous is not None and previous[0] == node.track.attempt_count:
+            data = relaunch(previous[1], launch)
+        else:
+            data = new_attempt(launch)
+            for index, objective_id in enumerate(launch.objective_ids):
+                for name, value in self.engine.launch_objectives(node).get(objective_id, {}).items():
+                    data.values[f"cmi.objectives.{index}.{name}"] = value
+        api = Scorm2004Api(launch, data)
+        label = f"Act{visit.activity}V{visit.visit}"
+        for call in visit.calls:
+            element = call.element
+            for target in call.map_refs:
+                index = next(i for i, m in enumerate(launch.shared_data) if m.target_id == target)
+                element = element.replace(f"&{target}&", str(index))
+            method = getattr(api, call.method)
+            if call.method == "SetValue":
+                returned = method(element, call.value)
+            elif call.method == "GetLastError":
+                returned = method()
+            else:
+                returned = method(element)
+            self.result.outcomes.append(Outcome(label, call, returned, api.GetLastError()))
+        if api.state.value == "running":
+            api.Terminate("")
+        self.attempts[node.id] = (node.track.attempt_count, api.data)
+        self.engine.tree.shared_data.update(shared_stores(api.data, launch))
+        values = dict(api.data.values)
+        values["cmi.completion_status"] = completion_status(api.data)
+        values["cmi.success_status"] = success_status(api.data)
+        self.engine.report(values)
+        if values.get("cmi.exit") == "suspend":
+            node.track.suspended = True
+        return values
+
+    # --- navigation -----------------------------------------------------------------------
+
+    def navigate(self, request: str, target: str | None = None) -> str | None:
+        trace = self.engine.navigate(request, target)
+        self.result.trace.extend(trace.lines())
+        if trace.delivered:
+            self.result.delivered.append(trace.delivered)
+        return trace.delivered
+
+    def sco_request(self, values: dict[str, str]) -> str | None:
+        request = values.get("adl.nav.request", "_none_")
+        exit_value = values.get("cmi.exit", "")
+        if request == "_none_":
+            if exit_value in ("time-out", "logout"):
+                return self.navigate("exitAll")
+            return None
+        match = _NAV.match(request)
+        if match:
+            return self.navigate(match["request"], match["target"])
+        return self.navigate(request)
+
+    def _by_title(self, title: str) -> str | None:
+        if "root of" in title:
+            return self.engine.tree.root.id
+        return next((n.id for n in self.engine.tree.preorder if n.activity.title.strip() == title.strip()), None)
+
+    def _launch_again(self, *, fresh: bool = False) -> str | None:
+        if fresh:
+            self.engine.tree.suspended = None
+        if self.engine.tree.suspended is not None:
+            return self.navigate("resumeAll")
+        return self.navigate("start")
+
+    def ui(self, cui: str, values: dict[str, str]) -> str | None:  # noqa: C901, PLR0911
+        """The tester's action after a visit (see the module docstring)."""
+        engine = self.engine
+        running = engine.current is not None
+        if cui == "Continue":
+            return self.navigate("continue")
+        if cui == "Previous":
+            return self.navigate("previous")
+        if cui.startswith(("Choice~", "ChoiceExit~")):
+            return self.navigate("choice", self._by_title(cui.split("~", 1)[1]))
+        if cui.startswith("Root"):
+            return self.navigate("choice", engine.tree.root.id)
+        if cui.startswith("ContinueExit"):
+            delivered = self.navigate("continue")
+            return delivered or (self._launch_again() if engine.current is None else None)
+        if cui.startswith("Relaunch") or cui.lower().startswith("relaunch"):
+            if running:
+                self.navigate("suspendAll" if values.get("cmi.exit") == "suspend" else "exitAll")
+            return self._launch_again()
+        if cui.startswith("Suspend"):
+            if running:
+                self.navigate("suspendAll")
+            return self._launch_again()
+        if cui.startswith("Exit") and cui != "Exit":
+            if running:
+                self.navigate("exitAll")
+            return self._launch_again(fresh=True)
+        if cui in ("Exit", "TRIGExitAll") and running:
+            self.navigate("exitAll")
+        return None
+
+    # --- the case -------------------------------------------------------------------------
+
+    def run(self) -> CaseResult:
+        visits = read_case(self.case)
+        result = self.result
+        delivered = self.navigate("start")
+        for number, visit in enumerate(visits):
+            expected = f"activity_{visit.activity}"
+            if delivered != expected:
+                result.reason = (f"visit {number + 1} (Act{visit.activity}V{visit.visit}): expected "
+                                 f"{expected}, engine delivered {delivered or 'nothing'}")
+                return result
+            node = self.engine.tree.nodes[expected]
+            values = self.play(visit, node)
+            delivered = self.sco_request(values)
+            if delivered is None and visit.ui:
+                delivered = self.ui(visit.ui, values)
+        if delivered is not None:
+            result.reason = f"after the last visit the engine delivered {delivered}"
+            return result
+        failures = [o for o in result.outcomes if not o.passed]
+        if failures:
+            first = failures[0]
+            result.reason = (f"{len(failures)} command(s) answered wrongly, first {first.visit} "
+                             f"{first.call.raw}: got {first.returned!r} error {first.error}")
+            return result
+        result.passed = True
+        return result
+
+
+def run_case(case: str) -> CaseResult:
+    try:
+        return CaseRunner(case).run()
+    except Exception as error:  # noqa: BLE001 -- a harness or engine crash is a failed case, with its cause
+        return CaseResult(case, False, f"crashed: {type(error).__name__}: {error}")
+
+
+def run_data_model_case(case: str) -> CaseResult:
+    lms = AdlLms([read_lms_package(name) for name in DATA_MODEL_CASES[case]])
+    outcomes: list[Outcome] = []
+    for visit in read_case(case):
+        outcomes.extend(lms.play(visit))
+    failures = [o for o in outcomes if not o.passed]
+    return CaseResult(case, not failures and bool(outcomes),
+                      f"{len(failures)} command(s) answered wrongly" if failures else "", outcomes=outcomes)
+
+
+def main() -> int:
+    results = [run_case(case) for case in sequencing_cases()]
+    results += [run_data_model_case(case) for case in DATA_MODEL_CASES]
+    passed: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    verbose = "-v" in sys.argv
+    for result in results:
+        total[family(result.case)] += 1
+        passed[family(result.case)] += result.passed
+        if verbose and not result.passed:
+            print(f"FAIL {result.case}: {result.reason}")
+    for name in FAMILIES:
+        print(f"{name:4} {passed[name]:3} / {total[name]:3}")
+    good = sum(passed.values())
+    print(f"ADL SCORM 2004 cases: {good} passed, {len(results) - good} failed")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
