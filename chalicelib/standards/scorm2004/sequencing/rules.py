@@ -39,6 +39,10 @@ def limit_conditions_violated(node: Node) -> bool:
                 and node.track.attempt_count >= limit)  # step 3
 
 
+_NO_OBJECTIVE = frozenset({"completed", "activityProgressKnown", "attempted", "attemptLimitExceeded",
+                           "timeLimitExceeded", "outsideAvailableTimeRange", "always", "never"})
+
+
 def _objective_key(node: Node, referenced: str | None) -> str:
     if referenced and referenced in node.objectives:
         return referenced
@@ -49,6 +53,8 @@ def _objective_key(node: Node, referenced: str | None) -> str:
 def condition_value(tree: Tree, node: Node, name: str, referenced: str | None = None,
                     threshold: float = 0.0) -> Ternary:
     """The value of one rule or rollup condition on an activity (SN §3.4.2 / §3.7.2)."""
+    if referenced and referenced not in node.objectives and name not in _NO_OBJECTIVE:
+        return False  # a dangling referencedObjective: a known objective it is not (never unknown)
     objective = read_objective(tree, node, _objective_key(node, referenced))
     track = node.track
     progress_known, completed = completion(tree, node)
