@@ -199,7 +199,7 @@ def read_objective(tree: Tree, node: Node, key: str) -> ObjectiveTrack:
     (SN §4.2.3 "read objective satisfied status / normalized measure"), else local values."""
     local = node.track.objectives.setdefault(key, ObjectiveTrack())
     objective = node.objectives.get(key)
-    if objective is None or not objective.map_info:
+    if objective is None or not (objective.map_info or objective.satisfied_by_measure):
         return local
     seen = ObjectiveTrack(**asdict(local))
     for info in objective.map_info:
@@ -216,6 +216,12 @@ def read_objective(tree: Tree, node: Node, key: str) -> ObjectiveTrack:
             seen.min = shared.min
         if info.read_max_score and shared.max is not None:
             seen.max = shared.max
+    if objective.satisfied_by_measure:  # SN §3.10: satisfaction judged by the measure
+        if not seen.measure_status:
+            seen.progress_status = False
+        elif not node.track.active or node.seq.rollup_considerations.measure_satisfaction_if_active:
+            seen.progress_status = True
+            seen.satisfied_status = seen.normalized_measure >= objective.min_normalized_measure
     return seen
 
 
