@@ -11,7 +11,7 @@ DIFF_STAMP := tests/differential/node_modules/.installed
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
 	frontend/vite.config.ts frontend/package-lock.json $(wildcard frontend/tsconfig*.json)
 
-.PHONY: run test lint typecheck package frontend-test python-test chromium bench lrs-conformance clean
+.PHONY: run test lint typecheck package frontend-test python-test chromium bench lrs-conformance conformance clean
 
 ## make run: set everything up, then start Nimbus locally (URL and credentials are printed).
 run: $(PY_STAMP) frontend/dist/index.html
@@ -70,6 +70,10 @@ bench: $(PY_STAMP)
 ## The ADL LRS conformance suite (xAPI 2.0.0 and 1.0.3) against a fresh local stack; not in `make test`.
 lrs-conformance: $(PY_STAMP)
 	bench/lrs_conformance.sh
+
+## ADL's SCORM 2004 cases against the sequencing engine and the API; last line: "ADL SCORM 2004 cases: P passed, F failed".
+conformance: $(PY_STAMP)
+	$(BIN)/python -m tests.conformance.adl_sequencing
 
 clean:
 	rm -rf $(VENV) out frontend/node_modules frontend/dist .pytest_cache .mypy_cache .ruff_cache

@@ -40,7 +40,7 @@ from chalicelib.runtime.scorm2004_attempt import (
 )
 from chalicelib.standards import read_package as import_package
 from chalicelib.standards.scorm2004.sequencing import Sequencer
-from tests.conformance.adl_cases import ADL_DIR, Visit, read_case, read_properties
+from tests.conformance.adl_cases import ADL_DIR, Call, Visit, read_case, read_properties
 from tests.conformance.adl_lms import LEARNER_ID, LEARNER_NAME, AdlLms, Outcome
 from tests.conformance.adl_lms import read_package as read_lms_package
 
@@ -134,22 +134,7 @@ class CaseRunner:
         api = Scorm2004Api(launch, data)
         label = f"Act{visit.activity}V{visit.visit}"
         for call in visit.calls:
-            element = call.element
-            for target in call.map_refs:
-                element = element.replace(f"&{target}&", str(_index_of(api.data, launch, element, target)))
-            if call.method == "CompareObjectiveIds":
-                self.result.outcomes.append(Outcome(label, call, _compare_ids(api.data, call.element), ""))
-                continue
-            if call.method == "GetValue" and call.map_refs and element.endswith(".id") and not call.expected:
-                call = replace(call, expected=call.map_refs[-1])  # the SCO found the index by this id
-            method = getattr(api, call.method)
-            if call.method == "SetValue":
-                returned = method(element, call.value)
-            elif call.method == "GetLastError":
-                returned = method()
-            else:
-                returned = method(element)
-            self.result.outcomes.append(Outcome(label, call, returned, api.GetLastError()))
+            self.result.outcomes.append(self._call(api, launch, label, call))
         if api.state.value == "running":
             api.Terminate("")
         self.attempts[node.id] = (node.track.attempt_count, api.data)
@@ -161,6 +146,24 @@ class CaseRunner:
         if values.get("cmi.exit") == "suspend":
             node.track.suspended = True
         return values
+
+    def _call(self, api: Scorm2004Api, launch: Launch2004, label: str, call: Call) -> Outcome:
+        """One command of the test SCO against our API (``&id&`` resolved as the SCO does)."""
+        element = call.element
+        for target in call.map_refs:
+            element = element.replace(f"&{target}&", str(_index_of(api.data, launch, element, target)))
+        if call.method == "CompareObjectiveIds":
+            return Outcome(label, call, _compare_ids(api.data, call.element), "")
+        if call.method == "GetValue" and call.map_refs and element.endswith(".id") and not call.expected:
+            call = replace(call, expected=call.map_refs[-1])  # the SCO found the index by this id
+        method = getattr(api, call.method)
+        if call.method == "SetValue":
+            returned = method(element, call.value)
+        elif call.method == "GetLastError":
+            returned = method()
+        else:
+            returned = method(element)
+        return Outcome(label, call, returned, api.GetLastError())
 
     # --- navigation -----------------------------------------------------------------------
 
