@@ -191,6 +191,13 @@ class CaseRunner:
             return self.engine.tree.root.id
         return next((n.id for n in self.engine.tree.preorder if n.activity.title.strip() == title.strip()), None)
 
+    def _expected_id(self, number: str) -> str:
+        """Visit ``ActN`` is the item ``activity_N``, or else the item titled "Activity N"."""
+        ident = f"activity_{number}"
+        if ident in self.engine.tree.nodes:
+            return ident
+        return self._by_title(f"Activity {number}") or ident
+
     def _launch_again(self, *, fresh: bool = False) -> str | None:
         if fresh:
             self.engine.tree.suspended = None
@@ -238,7 +245,7 @@ class CaseRunner:
         if delivered is None:  # a course without flow at the root: the tester chooses the start
             delivered = self.navigate("choice", self._by_title(_start_title(self.case)))
         for number, visit in enumerate(visits):
-            expected = f"activity_{visit.activity}"
+            expected = self._expected_id(visit.activity)
             if delivered != expected:
                 result.reason = (f"visit {number + 1} (Act{visit.activity}V{visit.visit}): expected "
                                  f"{expected}, engine delivered {delivered or 'nothing'}")

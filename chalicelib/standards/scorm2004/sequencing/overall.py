@@ -129,11 +129,8 @@ class Sequencer:
                 continue
             self._objective_from(node, ident, values, prefix)
         completion = values.get("cmi.completion_status", "unknown")
-        if not node.seq.delivery.completion_set_by_content or completion != "unknown":
-            if completion in ("completed", "incomplete", "not attempted"):
-                set_completion(tree, node, True, completion == "completed")
-            elif completion == "unknown":
-                set_completion(tree, node, False, False)
+        if completion in ("completed", "incomplete", "not attempted"):
+            set_completion(tree, node, True, completion == "completed")
         measure = _float(values.get("cmi.progress_measure"))
         if measure is not None:
             set_completion_amount(tree, node, True, measure)
@@ -142,19 +139,20 @@ class Sequencer:
         overall_rollup(tree, node)
 
     def _objective_from(self, node: Node, key: str, values: dict[str, str], prefix: str) -> None:
+        """Only what the SCO reported changes the objective (a new attempt starts unknown)."""
         success = values.get(prefix + "success_status", "unknown")
         changes: dict[str, Any] = {}
         if success in ("passed", "failed"):
             changes.update(progress_status=True, satisfied_status=success == "passed")
-        elif not node.seq.delivery.objective_set_by_content or prefix != "cmi.":
-            changes.update(progress_status=False)
         scaled = _float(values.get(prefix + "score.scaled"))
-        changes.update(measure_status=scaled is not None, normalized_measure=scaled or 0.0)
+        if scaled is not None:
+            changes.update(measure_status=True, normalized_measure=scaled)
         for score in ("raw", "min", "max"):
             value = _float(values.get(f"{prefix}score.{score}"))
             if value is not None:
                 changes[score] = value
-        write_objective(self.tree, node, key, **changes)
+        if changes:
+            write_objective(self.tree, node, key, **changes)
 
     def launch_objectives(self, node: Node) -> dict[str, dict[str, str]]:
         """What cmi.objectives.n starts with for an objective id (RTE §4.2.17 via SN §4.2.3):
