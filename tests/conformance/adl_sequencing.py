@@ -40,6 +40,7 @@ from chalicelib.runtime.scorm2004_attempt import (
 )
 from chalicelib.standards import read_package as import_package
 from chalicelib.standards.scorm2004.sequencing import Sequencer
+from chalicelib.standards.scorm2004.sequencing.state import GlobalObjective
 from tests.conformance.adl_cases import ADL_DIR, Call, Visit, read_case, read_properties
 from tests.conformance.adl_lms import LEARNER_ID, LEARNER_NAME, AdlLms, Outcome
 from tests.conformance.adl_lms import read_package as read_lms_package
@@ -88,16 +89,28 @@ class CaseResult:
     trace: list[str] = field(default_factory=list)
 
 
+@dataclass
+class System:
+    """What the LMS keeps for the learner across courses: global objectives and shared data."""
+
+    objectives: dict[str, GlobalObjective] = field(default_factory=dict)
+    shared_data: dict[str, str] = field(default_factory=dict)
+
+
 _NAV = re.compile(r"^\{target=(?P<target>[^}]*)\}(?P<request>choice|jump)$")
 
 
 class CaseRunner:
     """One learner's registration on one case's course."""
 
-    def __init__(self, case: str) -> None:
+    def __init__(self, case: str, system: System | None = None) -> None:
         self.case = case
         self.structure = import_structure(case)
-        self.engine = Sequencer(self.structure.root, seed=7)
+        system = system or System()
+        self.engine = Sequencer(self.structure.root, seed=7, global_objectives=(
+            system.objectives if self.structure.objectives_global_to_system else None))
+        if self.structure.shared_data_global_to_system:
+            self.engine.tree.shared_data = system.shared_data
         self.attempts: dict[str, tuple[int, RuntimeData]] = {}
         self.result = CaseResult(case)
 
@@ -143,8 +156,6 @@ class CaseRunner:
         values["cmi.completion_status"] = completion_status(api.data)
         values["cmi.success_status"] = success_status(api.data)
         self.engine.report(values)
-        if values.get("cmi.exit") == "suspend":
-            node.track.suspended = True
         return values
 
     def _call(self, api: Scorm2004Api, launch: Launch2004, label: str, call: Call) -> Outcome:
@@ -296,9 +307,21 @@ def _compare_ids(data: RuntimeData, listed: str) -> str:
     return "" if ids == wanted else f"objective ids {ids}, expected {wanted}"
 
 
+def earlier_parts(case: str) -> list[str]:
+    """The cases a multi-package case builds on (OB-03c after OB-03a and OB-03b): the learner
+    takes them first, so global objectives and shared data carry over (objectivesGlobalToSystem)."""
+    match = re.fullmatch(r"(.*\d)([a-z]+)", case)
+    if not match:
+        return []
+    return [c for c in sequencing_cases() if re.fullmatch(re.escape(match[1]) + r"[a-z]+", c) and c < case]
+
+
 def run_case(case: str) -> CaseResult:
     try:
-        return CaseRunner(case).run()
+        system = System()
+        for earlier in earlier_parts(case):
+            CaseRunner(earlier, system).run()
+        return CaseRunner(case, system).run()
     except Exception as error:  # noqa: BLE001 -- a harness or engine crash is a failed case, with its cause
         return CaseResult(case, False, f"crashed: {type(error).__name__}: {error}")
 

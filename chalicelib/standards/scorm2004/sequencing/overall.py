@@ -136,6 +136,7 @@ class Sequencer:
             set_completion_amount(tree, node, True, measure)
         assert node.primary_key is not None
         self._objective_from(node, node.primary_key, values, "cmi.")
+        node.track.suspended = values.get("cmi.exit") == "suspend"  # RTE §4.2.8 / SN §4.2.1
         overall_rollup(tree, node)
 
     def _objective_from(self, node: Node, key: str, values: dict[str, str], prefix: str) -> None:

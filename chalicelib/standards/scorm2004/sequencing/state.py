@@ -199,9 +199,11 @@ def read_objective(tree: Tree, node: Node, key: str) -> ObjectiveTrack:
     (SN §4.2.3 "read objective satisfied status / normalized measure"), else local values."""
     local = node.track.objectives.setdefault(key, ObjectiveTrack())
     objective = node.objectives.get(key)
-    if objective is None or not (objective.map_info or objective.satisfied_by_measure):
+    stale = node.track.stale_objective
+    if objective is None or not (objective.map_info or objective.satisfied_by_measure or stale):
         return local
-    seen = ObjectiveTrack(**asdict(local))
+    # data from before an ancestor's current attempt does not count (useCurrentAttemptObjectiveInfo)
+    seen = ObjectiveTrack() if stale else ObjectiveTrack(**asdict(local))
     for info in objective.map_info:
         shared = tree.globals.get(info.target_objective_id)
         if shared is None:
@@ -264,6 +266,8 @@ def completion(tree: Tree, node: Node) -> tuple[bool, bool]:
         shared = tree.globals.get(info.target_objective_id)
         if info.read_completion_status and shared is not None and shared.completion_known:
             return True, shared.completed
+    if track.stale_progress:  # useCurrentAttemptProgressInfo
+        return False, False
     return track.attempt_progress_status, track.attempt_completion_status
 
 
@@ -274,6 +278,8 @@ def completion_amount(tree: Tree, node: Node) -> tuple[bool, float]:
         shared = tree.globals.get(info.target_objective_id)
         if info.read_progress_measure and shared is not None and shared.progress_known:
             return True, shared.progress_measure
+    if track.stale_progress:
+        return False, 0.0
     return track.completion_amount_status, track.completion_amount
 
 

@@ -143,5 +143,8 @@ def _exit_all(tree: Tree, trace: Trace | None, sequencing: str | None) -> str:
         end_attempt(tree, tree.current, trace)
     terminate_descendent_attempts(tree, tree.root, trace)
     end_attempt(tree, tree.root, trace)
+    for node in tree.preorder:  # every attempt has ended: nothing stays suspended
+        node.track.suspended = False
+    tree.suspended = None
     tree.current = tree.root
     return sequencing or "exit"
