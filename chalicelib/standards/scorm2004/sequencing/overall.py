@@ -118,6 +118,8 @@ class Sequencer:
         node = self.tree.current
         if node is None or not node.tracked:
             return
+        if values.get("adl.nav.request") in ("abandon", "abandonAll"):
+            return  # an abandoned attempt's data is discarded (SN §4.4.3 abandon)
         tree = self.tree
         count = int(values.get("cmi.objectives._count", "0") or 0)
         indexes = sorted({int(k.split(".")[2]) for k in values if k.startswith("cmi.objectives.")
@@ -152,6 +154,14 @@ class Sequencer:
             value = _float(values.get(f"{prefix}score.{score}"))
             if value is not None:
                 changes[score] = value
+        done = values.get(prefix + "completion_status", "unknown")
+        if prefix != "cmi." and done in ("completed", "incomplete", "not attempted"):
+            changes.update(completion_known=True, completed=done == "completed")
+            if key == node.primary_key:
+                set_completion(self.tree, node, True, done == "completed")
+        progress = _float(values.get(prefix + "progress_measure"))
+        if prefix != "cmi." and progress is not None:
+            changes.update(progress_known=True, progress_measure=progress)
         if changes:
             write_objective(self.tree, node, key, **changes)
 
@@ -171,12 +181,10 @@ class Sequencer:
             for score in ("raw", "min", "max"):
                 if getattr(seen, score) is not None:
                     values[f"score.{score}"] = repr(getattr(seen, score))
-            for info in objective.map_info:
-                shared = self.tree.globals.get(info.target_objective_id)
-                if shared and info.read_completion_status and shared.completion_known:
-                    values["completion_status"] = "completed" if shared.completed else "incomplete"
-                if shared and info.read_progress_measure and shared.progress_known:
-                    values["progress_measure"] = repr(shared.progress_measure)
+            if seen.completion_known:
+                values["completion_status"] = "completed" if seen.completed else "incomplete"
+            if seen.progress_known:
+                values["progress_measure"] = repr(seen.progress_measure)
             out[objective.objective_id] = values
         return out
 

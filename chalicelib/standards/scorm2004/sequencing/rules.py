@@ -55,9 +55,13 @@ def condition_value(tree: Tree, node: Node, name: str, referenced: str | None = 
     """The value of one rule or rollup condition on an activity (SN §3.4.2 / §3.7.2)."""
     if referenced and referenced not in node.objectives and name not in _NO_OBJECTIVE:
         return False  # a dangling referencedObjective: a known objective it is not (never unknown)
-    objective = read_objective(tree, node, _objective_key(node, referenced))
+    key = _objective_key(node, referenced)
+    objective = read_objective(tree, node, key)
     track = node.track
-    progress_known, completed = completion(tree, node)
+    if key != node.primary_key:  # 4th Ed.: a referenced objective's own completion
+        progress_known, completed = objective.completion_known, objective.completed
+    else:
+        progress_known, completed = completion(tree, node)
     evaluators: dict[str, Callable[[], Ternary]] = {
         "satisfied": lambda: objective.satisfied_status if objective.progress_status else None,
         "objectiveStatusKnown": lambda: objective.progress_status,

@@ -35,16 +35,16 @@ class ObjectiveTrack:
     raw: float | None = None
     min: float | None = None
     max: float | None = None
-
-
-@dataclass
-class GlobalObjective(ObjectiveTrack):
-    """A shared global objective (SN §4.2.3; 4th Ed. adds completion and progress measure)."""
-
+    # 4th Ed.: objectives also carry completion and progress measure (adlseq:mapInfo)
     completion_known: bool = False
     completed: bool = False
     progress_known: bool = False
     progress_measure: float = 0.0
+
+
+@dataclass
+class GlobalObjective(ObjectiveTrack):
+    """A shared global objective (SN §4.2.3, with the 4th Ed. completion and progress measure)."""
 
 
 @dataclass
@@ -218,6 +218,10 @@ def read_objective(tree: Tree, node: Node, key: str) -> ObjectiveTrack:
             seen.min = shared.min
         if info.read_max_score and shared.max is not None:
             seen.max = shared.max
+        if info.read_completion_status and shared.completion_known:
+            seen.completion_known, seen.completed = True, shared.completed
+        if info.read_progress_measure and shared.progress_known:
+            seen.progress_known, seen.progress_measure = True, shared.progress_measure
     if objective.satisfied_by_measure:  # SN §3.10: satisfaction judged by the measure
         if not seen.measure_status:
             seen.progress_status = False
@@ -246,6 +250,10 @@ def write_objective(tree: Tree, node: Node, key: str, **changes: Any) -> None:
         for score in ("raw", "min", "max"):
             if getattr(info, f"write_{score}_score") and score in changes:
                 setattr(shared, score, changes[score])
+        if info.write_completion_status and "completion_known" in changes:
+            shared.completion_known, shared.completed = local.completion_known, local.completed
+        if info.write_progress_measure and "progress_known" in changes:
+            shared.progress_known, shared.progress_measure = local.progress_known, local.progress_measure
 
 
 def primary(tree: Tree, node: Node) -> ObjectiveTrack:
