@@ -16,11 +16,10 @@ from chalicelib.observability import configure_logging, enable_xray, log_event
 from chalicelib.routes import about, account, app_management, oauth, realms, session, users
 from chalicelib.routes import apps as apps_routes
 from chalicelib.routes import courses as courses_routes
-from chalicelib.routes import launch, library
+from chalicelib.routes import launch, library, registrations_web
 from chalicelib.routes import registrations as registrations_routes
-from chalicelib.routes import registrations_web
-from chalicelib.runtime.content import BINARY_TYPES as PLAYER_BINARY_TYPES
 from chalicelib.routes import xapi_credentials as xapi_credential_routes
+from chalicelib.runtime.content import BINARY_TYPES as PLAYER_BINARY_TYPES
 
 if TYPE_CHECKING:
     from chalice.app import KinesisEvent, SQSEvent
