@@ -13,11 +13,11 @@ from chalicelib.config import settings
 from chalicelib.lrs import routes as lrs_routes
 from chalicelib.middleware import install as install_middleware
 from chalicelib.observability import configure_logging, enable_xray, log_event
-from chalicelib.routes import about, account, app_management, oauth, realms, session, users
+from chalicelib.routes import about, account, app_management, launch, library, oauth, realms, session, users
 from chalicelib.routes import apps as apps_routes
 from chalicelib.routes import courses as courses_routes
-from chalicelib.routes import launch, library, registrations_web
 from chalicelib.routes import registrations as registrations_routes
+from chalicelib.routes import registrations_web as registrations_web_routes
 from chalicelib.routes import xapi_credentials as xapi_credential_routes
 from chalicelib.runtime.content import BINARY_TYPES as PLAYER_BINARY_TYPES
 
@@ -42,7 +42,7 @@ app.register_blueprint(account.api)
 app.register_blueprint(courses_routes.api, url_prefix="/api/v2")
 app.register_blueprint(registrations_routes.api, url_prefix="/api/v2")
 app.register_blueprint(library.api)
-app.register_blueprint(registrations_web.api)
+app.register_blueprint(registrations_web_routes.api)
 app.register_blueprint(launch.api)
 app.register_blueprint(lrs_routes.api)
 app.register_blueprint(xapi_credential_routes.api, url_prefix="/api/v2")
