@@ -27,6 +27,7 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chalicelib.runtime.scorm2004_api import Scorm2004Api
 from chalicelib.runtime.scorm2004_attempt import (
@@ -40,16 +41,14 @@ from chalicelib.runtime.scorm2004_attempt import (
 )
 from chalicelib.standards import read_package as import_package
 from chalicelib.standards.scorm2004.sequencing import Sequencer
-from chalicelib.standards.scorm2004.sequencing.state import GlobalObjective
 from tests.conformance.adl_cases import ADL_DIR, Call, Visit, read_case, read_properties
 from tests.conformance.adl_lms import LEARNER_ID, LEARNER_NAME, AdlLms, Outcome
 from tests.conformance.adl_lms import read_package as read_lms_package
 
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from chalicelib.runtime.api_state import RuntimeData
     from chalicelib.standards.activity_tree import Activity, CourseStructure
-    from chalicelib.standards.scorm2004.sequencing.state import Node
+    from chalicelib.standards.scorm2004.sequencing.state import GlobalObjective, Node
 
 SEQUENCING_FAMILIES = ("CT", "OB", "RU", "SX", "CO", "CM", "MS", "T")
 DATA_MODEL_CASES = {"API": ["API"], "DMB": ["DMB"], "DMI": ["DMI"], "DDM": ["DDMa", "DDMb"]}
