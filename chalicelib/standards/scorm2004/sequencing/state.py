@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.standards.activity_tree import Objective
+from chalicelib.standards.activity_tree import MapInfo, Objective
 
 if TYPE_CHECKING:
     from chalicelib.standards.activity_tree import Activity
@@ -206,22 +206,8 @@ def read_objective(tree: Tree, node: Node, key: str) -> ObjectiveTrack:
     seen = ObjectiveTrack() if stale else ObjectiveTrack(**asdict(local))
     for info in objective.map_info:
         shared = tree.globals.get(info.target_objective_id)
-        if shared is None:
-            continue
-        if info.read_satisfied_status and shared.progress_status:
-            seen.progress_status, seen.satisfied_status = True, shared.satisfied_status
-        if info.read_normalized_measure and shared.measure_status:
-            seen.measure_status, seen.normalized_measure = True, shared.normalized_measure
-        if info.read_raw_score and shared.raw is not None:
-            seen.raw = shared.raw
-        if info.read_min_score and shared.min is not None:
-            seen.min = shared.min
-        if info.read_max_score and shared.max is not None:
-            seen.max = shared.max
-        if info.read_completion_status and shared.completion_known:
-            seen.completion_known, seen.completed = True, shared.completed
-        if info.read_progress_measure and shared.progress_known:
-            seen.progress_known, seen.progress_measure = True, shared.progress_measure
+        if shared is not None:
+            _read_map(seen, info, shared)
     if objective.satisfied_by_measure:  # SN §3.10: satisfaction judged by the measure
         if not seen.measure_status:
             seen.progress_status = False
@@ -229,6 +215,24 @@ def read_objective(tree: Tree, node: Node, key: str) -> ObjectiveTrack:
             seen.progress_status = True
             seen.satisfied_status = seen.normalized_measure >= objective.min_normalized_measure
     return seen
+
+
+def _read_map(seen: ObjectiveTrack, info: MapInfo, shared: GlobalObjective) -> None:
+    """The global values a map reads, where the global objective knows them."""
+    if info.read_satisfied_status and shared.progress_status:
+        seen.progress_status, seen.satisfied_status = True, shared.satisfied_status
+    if info.read_normalized_measure and shared.measure_status:
+        seen.measure_status, seen.normalized_measure = True, shared.normalized_measure
+    if info.read_raw_score and shared.raw is not None:
+        seen.raw = shared.raw
+    if info.read_min_score and shared.min is not None:
+        seen.min = shared.min
+    if info.read_max_score and shared.max is not None:
+        seen.max = shared.max
+    if info.read_completion_status and shared.completion_known:
+        seen.completion_known, seen.completed = True, shared.completed
+    if info.read_progress_measure and shared.progress_known:
+        seen.progress_known, seen.progress_measure = True, shared.progress_measure
 
 
 def write_objective(tree: Tree, node: Node, key: str, **changes: Any) -> None:
