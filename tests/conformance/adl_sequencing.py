@@ -152,8 +152,10 @@ class CaseRunner:
         self.attempts[node.id] = (node.track.attempt_count, api.data)
         self.engine.tree.shared_data.update(shared_stores(api.data, launch))
         values = dict(api.data.values)
-        values["cmi.completion_status"] = completion_status(api.data)
-        values["cmi.success_status"] = success_status(api.data)
+        if "cmi.completion_status" in values or "cmi.completion_threshold" in values:
+            values["cmi.completion_status"] = completion_status(api.data)
+        if "cmi.success_status" in values or "cmi.scaled_passing_score" in values:
+            values["cmi.success_status"] = success_status(api.data)
         self.engine.report(values)
         return values
 

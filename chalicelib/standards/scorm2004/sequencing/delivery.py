@@ -55,6 +55,7 @@ def _new_attempt(node: Node) -> None:
     track.attempt_progress_status = track.attempt_completion_status = False
     track.completion_amount_status, track.completion_amount = False, 0.0
     track.stale_objective = track.stale_progress = False
+    track.objective_reported = track.completion_reported = False
     control = node.seq.control_mode
     for child in node.preorder_descendants():
         if control.use_current_attempt_objective_info:

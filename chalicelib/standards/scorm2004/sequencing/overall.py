@@ -130,6 +130,8 @@ class Sequencer:
             if ident is None or ident not in node.objectives:
                 continue
             self._objective_from(node, ident, values, prefix)
+        node.track.objective_reported |= "cmi.success_status" in values
+        node.track.completion_reported |= "cmi.completion_status" in values
         completion = values.get("cmi.completion_status", "unknown")
         if completion in ("completed", "incomplete", "not attempted"):
             set_completion(tree, node, True, completion == "completed")

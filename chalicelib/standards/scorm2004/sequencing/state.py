@@ -64,6 +64,9 @@ class Track:
     # activity no longer counts in that ancestor's rollup
     stale_objective: bool = False
     stale_progress: bool = False
+    # the SCO reported a status this attempt (even "unknown"): UP.4 leaves it as reported
+    objective_reported: bool = False
+    completion_reported: bool = False
     order: list[str] | None = None  # SR.1/SR.2: the available children, once selected/randomised
 
 
@@ -271,7 +274,13 @@ def set_primary(tree: Tree, node: Node, **changes: Any) -> None:
 
 
 def completion(tree: Tree, node: Node) -> tuple[bool, bool]:
-    """(attempt progress status, attempt completion status), read through adlseq completion maps."""
+    """(attempt progress status, attempt completion status), read through adlseq completion maps;
+    with completedByMeasure the (possibly global) completion amount decides (SN §3.11 4th Ed.)."""
+    threshold = node.activity.completion_threshold
+    if threshold.completed_by_measure:
+        known, amount = completion_amount(tree, node)
+        if known:
+            return True, amount >= threshold.min_progress_measure
     track = node.track
     objective = node.objectives.get(node.primary_key or "")
     for info in objective.map_info if objective else []:

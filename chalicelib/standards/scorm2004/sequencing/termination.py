@@ -31,9 +31,11 @@ def end_attempt(tree: Tree, node: Node, trace: Trace | None = None) -> None:
     if node.is_leaf:
         if node.tracked and not track.suspended:  # UP.4 step 1.1
             delivery = node.seq.delivery
-            if not delivery.completion_set_by_content and not track.attempt_progress_status:
+            if not delivery.completion_set_by_content and not track.attempt_progress_status \
+                    and not track.completion_reported:
                 set_completion(tree, node, True, True)  # step 1.1.1
-            if not delivery.objective_set_by_content and not primary(tree, node).progress_status:
+            if not delivery.objective_set_by_content and not primary(tree, node).progress_status \
+                    and not track.objective_reported:
                 set_primary(tree, node, progress_status=True, satisfied_status=True)  # step 1.1.2
     else:
         track.suspended = any(c.track.suspended for c in node.children)  # step 2
