@@ -223,9 +223,12 @@ def _remove_version_blobs(version: CourseVersionItem) -> None:
 def delete(realm_id: str, course_id: str) -> None:
     """Delete a course, every version, its stored files; give the storage back.
 
-    Registrations, invitations and dispatches of the course are deleted by their own issues'
-    code (not yet present)."""
+    Its registrations (and sandbox previews) go too, as in SCORM Cloud's DeleteCourse; invitations
+    and dispatches will follow when they exist."""
+    from chalicelib import registrations  # noqa: PLC0415 - registrations import this module
+
     course = require(realm_id, course_id)
+    registrations.delete_for_course(realm_id, course_id)
     removed = store.delete_course(course)
     for version in removed:
         _remove_version_blobs(version)

@@ -77,6 +77,20 @@ def test_plan_limit_stops_the_eleventh_trial_registration(client, realm, golf) -
         assert create(client, realm.basic, f"t{n}", golf).status_code == 204
     over = create(client, realm.basic, "t10", golf)
     assert over.status_code == 402 and "Registration limit" in over.json_body["message"]
+    assert "Clear Existing Registrations" in over.json_body["message"]
+    signed = client.http.post("/api/session", headers={"Content-Type": "application/json"}, body=json.dumps(
+        {"email": realm.owner_email, "password": realm.owner_password}))
+    owner = {"Cookie": signed.headers["Set-Cookie"].split(";")[0], "X-CSRF-Token": signed.json_body["csrfToken"]}
+    assert client.http.post("/api/account/registrations/clear", headers=owner).status_code == 200
+    assert _get(client, realm, "/api/v2/registrations").json_body == {"registrations": []}
+    assert create(client, realm.basic, "t10", golf).status_code == 204
+
+
+def test_deleting_a_course_deletes_its_registrations(client, realm, golf) -> None:
+    assert create(client, realm.basic, "doomed", golf).status_code == 204
+    assert client.http.delete(f"/api/v2/courses/{golf}", headers=realm.basic).status_code == 204
+    assert client.http.head("/api/v2/registrations/doomed", headers=realm.basic).status_code == 404
+    assert _get(client, realm, "/api/v2/registrations").json_body == {"registrations": []}
 
 
 def test_launch_play_commit_rollup_and_event(client, realm, golf) -> None:
