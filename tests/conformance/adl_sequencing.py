@@ -148,6 +148,10 @@ class CaseRunner:
         for call in visit.calls:
             self.result.outcomes.append(self._call(api, launch, label, call))
         if api.state.value == "running":
+            if visit.ui in ("Continue", "Previous") or visit.ui.startswith("Choice~"):
+                # the tester navigates in the LMS before the SCO terminates: the LMS ends the
+                # session and the tester's request replaces the SCO's pending one (SN §4.4.3)
+                api.SetValue("adl.nav.request", "_none_")
             api.Terminate("")
         self.attempts[node.id] = (node.track.attempt_count, api.data)
         self.engine.tree.shared_data.update(shared_stores(api.data, launch))
@@ -215,7 +219,16 @@ class CaseRunner:
             self.engine.tree.suspended = None
         if self.engine.tree.suspended is not None:
             return self.navigate("resumeAll")
-        return self.navigate("start")
+        return self._start(".")
+
+    def _start(self, title: str) -> str | None:
+        """Launch: a start request; without flow at the root the tester picks from the menu
+        (the case's start activity, "." = the first entry)."""
+        delivered = self.navigate("start")
+        if delivered is None:
+            first = next(n.id for n in self.engine.tree.preorder if n.is_leaf)
+            delivered = self.navigate("choice", self._by_title(title) if title != "." else first)
+        return delivered
 
     def ui(self, cui: str, values: dict[str, str]) -> str | None:  # noqa: C901, PLR0911
         """The tester's action after a visit (see the module docstring)."""
@@ -253,9 +266,7 @@ class CaseRunner:
     def run(self) -> CaseResult:
         visits = read_case(self.case)
         result = self.result
-        delivered = self.navigate("start")
-        if delivered is None:  # a course without flow at the root: the tester chooses the start
-            delivered = self.navigate("choice", self._by_title(_start_title(self.case)))
+        delivered = self._start(_start_title(self.case))
         for number, visit in enumerate(visits):
             expected = self._expected_id(visit.activity)
             if delivered != expected:
