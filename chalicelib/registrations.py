@@ -337,3 +337,26 @@ def list_page(realm_id: str, query: Query, *, children: bool = False, with_io: b
                                         .encode()).decode()
     shown = [results.registration(i, children=children, with_io=with_io, with_runtime=with_runtime) for i in page]
     return shown, more, len(found)
+
+
+def is_learners(item: RegistrationItem, email: str) -> bool:
+    """Whether a registration belongs to the person signed in with ``email``: its learner id or
+    learner email is that address (case-insensitive), how SCORM Cloud links learners to people."""
+    learner = item.learner or {}
+    address = email.strip().lower()
+    return address in {str(learner.get("id", "")).strip().lower(), str(learner.get("email", "")).strip().lower()}
+
+
+def for_learner(realm_id: str, email: str) -> list[dict[str, Any]]:
+    """The learner page: a person's own registrations in the realm, newest first."""
+    mine = [i for i in store.list_group(realm_id) if is_learners(i, email)]
+    mine.sort(key=lambda i: i.updated, reverse=True)
+    return [results.registration(i) for i in mine]
+
+
+def require_learners(realm_id: str, registration_id: str, email: str) -> RegistrationItem:
+    """A registration the person may launch: theirs, or 404 (never say whose it is)."""
+    item = require(realm_id, registration_id)
+    if not is_learners(item, email):
+        raise NotFound(f"No registration {registration_id!r}.")
+    return item

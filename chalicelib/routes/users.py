@@ -9,11 +9,13 @@ from urllib.parse import unquote
 
 from chalice.app import Blueprint, Response
 
-from chalicelib import accounts, permissions
+from chalicelib import accounts, permissions, registrations
+from chalicelib.config import settings
 from chalicelib.errors import BadRequest
 from chalicelib.middleware import request_json
 from chalicelib.routes import caller
 from chalicelib.routes.session import _cookie
+from chalicelib.runtime import launch
 
 api = Blueprint(__name__)
 PERMISSION = permissions.web(permissions.ADMINS)
@@ -74,9 +76,17 @@ def change_email() -> Response:
 @api.route("/api/me/registrations", methods=["GET"])
 @permissions.declare(EVERYONE)
 def my_registrations() -> dict[str, Any]:
-    """The learner page: the caller's own registrations to launch.
+    """The learner page: the caller's own registrations (learner id or email = their email)."""
+    who = caller(api)
+    return {"learnerId": who.principal, "registrations": registrations.for_learner(who.realm_id, who.principal)}
 
-    Registrations are not implemented yet (a later issue); the list is empty until then. The
-    registrations module must filter by :func:`permissions.learner_scope` (the email).
-    """
-    return {"learnerId": caller(api).principal, "registrations": []}
+
+@api.route("/api/me/registrations/{registrationId}/launch", methods=["POST"])
+@permissions.declare(EVERYONE)
+def launch_my_registration(registrationId: str) -> dict[str, str]:  # noqa: N803 - API path name
+    """A single-use launch link to one of the caller's own registrations; back to /learn on exit."""
+    who = caller(api)
+    registrations.require_learners(who.realm_id, unquote(registrationId), who.principal)
+    link = launch.launch_link(who.realm_id, unquote(registrationId),
+                              {"redirectOnExitUrl": f"{settings().base_url}/learn", "expiry": 120})
+    return {"launchLink": link}

@@ -28,6 +28,7 @@ LEARNER_ROUTES = {
     ("GET", "/api/session"), ("DELETE", "/api/session"), ("PUT", "/api/session/realm"),
     ("GET", "/api/realms"), ("POST", "/api/realms"),
     ("PUT", "/api/me/password"), ("PUT", "/api/me/email"), ("GET", "/api/me/registrations"),
+    ("POST", "/api/me/registrations/{registrationId}/launch"),
 }
 OWNER_ONLY_PREFIXES = ("/api/account", "/api/realms/{realmId}/coverage")
 PEOPLE = ("owner", "administrator", "learner", "other_admin")

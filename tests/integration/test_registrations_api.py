@@ -199,3 +199,23 @@ def test_preview_is_not_billed_or_listed(client, realm, golf) -> None:
     from chalicelib import plans
 
     assert plans.registrations_counted(plans.coverage_root(realm.realm_id), plans.plan_of(realm.realm_id)) == 0
+
+
+def test_a_learner_sees_and_launches_only_their_own_registrations(client, realm, golf) -> None:
+    from chalicelib import accounts
+
+    accounts.create_user("Lea@Acme.test", "learner-password-1", realm.realm_id, "learner")
+    assert create(client, realm.basic, "mine", golf, learner_id="lea@acme.test").status_code == 204
+    assert create(client, realm.basic, "theirs", golf, learner_id="someone-else").status_code == 204
+    signed = client.http.post("/api/session", headers={"Content-Type": "application/json"},
+                              body=json.dumps({"email": "lea@acme.test", "password": "learner-password-1"}))
+    learner = {"Cookie": signed.headers["Set-Cookie"].split(";")[0], "X-CSRF-Token": signed.json_body["csrfToken"]}
+    mine = client.http.get("/api/me/registrations", headers=learner).json_body["registrations"]
+    assert [(r["id"], r["course"]["title"]) for r in mine] == [("mine", "Golf Explained")]
+    link = client.http.post("/api/me/registrations/mine/launch", headers=learner)
+    assert link.status_code == 200 and "/launch/" in link.json_body["launchLink"]
+    player = client.http.get(urlsplit(link.json_body["launchLink"]).path)
+    assert player.status_code in (200, 302, 303)
+    refused = client.http.post("/api/me/registrations/theirs/launch", headers=learner)
+    assert refused.status_code == 404 and "theirs" in refused.json_body["message"]
+    assert client.http.get("/api/v2/registrations/mine", headers=learner).status_code == 401
