@@ -51,7 +51,7 @@ def measure_rollup(tree: Tree, node: Node) -> None:
         weight = child.seq.rollup.objective_measure_weight
         counted += weight
         objective = primary(tree, child)
-        if objective.measure_status and not child.track.stale_objective:
+        if objective.measure_status:
             total += objective.normalized_measure * weight
             valid = True
     if not valid or counted <= 0:  # RB.1.1 step 5
@@ -70,7 +70,7 @@ def completion_measure_rollup(tree: Tree, node: Node) -> None:
         weight = child.activity.completion_threshold.progress_weight
         counted += weight
         known, amount = completion_amount(tree, child)
-        if known and not child.track.stale_progress:
+        if known:
             total += amount * weight
             valid = True
     if valid and counted > 0:
@@ -103,17 +103,8 @@ def check_child_for_rollup(tree: Tree, child: Node, action: str) -> bool:
 
 
 def _evaluate_conditions(tree: Tree, child: Node, rule: RollupRule) -> bool | None:
-    """RB.1.4.1: the rule's conditions on one child, combined (unknown when stale)."""
-    values = []
-    for condition in rule.conditions:
-        stale = child.track.stale_objective if condition.condition in (
-            "satisfied", "objectiveStatusKnown", "objectiveMeasureKnown") else child.track.stale_progress
-        value = None if stale and condition.condition != "attempted" else condition_value(
-            tree, child, condition.condition)
-        if stale and condition.condition in ("objectiveStatusKnown", "objectiveMeasureKnown",
-                                             "activityProgressKnown"):
-            value = False
-        values.append(negate(value, condition.operator))
+    """RB.1.4.1: the rule's conditions on one child, each with its operator, combined."""
+    values = [negate(condition_value(tree, child, c.condition), c.operator) for c in rule.conditions]
     return combine(values, rule.condition_combination)
 
 
@@ -194,6 +185,15 @@ def progress_rollup(tree: Tree, node: Node) -> None:
 
 
 def overall_rollup(tree: Tree, node: Node, trace: Trace | None = None) -> None:
+    """RB.1.5 on the activity, then on the activities that read global objectives (their values
+    may have just been written: ADL's sample LMS rolls those up too)."""
+    _rollup_path(tree, node, trace)
+    for reader in tree.readers:
+        if reader is not node:
+            _rollup_path(tree, reader, trace)
+
+
+def _rollup_path(tree: Tree, node: Node, trace: Trace | None = None) -> None:
     """RB.1.5: from the activity up to the root."""
     for activity in node.path_to_root():
         if not activity.is_leaf:

@@ -130,6 +130,10 @@ class Tree:
         self.nodes: dict[str, Node] = {}
         self.preorder: list[Node] = []
         self._index(self.root)
+        # activities whose objectives read global objectives: rolled up again when globals change
+        self.readers = [n for n in self.preorder if any(
+            info.read_satisfied_status or info.read_normalized_measure or info.read_completion_status
+            or info.read_progress_measure for o in n.objectives.values() for info in o.map_info)]
         self.current: Node | None = None
         self.suspended: Node | None = None
         self.globals: dict[str, GlobalObjective] = {}
@@ -241,6 +245,9 @@ def _read_map(seen: ObjectiveTrack, info: MapInfo, shared: GlobalObjective) -> N
 def write_objective(tree: Tree, node: Node, key: str, **changes: Any) -> None:
     """Set local objective progress information and write it through the write maps."""
     local = node.track.objectives.setdefault(key, ObjectiveTrack())
+    if node.track.stale_objective:  # new data within the current attempts: no longer stale
+        node.track.stale_objective = False
+        local = node.track.objectives[key] = ObjectiveTrack()
     for name, value in changes.items():
         setattr(local, name, value)
     objective = node.objectives.get(key)
@@ -305,6 +312,7 @@ def completion_amount(tree: Tree, node: Node) -> tuple[bool, float]:
 
 
 def set_completion(tree: Tree, node: Node, known: bool, completed: bool) -> None:
+    _fresh_progress(node)
     node.track.attempt_progress_status = known
     node.track.attempt_completion_status = completed
     objective = node.objectives.get(node.primary_key or "")
@@ -314,7 +322,14 @@ def set_completion(tree: Tree, node: Node, known: bool, completed: bool) -> None
             shared.completion_known, shared.completed = known, completed
 
 
+def _fresh_progress(node: Node) -> None:
+    if node.track.stale_progress:
+        node.track.stale_progress = False
+        node.track.completion_amount_status = node.track.attempt_progress_status = False
+
+
 def set_completion_amount(tree: Tree, node: Node, known: bool, amount: float) -> None:
+    _fresh_progress(node)
     node.track.completion_amount_status = known
     node.track.completion_amount = amount
     objective = node.objectives.get(node.primary_key or "")
