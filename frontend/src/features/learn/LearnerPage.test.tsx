@@ -29,8 +29,9 @@ describe('Learner page', () => {
     expect(screen.getByText('INCOMPLETE')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Launch Golf <b>Explained</b>' }));
     await vi.waitFor(() => expect(assign).toHaveBeenCalledWith('http://nimbus.test/launch/abc'));
-    const [, init] = callsTo(fetchMock, 'POST /api/me/registrations/r%201/launch')[0];
-    expect(new Headers(init?.headers).get('X-CSRF-Token')).toBe(TEST_SESSION.csrfToken);
+    const calls = callsTo(fetchMock, 'POST /api/me/registrations/r%201/launch');
+    expect(calls).toHaveLength(1);
+    expect(new Headers(calls[0]?.[1]?.headers).get('X-CSRF-Token')).toBe(TEST_SESSION.csrfToken);
   });
 
   it('shows why a launch failed', async () => {
