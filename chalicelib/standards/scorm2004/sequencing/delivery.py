@@ -80,6 +80,7 @@ def content_delivery(tree: Tree, node: Node, rng: random.Random, trace: Trace | 
                     _new_attempt(activity)
                 if activity.seq.randomization.randomization_timing == "onEachNewAttempt":
                     randomize_children(activity, rng)
+                    tree.reordered()
             activity.track.active = True
     tree.current = node
     tree.suspended = None

@@ -101,6 +101,7 @@ class Sequencer:
             if node.track.order is None:
                 select_children(node, self.rng)
                 randomize_children(node, self.rng)
+        self.tree.reordered()
 
     @property
     def current(self) -> Node | None:

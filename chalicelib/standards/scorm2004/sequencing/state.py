@@ -140,6 +140,7 @@ class Tree:
         self.shared_data: dict[str, str] = {}  # adl.data buckets by targetID
         self.objectives_global_to_system = objectives_global_to_system
         self.ended = False
+        self._positions: dict[str, int] | None = None
 
     def _index(self, node: Node) -> None:
         self.nodes.setdefault(node.id, node)
@@ -148,16 +149,20 @@ class Tree:
             self._index(child)
 
     def position(self, node: Node) -> int:
-        """The activity's place in a preorder walk of the *available* tree (for ordering)."""
-        order: list[Node] = []
+        """The activity's place in a preorder walk of the *available* tree (for ordering);
+        cached until the available children change (:meth:`reordered`)."""
+        if self._positions is None:
+            order: list[Node] = []
+            stack = [self.root]
+            while stack:
+                current = stack.pop()
+                order.append(current)
+                stack.extend(reversed(current.children))
+            self._positions = {n.id: i for i, n in enumerate(order)}
+        return self._positions.get(node.id, -1)
 
-        def walk(n: Node) -> None:
-            order.append(n)
-            for c in n.children:
-                walk(c)
-
-        walk(self.root)
-        return order.index(node) if node in order else -1
+    def reordered(self) -> None:
+        self._positions = None
 
     def common_ancestor(self, a: Node, b: Node) -> Node:
         ancestors = a.path_to_root()
@@ -192,6 +197,7 @@ class Tree:
         self.current = self.nodes.get(state.get("current") or "")
         self.suspended = self.nodes.get(state.get("suspended") or "")
         self.ended = bool(state.get("ended", False))
+        self.reordered()
 
 
 # --- objectives through their global maps (SN §4.2.3, §3.10.1; CAM §5.1.10) -------------------
