@@ -24,6 +24,7 @@ from chalicelib.standards.scorm2004.sequencing.state import (
     read_objective,
     set_completion,
     set_completion_amount,
+    uri_id,
     write_objective,
 )
 from chalicelib.standards.scorm2004.sequencing.termination import termination_request
@@ -127,8 +128,8 @@ class Sequencer:
                           and k.split(".")[2].isdigit()} | set(range(count)))
         for index in indexes:
             prefix = f"cmi.objectives.{index}."
-            ident = values.get(prefix + "id")
-            if ident is None or ident not in node.objectives:
+            ident = uri_id(values.get(prefix + "id") or "")
+            if not ident or ident not in node.objectives:
                 continue
             self._objective_from(node, ident, values, prefix)
         node.track.objective_reported |= "cmi.success_status" in values

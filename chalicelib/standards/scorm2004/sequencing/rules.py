@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib.standards.scorm2004.sequencing.state import completion, read_objective
+from chalicelib.standards.scorm2004.sequencing.state import completion, read_objective, uri_id
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -53,6 +53,7 @@ def _objective_key(node: Node, referenced: str | None) -> str:
 def condition_value(tree: Tree, node: Node, name: str, referenced: str | None = None,
                     threshold: float = 0.0) -> Ternary:
     """The value of one rule or rollup condition on an activity (SN §3.4.2 / §3.7.2)."""
+    referenced = uri_id(referenced) if referenced else None
     if referenced and referenced not in node.objectives and name not in _NO_OBJECTIVE:
         return False  # a dangling referencedObjective: a known objective it is not (never unknown)
     key = _objective_key(node, referenced)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from chalicelib.standards.activity_tree import MapInfo, Objective
 
@@ -22,6 +23,12 @@ if TYPE_CHECKING:
     from chalicelib.standards.activity_tree import Activity
 
 PRIMARY = ""  # the key of a primary objective that has no objectiveID
+
+
+def uri_id(value: str) -> str:
+    """An objective id as ADL's LMS compares them (xs:anyURI): %-escapes decoded, whitespace
+    collapsed and trimmed, so ``obj%201`` and `` %20obj%20%201 `` name the same objective."""
+    return " ".join(unquote(value).split())
 
 
 @dataclass
@@ -83,7 +90,7 @@ class Node:
         self.track = Track()
         self.objectives: dict[str, Objective] = {}
         for objective in self.seq.objectives:
-            key = PRIMARY if objective.primary and not objective.objective_id else objective.objective_id
+            key = PRIMARY if objective.primary and not objective.objective_id else uri_id(objective.objective_id)
             self.objectives.setdefault(key, objective)
         self.primary_key = next((k for k, o in self.objectives.items() if o.primary), None)
         if self.primary_key is None:  # every activity has a primary objective (SN §3.10)
@@ -218,7 +225,7 @@ def read_objective(tree: Tree, node: Node, key: str) -> ObjectiveTrack:
     # data from before an ancestor's current attempt does not count (useCurrentAttemptObjectiveInfo)
     seen = ObjectiveTrack() if stale else ObjectiveTrack(**asdict(local))
     for info in objective.map_info:
-        shared = tree.globals.get(info.target_objective_id)
+        shared = tree.globals.get(uri_id(info.target_objective_id))
         if shared is not None:
             _read_map(seen, info, shared)
     if objective.satisfied_by_measure:  # SN §3.10: satisfaction judged by the measure
@@ -260,7 +267,7 @@ def write_objective(tree: Tree, node: Node, key: str, **changes: Any) -> None:
     if objective is None:
         return
     for info in objective.map_info:
-        shared = _global(tree, info.target_objective_id)
+        shared = _global(tree, uri_id(info.target_objective_id))
         if info.write_satisfied_status and ("progress_status" in changes or "satisfied_status" in changes):
             shared.progress_status = local.progress_status
             shared.satisfied_status = local.satisfied_status
@@ -297,7 +304,7 @@ def completion(tree: Tree, node: Node) -> tuple[bool, bool]:
     track = node.track
     objective = node.objectives.get(node.primary_key or "")
     for info in objective.map_info if objective else []:
-        shared = tree.globals.get(info.target_objective_id)
+        shared = tree.globals.get(uri_id(info.target_objective_id))
         if info.read_completion_status and shared is not None and shared.completion_known:
             return True, shared.completed
     if track.stale_progress:  # useCurrentAttemptProgressInfo
@@ -309,7 +316,7 @@ def completion_amount(tree: Tree, node: Node) -> tuple[bool, float]:
     track = node.track
     objective = node.objectives.get(node.primary_key or "")
     for info in objective.map_info if objective else []:
-        shared = tree.globals.get(info.target_objective_id)
+        shared = tree.globals.get(uri_id(info.target_objective_id))
         if info.read_progress_measure and shared is not None and shared.progress_known:
             return True, shared.progress_measure
     if track.stale_progress:
@@ -324,7 +331,7 @@ def set_completion(tree: Tree, node: Node, known: bool, completed: bool) -> None
     objective = node.objectives.get(node.primary_key or "")
     for info in objective.map_info if objective else []:
         if info.write_completion_status:
-            shared = _global(tree, info.target_objective_id)
+            shared = _global(tree, uri_id(info.target_objective_id))
             shared.completion_known, shared.completed = known, completed
 
 
@@ -341,5 +348,5 @@ def set_completion_amount(tree: Tree, node: Node, known: bool, amount: float) ->
     objective = node.objectives.get(node.primary_key or "")
     for info in objective.map_info if objective else []:
         if info.write_progress_measure:
-            shared = _global(tree, info.target_objective_id)
+            shared = _global(tree, uri_id(info.target_objective_id))
             shared.progress_known, shared.progress_measure = known, amount
