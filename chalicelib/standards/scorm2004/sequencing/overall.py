@@ -166,6 +166,8 @@ class Sequencer:
         progress = _float(values.get(prefix + "progress_measure"))
         if prefix != "cmi." and progress is not None:
             changes.update(progress_known=True, progress_measure=progress)
+            if key == node.primary_key:  # the primary objective's progress is the activity's
+                set_completion_amount(self.tree, node, True, progress)
         if changes:
             write_objective(self.tree, node, key, **changes)
 

@@ -15,7 +15,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib.standards.scorm2004.sequencing.state import completion, read_objective, uri_id
+from chalicelib.standards.scorm2004.sequencing.state import (
+    ObjectiveTrack,
+    completion,
+    completion_is_global,
+    read_objective,
+    uri_id,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -57,7 +63,8 @@ def condition_value(tree: Tree, node: Node, name: str, referenced: str | None = 
     if referenced and referenced not in node.objectives and name not in _NO_OBJECTIVE:
         return False  # a dangling referencedObjective: a known objective it is not (never unknown)
     key = _objective_key(node, referenced)
-    objective = read_objective(tree, node, key)
+    # deliveryControls tracked=false: sequencing sees no status of the activity (SN §3.13)
+    objective = read_objective(tree, node, key) if node.tracked else ObjectiveTrack()
     track = node.track
     if key != node.primary_key:  # 4th Ed.: a referenced objective's own completion
         progress_known, completed = objective.completion_known, objective.completed
@@ -72,7 +79,8 @@ def condition_value(tree: Tree, node: Node, name: str, referenced: str | None = 
         "objectiveMeasureLessThan": lambda: (objective.normalized_measure < threshold
                                              if objective.measure_status else None),
         "completed": lambda: completed if progress_known else None,
-        "activityProgressKnown": lambda: track.activity_progress_status and progress_known,
+        "activityProgressKnown": lambda: progress_known and (
+            track.activity_progress_status or completion_is_global(tree, node)),
         "attempted": lambda: track.activity_progress_status and track.attempt_count > 0,
         "attemptLimitExceeded": lambda: _limit_exceeded(node),
         "timeLimitExceeded": lambda: False,

@@ -296,6 +296,8 @@ def set_primary(tree: Tree, node: Node, **changes: Any) -> None:
 def completion(tree: Tree, node: Node) -> tuple[bool, bool]:
     """(attempt progress status, attempt completion status), read through adlseq completion maps;
     with completedByMeasure the (possibly global) completion amount decides (SN §3.11 4th Ed.)."""
+    if not node.tracked:
+        return False, False
     threshold = node.activity.completion_threshold
     if threshold.completed_by_measure:
         known, amount = completion_amount(tree, node)
@@ -310,6 +312,13 @@ def completion(tree: Tree, node: Node) -> tuple[bool, bool]:
     if track.stale_progress:  # useCurrentAttemptProgressInfo
         return False, False
     return track.attempt_progress_status, track.attempt_completion_status
+
+
+def completion_is_global(tree: Tree, node: Node) -> bool:
+    """Whether the activity's completion is read from a known global objective."""
+    objective = node.objectives.get(node.primary_key or "") if node.tracked else None
+    return any(info.read_completion_status and (shared := tree.globals.get(uri_id(info.target_objective_id)))
+               is not None and shared.completion_known for info in (objective.map_info if objective else []))
 
 
 def completion_amount(tree: Tree, node: Node) -> tuple[bool, float]:
