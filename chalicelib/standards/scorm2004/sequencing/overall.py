@@ -134,9 +134,11 @@ class Sequencer:
             self._objective_from(node, ident, values, prefix)
         node.track.objective_reported |= "cmi.success_status" in values
         node.track.completion_reported |= "cmi.completion_status" in values
-        completion = values.get("cmi.completion_status", "unknown")
+        completion = values.get("cmi.completion_status")
         if completion in ("completed", "incomplete", "not attempted"):
             set_completion(tree, node, True, completion == "completed")
+        elif completion == "unknown":  # reported unknown: the activity's completion is unknown
+            set_completion(tree, node, False, False)
         measure = _float(values.get("cmi.progress_measure"))
         if measure is not None:
             set_completion_amount(tree, node, True, measure)
@@ -151,6 +153,8 @@ class Sequencer:
         changes: dict[str, Any] = {}
         if success in ("passed", "failed"):
             changes.update(progress_status=True, satisfied_status=success == "passed")
+        elif success == "unknown" and prefix + "success_status" in values:
+            changes.update(progress_status=False)
         scaled = _float(values.get(prefix + "score.scaled"))
         if scaled is not None:
             changes.update(measure_status=True, normalized_measure=scaled)
