@@ -127,6 +127,7 @@ class CaseRunner:
             completion_threshold=str(threshold.min_progress_measure) if threshold.completed_by_measure else None,
             scaled_passing_score=str(primary.min_normalized_measure) if primary.satisfied_by_measure else None,
             time_limit_action=activity.time_limit_action or None,
+            max_time_allowed=activity.sequencing.limit_conditions.attempt_absolute_duration_limit or None,
             objective_ids=tuple(o.objective_id for o in activity.sequencing.objectives if o.objective_id),
             shared_data=tuple(SharedDataMap(m.target_id, m.read_shared_data, m.write_shared_data,
                                             stores.get(m.target_id)) for m in activity.shared_data),

@@ -231,6 +231,16 @@ class Sequencer:
                     return "false"
         return "false" if choice_exception(tree, node) else "true"
 
+    def new_course_attempt(self) -> None:
+        """A new attempt on the whole course (the learner relaunches after the session ended
+        without suspend all, RTE §4.2.1 cmi.entry): fresh tracking; the learner's global
+        objectives and shared data stay."""
+        tree = self.tree
+        fresh = Tree(tree.root.activity, objectives_global_to_system=tree.objectives_global_to_system)
+        fresh.globals, fresh.shared_data = tree.globals, tree.shared_data
+        self.tree = fresh
+        self.started = False
+
     # --- state ----------------------------------------------------------------------------
 
     def state(self) -> dict[str, Any]:

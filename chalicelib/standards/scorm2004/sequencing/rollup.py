@@ -195,12 +195,16 @@ def overall_rollup(tree: Tree, node: Node, trace: Trace | None = None) -> None:
 
 def _rollup_path(tree: Tree, node: Node, trace: Trace | None = None) -> None:
     """RB.1.5: from the activity up to the root."""
-    for activity in node.path_to_root():
-        if not activity.is_leaf:
-            measure_rollup(tree, activity)
-            completion_measure_rollup(tree, activity)
-        objective_rollup(tree, activity, trace)
-        progress_rollup(tree, activity)
+    tree.in_rollup = True
+    try:
+        for activity in node.path_to_root():
+            if not activity.is_leaf:
+                measure_rollup(tree, activity)
+                completion_measure_rollup(tree, activity)
+            objective_rollup(tree, activity, trace)
+            progress_rollup(tree, activity)
+    finally:
+        tree.in_rollup = False
 
 
 def is_completed(tree: Tree, node: Node) -> bool:

@@ -147,6 +147,9 @@ class Tree:
         self.shared_data: dict[str, str] = {}  # adl.data buckets by targetID
         self.objectives_global_to_system = objectives_global_to_system
         self.ended = False
+        # rollup reads an activity's older data as unknown when an ancestor has begun a new
+        # attempt with useCurrentAttempt*Info (sequencing rules still see it)
+        self.in_rollup = False
         self._positions: dict[str, int] | None = None
 
     def _index(self, node: Node) -> None:
@@ -219,7 +222,7 @@ def read_objective(tree: Tree, node: Node, key: str) -> ObjectiveTrack:
     (SN §4.2.3 "read objective satisfied status / normalized measure"), else local values."""
     local = node.track.objectives.setdefault(key, ObjectiveTrack())
     objective = node.objectives.get(key)
-    stale = node.track.stale_objective
+    stale = node.track.stale_objective and tree.in_rollup
     if objective is None or not (objective.map_info or objective.satisfied_by_measure or stale):
         return local
     # data from before an ancestor's current attempt does not count (useCurrentAttemptObjectiveInfo)
@@ -309,7 +312,7 @@ def completion(tree: Tree, node: Node) -> tuple[bool, bool]:
         shared = tree.globals.get(uri_id(info.target_objective_id))
         if info.read_completion_status and shared is not None and shared.completion_known:
             return True, shared.completed
-    if track.stale_progress:  # useCurrentAttemptProgressInfo
+    if track.stale_progress and tree.in_rollup:  # useCurrentAttemptProgressInfo
         return False, False
     return track.attempt_progress_status, track.attempt_completion_status
 
@@ -328,7 +331,7 @@ def completion_amount(tree: Tree, node: Node) -> tuple[bool, float]:
         shared = tree.globals.get(uri_id(info.target_objective_id))
         if info.read_progress_measure and shared is not None and shared.progress_known:
             return True, shared.progress_measure
-    if track.stale_progress:
+    if track.stale_progress and tree.in_rollup:
         return False, 0.0
     return track.completion_amount_status, track.completion_amount
 
