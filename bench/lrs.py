@@ -62,6 +62,10 @@ class ReadCounter:
         store.query_index = self._count_query  # type: ignore[assignment]
         store.get_statements = self._count_get  # type: ignore[assignment]
 
+    def restore(self) -> None:
+        self._store.query_index = self._query  # type: ignore[assignment]
+        self._store.get_statements = self._get  # type: ignore[assignment]
+
     def _count_query(self, *args: Any, **kwargs: Any) -> Any:
         for entry in self._query(*args, **kwargs):
             self.items += 1
@@ -122,8 +126,7 @@ def run() -> dict[str, Any]:  # noqa: PLR0914 - one linear measurement script
                 counter = ReadCounter()
                 client.http.get(url, headers=headers)
                 row[f"{name}_items_read"] = counter.items
-                counter._store.query_index = counter._query  # type: ignore[assignment]  # noqa: SLF001
-                counter._store.get_statements = counter._get  # type: ignore[assignment]  # noqa: SLF001
+                counter.restore()
             result["sizes"][str(size)] = row
     sample = {"actor": {"mbox": "mailto:a@example.com"}, "verb": {"id": "http://e.com/v"},
               "object": {"id": "http://e.com/a"}, "context": {"registration": registration}}
