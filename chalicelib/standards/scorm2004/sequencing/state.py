@@ -202,8 +202,13 @@ class Tree:
             if node.track.order is not None:
                 by_id = {c.id: c for c in node.all_children}
                 node.children = [by_id[i] for i in node.track.order if i in by_id]
-        self.globals = {k: GlobalObjective(**v) for k, v in state.get("globals", {}).items()}
-        self.shared_data = dict(state.get("shared_data", {}))
+        # in place: the dicts may be the learner's, shared with other courses
+        restored = {k: GlobalObjective(**v) for k, v in state.get("globals", {}).items()}
+        self.globals.clear()
+        self.globals.update(restored)
+        shared = dict(state.get("shared_data", {}))
+        self.shared_data.clear()
+        self.shared_data.update(shared)
         self.current = self.nodes.get(state.get("current") or "")
         self.suspended = self.nodes.get(state.get("suspended") or "")
         self.ended = bool(state.get("ended", False))
