@@ -23,6 +23,4 @@ FAILING: dict[str, str] = {
     'RU-15b': 'visit 5 (Act1V2): expected activity_1, engine delivered activity_6',
     'RU-15c': 'visit 4 (Act1V2): expected activity_1, engine delivered activity_6',
     'SX-11a': "2 command(s) answered wrongly, first Act2V2 GET->c~OB~&obj&~S~RW->7->0: got '356' error 0",
-    'SX-11b': "1 command(s) answered wrongly, first Act2V2 GET->c~OB~&obj&~CS->unknown->0: got 'incomplete' er",
-    'SX-11c': "1 command(s) answered wrongly, first Act1V1 GET->c~OB~&obj&~CS->unknown->0: got 'incomplete' er",
 }

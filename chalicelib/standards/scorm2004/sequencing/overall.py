@@ -167,6 +167,8 @@ class Sequencer:
             changes.update(completion_known=True, completed=done == "completed")
             if key == node.primary_key:
                 set_completion(self.tree, node, True, done == "completed")
+        elif prefix != "cmi." and done == "unknown" and prefix + "completion_status" in values:
+            changes.update(completion_known=False, completed=False)
         progress = _float(values.get(prefix + "progress_measure"))
         if prefix != "cmi." and progress is not None:
             changes.update(progress_known=True, progress_measure=progress)
