@@ -141,9 +141,12 @@ class CaseRunner:
             data = relaunch(previous[1], launch)
         else:
             data = new_attempt(launch)
-            for index, objective_id in enumerate(launch.objective_ids):
-                for name, value in self.engine.launch_objectives(node).get(objective_id, {}).items():
-                    data.values[f"cmi.objectives.{index}.{name}"] = value
+        # what sequencing knows of each objective (global reads included) is there at launch
+        known = self.engine.launch_objectives(node)
+        for index in range(data.counts.get("cmi.objectives", 0)):
+            ident = data.values.get(f"cmi.objectives.{index}.id", "")
+            for name, value in known.get(ident, {}).items():
+                data.values[f"cmi.objectives.{index}.{name}"] = value
         api = Scorm2004Api(launch, data)
         label = f"Act{visit.activity}V{visit.visit}"
         for call in visit.calls:
