@@ -309,10 +309,7 @@ def _index_of(data: RuntimeData, launch: Launch2004, element: str, target: str) 
         return next((i for i, m in enumerate(launch.shared_data) if m.target_id == target), 0)
     count = data.counts.get("cmi.objectives", 0)
     ids = [data.values.get(f"cmi.objectives.{i}.id", "") for i in range(count)]
-    if target in ids:
-        return ids.index(target)
-    lowered = [i.lower() for i in ids]
-    return lowered.index(target.lower()) if target.lower() in lowered else count
+    return ids.index(target) if target in ids else count  # ids are case-sensitive
 
 
 def _compare_ids(data: RuntimeData, listed: str) -> str:
