@@ -12,20 +12,15 @@ every area (see :data:`chalicelib.permissions.SCOPE_AREAS`).
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import os
 import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import jwt
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from chalicelib.config import env, settings
-from chalicelib.errors import ApiError, BadRequest, Unauthorized
+from chalicelib import vault
+from chalicelib.errors import BadRequest, Unauthorized
 from chalicelib.permissions import ACTIONS, SCOPE_AREAS
 from chalicelib.store import accounts as store
 from chalicelib.store import repos
@@ -35,7 +30,6 @@ ALGORITHM = "HS256"
 DEFAULT_SECONDS = 300
 MAX_SECONDS = 366 * 24 * 3600
 _KEY_CACHE_SECONDS = 60
-_DEV_MASTER_KEY = "nimbus-development-master-key-not-for-production"
 _cache: dict[str, tuple[float, bytes]] = {}
 
 
@@ -48,28 +42,12 @@ class Claims:
     expires: int
 
 
-class MasterKeyMissing(ApiError):
-    """The deployment has no ``MASTER_KEY``: tokens cannot be signed or checked."""
-
-
-def _master_key() -> bytes:
-    configured = env("MASTER_KEY")
-    if not configured:
-        if settings().in_lambda:
-            raise MasterKeyMissing("MASTER_KEY is not configured; OAuth tokens are unavailable.")
-        configured = _DEV_MASTER_KEY
-    return hashlib.sha256(configured.encode()).digest()
-
-
 def seal(realm_id: str, key: bytes) -> str:
-    nonce = os.urandom(12)
-    sealed = AESGCM(_master_key()).encrypt(nonce, key, realm_id.encode())
-    return base64.urlsafe_b64encode(nonce + sealed).decode()
+    return vault.seal(key, realm_id)
 
 
 def unseal(realm_id: str, sealed: str) -> bytes:
-    raw = base64.urlsafe_b64decode(sealed.encode())
-    return AESGCM(_master_key()).decrypt(raw[:12], raw[12:], realm_id.encode())
+    return vault.unseal(sealed, realm_id)
 
 
 def signing_key(realm_id: str) -> bytes:
@@ -83,10 +61,7 @@ def signing_key(realm_id: str) -> bytes:
     if not realm.signing_key:
         realm.signing_key = seal(realm_id, secrets.token_bytes(32))
         store.save_realm(realm)
-    try:
-        key = unseal(realm_id, realm.signing_key)
-    except (InvalidTag, ValueError) as err:
-        raise MasterKeyMissing("The realm's token signing key cannot be opened with this MASTER_KEY.") from err
+    key = unseal(realm_id, realm.signing_key)
     _cache[realm_id] = (time.monotonic() + _KEY_CACHE_SECONDS, key)
     return key
 

@@ -4,26 +4,20 @@ A credential has a key (its id, the Basic user name / OAuth consumer key), a sec
 type (``BASICAUTH`` or ``OAUTH``), a permissions level, an enabled flag and the endpoint it may
 use: one app's LRS (``/lrs/{appId}``) or every endpoint of its realm (``*``).
 
-Secrets are sealed with AES-256-GCM under ``CREDENTIAL_KEY`` (base64, 32 bytes; required on
-AWS). OAuth 1.0a's HMAC-SHA1 needs the clear secret, so a one-way hash would not do, and the
-API v2 returns it as SCORM Cloud does.
+Secrets are sealed with :mod:`chalicelib.vault` (AES-256-GCM under ``MASTER_KEY``). OAuth
+1.0a's HMAC-SHA1 needs the clear secret, so a one-way hash would not do, and the API v2 returns
+it as SCORM Cloud does.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
-from chalicelib.config import settings
-from chalicelib.errors import ApiError, BadRequest, NotFound
+from chalicelib import vault
+from chalicelib.errors import BadRequest, NotFound
 from chalicelib.store import lrs_credentials as store
 from chalicelib.store import repos
 
@@ -62,27 +56,12 @@ class Credential:
                 "endpoint": self.endpoint}
 
 
-def _key() -> bytes:
-    raw = os.environ.get("CREDENTIAL_KEY", "")
-    if raw:
-        return base64.b64decode(raw)
-    if settings().in_lambda:
-        raise ApiError("CREDENTIAL_KEY is not configured")
-    # Local stack and tests only: a per-installation key derived from the table name.
-    return hashlib.sha256(f"nimbus-local:{settings().statements_table}".encode()).digest()
-
-
 def seal(secret: str) -> str:
-    nonce = os.urandom(12)
-    return base64.b64encode(nonce + AESGCM(_key()).encrypt(nonce, secret.encode(), None)).decode()
+    return vault.seal(secret.encode(), "lrs-credential")
 
 
 def unseal(sealed: str) -> str:
-    raw = base64.b64decode(sealed)
-    try:
-        return AESGCM(_key()).decrypt(raw[:12], raw[12:], None).decode()
-    except InvalidTag as err:
-        raise ApiError("a stored LRS secret cannot be decrypted (CREDENTIAL_KEY changed?)") from err
+    return vault.unseal(sealed, "lrs-credential").decode()
 
 
 def _from_item(item: store.CredentialItem) -> Credential:

@@ -257,7 +257,9 @@ def encrypted_flag_zip() -> bytes:
 
 def aicc_zip(title: str = "Safety Basics", *, upper_case: bool = True) -> bytes:
     """An AICC course (CMI001 course structure files), extensions in upper case by default."""
-    ext = (lambda e: e.upper()) if upper_case else (lambda e: e)
+    def ext(extension: str) -> str:
+        return extension.upper() if upper_case else extension
+
     crs = (f"[Course]\r\nCourse_Creator=Nimbus tests\r\nCourse_ID=SAFE01\r\nCourse_System=HTML\r\n"
            f"Course_Title={title}\r\nLevel=1\r\nMax_Fields_CST=3\r\nTotal_AUs=2\r\nTotal_Blocks=1\r\nVersion=4.0\r\n"
            "[Course_Behavior]\r\nMax_Normal=99\r\n[Course_Description]\r\nWhat to do in a fire.\r\n")
