@@ -16,6 +16,7 @@ from chalicelib.observability import configure_logging, enable_xray, log_event
 from chalicelib.routes import about, account, app_management, launch, library, oauth, realms, session, users
 from chalicelib.routes import apps as apps_routes
 from chalicelib.routes import courses as courses_routes
+from chalicelib.routes import lrs_viewer as lrs_viewer_routes
 from chalicelib.routes import registrations as registrations_routes
 from chalicelib.routes import registrations_web as registrations_web_routes
 from chalicelib.routes import xapi_credentials as xapi_credential_routes
@@ -45,6 +46,7 @@ app.register_blueprint(library.api)
 app.register_blueprint(registrations_web_routes.api)
 app.register_blueprint(launch.api)
 app.register_blueprint(lrs_routes.api)
+app.register_blueprint(lrs_viewer_routes.api)
 app.register_blueprint(xapi_credential_routes.api, url_prefix="/api/v2")
 
 
