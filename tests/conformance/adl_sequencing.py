@@ -152,7 +152,7 @@ class CaseRunner:
         for call in visit.calls:
             self.result.outcomes.append(self._call(api, launch, label, call))
         if api.state.value == "running":
-            if visit.ui in ("Continue", "Previous") or visit.ui.startswith("Choice~"):
+            if visit.ui in ("Continue", "Previous") or visit.ui.startswith(("Choice~", "Suspend")):
                 # the tester navigates in the LMS before the SCO terminates: the LMS ends the
                 # session and the tester's request replaces the SCO's pending one (SN §4.4.3)
                 api.SetValue("adl.nav.request", "_none_")
