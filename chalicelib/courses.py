@@ -24,6 +24,7 @@ from chalicelib.errors import BadRequest, NotFound
 from chalicelib.standards.activity_tree import Activity, CourseStructure, api_activity, from_dict
 from chalicelib.store import blobs
 from chalicelib.store import courses as store
+from chalicelib.timestamps import parse_api_time
 
 if TYPE_CHECKING:
     from chalicelib.store.tables import CourseItem, CourseVersionItem
@@ -137,14 +138,6 @@ class Query:
     offset: int = 0
 
 
-def _parse_time(raw: str | None, name: str) -> str | None:
-    if not raw:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError as err:
-        raise BadRequest(f"{name} must be an ISO 8601 timestamp, not {raw!r}.") from err
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
 
 
 def query_from(params: dict[str, str]) -> Query:
@@ -166,7 +159,7 @@ def query_from(params: dict[str, str]) -> Query:
     filter_by = (params.get("filterBy") or "course_id").lower()
     if filter_by not in FILTER_FIELDS:
         raise BadRequest(f"filterBy must be one of {', '.join(FILTER_FIELDS)}.")
-    return Query(_parse_time(params.get("since"), "since"), _parse_time(params.get("until"), "until"),
+    return Query(parse_api_time(params.get("since"), "since"), parse_api_time(params.get("until"), "until"),
                  date_field, parse_tags(params.get("tags")) or None, params.get("filter") or None,
                  filter_by, order)
 

@@ -168,5 +168,13 @@ def request_json(event: Request) -> Any:
         raise BadRequestJSON(f"Request body is not valid JSON: {err}") from err
 
 
+def request_object(event: Request) -> dict[str, Any]:
+    """Parse a JSON body that must be an object, or raise a 400 saying so."""
+    body = request_json(event)
+    if not isinstance(body, dict):
+        raise BadRequestJSON("Request body must be a JSON object.")
+    return body
+
+
 class BadRequestJSON(ApiError):
     status = HTTPStatus.BAD_REQUEST

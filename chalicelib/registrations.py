@@ -26,6 +26,7 @@ from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.runtime import progress, results
 from chalicelib.store import registrations as store
 from chalicelib.store.tables import RegistrationItem
+from chalicelib.timestamps import parse_api_time
 
 PAGE_SIZE = 100
 REGISTRATION_ID = re.compile(r"^[^\s/\\#?%\x00-\x1f\x7f]{1,255}$")
@@ -265,14 +266,6 @@ class Query:
     offset: int = 0
 
 
-def _parse_time(raw: str | None, name: str) -> str | None:
-    if not raw:
-        return None
-    try:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError as err:
-        raise BadRequest(f"{name} must be an ISO 8601 timestamp, not {raw!r}.") from err
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
 
 
 INCLUDES = {"more", "includeChildResults", "includeInteractionsAndObjectives", "includeRuntime",
@@ -298,7 +291,7 @@ def query_from(params: dict[str, str]) -> Query:
     if filter_by not in FILTER_FIELDS:
         raise BadRequest(f"filterBy must be one of {', '.join(FILTER_FIELDS)}.")
     return Query(params.get("courseId") or None, params.get("learnerId") or None,
-                 _parse_time(params.get("since"), "since"), _parse_time(params.get("until"), "until"),
+                 parse_api_time(params.get("since"), "since"), parse_api_time(params.get("until"), "until"),
                  date_field, courses.parse_tags(params.get("tags")) or None, params.get("filter") or None,
                  filter_by, order)
 

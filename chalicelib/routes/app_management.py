@@ -10,7 +10,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import apps, permissions, tokens
 from chalicelib.errors import BadRequest
-from chalicelib.middleware import request_json
+from chalicelib.middleware import request_object
 from chalicelib.routes import caller
 from chalicelib.store import accounts as store
 
@@ -22,11 +22,6 @@ def _no_content() -> Response:
     return Response(body="", status_code=204)
 
 
-def _body() -> dict[str, Any]:
-    body = request_json(api.current_request)
-    if not isinstance(body, dict):
-        raise BadRequest("Request body must be a JSON object.")
-    return body
 
 
 @api.route("/appManagement/token", methods=["POST"], content_types=["application/json"])
@@ -37,7 +32,7 @@ def create_token() -> dict[str, str]:
     With management credentials, ``applicationName`` picks the realm's app the token acts for
     (a normal token); without it the token is a management token.
     """
-    body, who = _body(), caller(api)
+    body, who = request_object(api.current_request), caller(api)
     granted = body.get("permissions")
     if not isinstance(granted, dict):
         raise BadRequest("permissions is required: {\"scopes\": [...]}.")
@@ -78,7 +73,7 @@ def application_list() -> dict[str, Any]:
 
 @api.route("/appManagement/applications", methods=["POST"], content_types=["application/json"])
 def create_application() -> dict[str, str]:
-    made = apps.create_app(caller(api).realm_id, _body().get("name"), with_key=True)
+    made = apps.create_app(caller(api).realm_id, request_object(api.current_request).get("name"), with_key=True)
     return {"id": made.app_id, "name": apps.get_app(made.realm_id, made.app_id).name}
 
 
@@ -89,7 +84,7 @@ def get_application(childAppId: str) -> dict[str, Any]:  # noqa: N803 - the SDK'
 
 @api.route("/appManagement/applications/{childAppId}", methods=["PUT"], content_types=["application/json"])
 def update_application(childAppId: str) -> Response:  # noqa: N803
-    body = _body()
+    body = request_object(api.current_request)
     if "name" in body:
         apps.rename_app(caller(api).realm_id, childAppId, body["name"])
     else:
@@ -111,7 +106,7 @@ def list_credentials(childAppId: str) -> dict[str, Any]:  # noqa: N803
 
 @api.route("/appManagement/{childAppId}/credentials", methods=["POST"], content_types=["application/json"])
 def create_credential(childAppId: str) -> dict[str, Any]:  # noqa: N803
-    body = _body()
+    body = request_object(api.current_request)
     active = body.get("active", True)
     if not isinstance(active, bool):
         raise BadRequest("active must be true or false.")
@@ -122,7 +117,7 @@ def create_credential(childAppId: str) -> dict[str, Any]:  # noqa: N803
 @api.route("/appManagement/{childAppId}/credentials/{credentialId}", methods=["PUT"],
            content_types=["application/json"])
 def update_credential(childAppId: str, credentialId: str) -> Response:  # noqa: N803
-    body = _body()
+    body = request_object(api.current_request)
     app = apps.get_app(caller(api).realm_id, childAppId)
     enabled = body.get("active", body.get("status"))
     if isinstance(enabled, str):

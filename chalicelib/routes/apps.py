@@ -9,8 +9,7 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib import apps, permissions
-from chalicelib.errors import BadRequest
-from chalicelib.middleware import request_json
+from chalicelib.middleware import request_object
 from chalicelib.routes import caller
 
 api = Blueprint(__name__)
@@ -18,11 +17,6 @@ PERMISSION = permissions.web(permissions.ADMINS)
 JSON = ["application/json"]
 
 
-def _body() -> dict[str, Any]:
-    body = request_json(api.current_request)
-    if not isinstance(body, dict):
-        raise BadRequest("Request body must be a JSON object.")
-    return body
 
 
 def _app(app_id: str) -> Any:
@@ -44,7 +38,7 @@ def list_apps() -> dict[str, Any]:
 
 @api.route("/api/apps", methods=["POST"], content_types=JSON)
 def create_app() -> dict[str, Any]:
-    made = apps.create_app(caller(api).realm_id, _body().get("name"))
+    made = apps.create_app(caller(api).realm_id, request_object(api.current_request).get("name"))
     app = apps.get_app(made.realm_id, made.app_id)
     return {**_details(app), "secret": made.secret_key, "secretKeyId": made.key_id}
 
@@ -57,7 +51,7 @@ def app_details(appId: str) -> dict[str, Any]:  # noqa: N803 - matches the API's
 
 @api.route("/api/apps/{appId}", methods=["PUT"], content_types=JSON)
 def rename_app(appId: str) -> dict[str, Any]:  # noqa: N803
-    return apps.app_json(apps.rename_app(caller(api).realm_id, appId, _body().get("name")))
+    return apps.app_json(apps.rename_app(caller(api).realm_id, appId, request_object(api.current_request).get("name")))
 
 
 @api.route("/api/apps/{appId}", methods=["DELETE"])
@@ -68,13 +62,13 @@ def delete_app(appId: str) -> Response:  # noqa: N803
 
 @api.route("/api/apps/{appId}/keys", methods=["POST"], content_types=JSON)
 def add_key(appId: str) -> dict[str, Any]:  # noqa: N803
-    made = apps.add_key(_app(appId), _body().get("name"))
+    made = apps.add_key(_app(appId), request_object(api.current_request).get("name"))
     return apps.key_json(made.key, made.secret)
 
 
 @api.route("/api/apps/{appId}/keys/{keyId}", methods=["PUT"], content_types=JSON)
 def update_key(appId: str, keyId: str) -> dict[str, Any]:  # noqa: N803
-    body = _body()
+    body = request_object(api.current_request)
     return apps.key_json(apps.update_key(_app(appId), keyId, enabled=body.get("enabled"), name=body.get("name")))
 
 

@@ -8,8 +8,7 @@ from typing import Any
 from chalice.app import Blueprint
 
 from chalicelib import accounts, permissions, plans
-from chalicelib.errors import BadRequest
-from chalicelib.middleware import request_json
+from chalicelib.middleware import request_object
 from chalicelib.routes import caller
 
 api = Blueprint(__name__)
@@ -17,11 +16,6 @@ PERMISSION = permissions.web(permissions.MEMBERS)
 JSON = ["application/json"]
 
 
-def _body() -> dict[str, Any]:
-    body = request_json(api.current_request)
-    if not isinstance(body, dict):
-        raise BadRequest("Request body must be a JSON object.")
-    return body
 
 
 @api.route("/api/realms", methods=["GET"])
@@ -32,7 +26,7 @@ def my_realms() -> dict[str, Any]:
 @api.route("/api/realms", methods=["POST"], content_types=JSON)
 def create_realm() -> dict[str, Any]:
     """Create another realm (trial plan) with the caller as its Owner."""
-    realm_id = accounts.create_another_realm(caller(api), _body().get("name"))
+    realm_id = accounts.create_another_realm(caller(api), request_object(api.current_request).get("name"))
     return {"id": realm_id, "realms": accounts.my_realms(caller(api).principal)}
 
 
@@ -42,7 +36,7 @@ def link_realm(realmId: str) -> dict[str, Any]:  # noqa: N803
     """``{"coveredBy": "<realm id>" | null}``: share that realm's plan (the caller must own both)."""
     who = caller(api)
     owned = {r["id"] for r in accounts.my_realms(who.principal) if r["role"] == "owner"}
-    plans.link(realmId, _body().get("coveredBy"), owned)
+    plans.link(realmId, request_object(api.current_request).get("coveredBy"), owned)
     return {"realms": accounts.my_realms(who.principal)}
 
 
@@ -55,4 +49,4 @@ def realm_settings() -> dict[str, Any]:
 @api.route("/api/realm/settings", methods=["PUT"], content_types=JSON)
 @permissions.declare(permissions.web(permissions.ADMINS))
 def change_realm_settings() -> dict[str, Any]:
-    return accounts.set_lockout_settings(caller(api).realm_id, _body())
+    return accounts.set_lockout_settings(caller(api).realm_id, request_object(api.current_request))

@@ -9,8 +9,8 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import accounts, identity, permissions
 from chalicelib.config import settings
-from chalicelib.errors import BadRequest, Unauthorized
-from chalicelib.middleware import request_json
+from chalicelib.errors import Unauthorized
+from chalicelib.middleware import request_object
 from chalicelib.routes import caller
 from chalicelib.store import repos
 
@@ -39,11 +39,6 @@ def _cookie(value: str, max_age: int) -> str:
             f"SameSite=Strict{secure}")
 
 
-def _body_object() -> dict[str, Any]:
-    body = request_json(api.current_request)
-    if not isinstance(body, dict):
-        raise BadRequest("Request body must be a JSON object.")
-    return body
 
 
 def signed_in_response(done: accounts.SignedIn, realm_id: str | None = None) -> Response:
@@ -58,14 +53,14 @@ def signed_in_response(done: accounts.SignedIn, realm_id: str | None = None) -> 
 @api.route("/api/session", methods=["POST"], content_types=["application/json"])
 @permissions.declare(permissions.public("signing in is how a person obtains credentials"))
 def sign_in() -> Response:
-    body = _body_object()
+    body = request_object(api.current_request)
     return signed_in_response(accounts.sign_in(body.get("email"), body.get("password")))
 
 
 @api.route("/api/signup", methods=["POST"], content_types=["application/json"])
 @permissions.declare(permissions.public("signing up creates a realm and its first credentials"))
 def sign_up() -> Response:
-    body = _body_object()
+    body = request_object(api.current_request)
     done = accounts.sign_up(body.get("realmName"), body.get("email"), body.get("password"))
     return signed_in_response(done, repos.get_user(done.user.email).realm_id)  # type: ignore[union-attr]
 
@@ -87,7 +82,7 @@ def current() -> Response:
 def switch_realm() -> Response:
     """Work in another realm the person belongs to."""
     session, who = _session(), caller(api)
-    realm_id = accounts.switch_realm(session, who, _body_object().get("realmId"))
+    realm_id = accounts.switch_realm(session, who, request_object(api.current_request).get("realmId"))
     user = repos.get_user(who.principal)
     assert user is not None  # noqa: S101 - the middleware just found them
     realm_id, role = identity.current_membership(user, realm_id)

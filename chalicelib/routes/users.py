@@ -11,8 +11,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import accounts, permissions, registrations
 from chalicelib.config import settings
-from chalicelib.errors import BadRequest
-from chalicelib.middleware import request_json
+from chalicelib.middleware import request_object
 from chalicelib.routes import caller
 from chalicelib.routes.session import _cookie
 from chalicelib.runtime import launch
@@ -23,11 +22,6 @@ EVERYONE = permissions.web(permissions.MEMBERS)
 JSON = ["application/json"]
 
 
-def _body() -> dict[str, Any]:
-    body = request_json(api.current_request)
-    if not isinstance(body, dict):
-        raise BadRequest("Request body must be a JSON object.")
-    return body
 
 
 @api.route("/api/users", methods=["GET"])
@@ -38,14 +32,14 @@ def list_people() -> dict[str, Any]:
 @api.route("/api/users", methods=["POST"], content_types=JSON)
 def add_person() -> dict[str, Any]:
     """Add a person with a role; a new person's first password is in the answer, once."""
-    body = _body()
+    body = request_object(api.current_request)
     member, password = accounts.add_member(caller(api), body.get("email"), body.get("role"), body.get("name", ""))
     return {"person": member, "initialPassword": password}
 
 
 @api.route("/api/users/{email}", methods=["PUT"], content_types=JSON)
 def change_role(email: str) -> dict[str, Any]:
-    return accounts.set_role(caller(api), unquote(email), _body().get("role"))
+    return accounts.set_role(caller(api), unquote(email), request_object(api.current_request).get("role"))
 
 
 @api.route("/api/users/{email}", methods=["DELETE"])
@@ -57,7 +51,7 @@ def remove_person(email: str) -> Response:
 @api.route("/api/me/password", methods=["PUT"], content_types=JSON)
 @permissions.declare(EVERYONE)
 def change_password() -> Response:
-    body = _body()
+    body = request_object(api.current_request)
     accounts.change_password(caller(api), body.get("currentPassword"), body.get("newPassword"))
     return Response(body="", status_code=204)
 
@@ -66,7 +60,7 @@ def change_password() -> Response:
 @permissions.declare(EVERYONE)
 def change_email() -> Response:
     """Change the sign-in email; the old session ends and a new one is set."""
-    body, who = _body(), caller(api)
+    body, who = request_object(api.current_request), caller(api)
     user = accounts.change_email(who, body.get("email"), body.get("currentPassword"))
     done = accounts.open_session(user, who.realm_id)
     return Response(body={"email": user.email, "csrfToken": done.csrf_token},
