@@ -8,6 +8,8 @@ PY_STAMP := $(VENV)/.installed-$(REQ_HASH)
 NPM_STAMP := frontend/node_modules/.installed
 # scorm-again, pinned, only for the runtime differential test (tests/differential).
 DIFF_STAMP := tests/differential/node_modules/.installed
+# @xapi/xapi, pinned, only for the LRS client interop test (tests/e2e/test_xapi_client.py).
+XAPI_STAMP := tests/xapi_client/node_modules/.installed
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
 	frontend/vite.config.ts frontend/package-lock.json $(wildcard frontend/tsconfig*.json)
 
@@ -18,7 +20,7 @@ run: $(PY_STAMP) frontend/dist/index.html
 	$(BIN)/python -m nimbus_local
 
 ## make test: set everything up, then run every check and test suite.
-test: $(PY_STAMP) $(NPM_STAMP) $(DIFF_STAMP) frontend/dist/index.html chromium
+test: $(PY_STAMP) $(NPM_STAMP) $(DIFF_STAMP) $(XAPI_STAMP) frontend/dist/index.html chromium
 	$(MAKE) --no-print-directory lint typecheck package frontend-test python-test
 
 $(BIN)/python:
@@ -34,6 +36,10 @@ $(NPM_STAMP): frontend/package.json frontend/package-lock.json
 
 $(DIFF_STAMP): tests/differential/package.json tests/differential/package-lock.json
 	cd tests/differential && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(XAPI_STAMP): tests/xapi_client/package.json tests/xapi_client/package-lock.json
+	cd tests/xapi_client && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 frontend/dist/index.html: $(NPM_STAMP) $(FRONTEND_SRC)
