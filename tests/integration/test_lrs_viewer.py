@@ -168,3 +168,29 @@ def test_csv_export_columns_and_formula_cells_neutralised(env: Any) -> None:
     evil = by_id[sent["formula"]["id"]]
     assert evil["actor"] == "'=cmd|' /C calc'!A0 (http://x.test/)"
     assert not any(cell.startswith(("=", "+", "-", "@")) for r in rows for cell in r.values())
+
+
+def test_large_export_is_paged_and_links_to_the_rest(env: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.lrs import viewer as viewer_module
+
+    viewer, sent = env
+    monkeypatch.setattr(viewer_module, "EXPORT_PAGE", 1)
+    monkeypatch.setattr(viewer_module, "MAX_EXPORT", 2)
+    first = viewer.get("/api/lrs/export.json", endpoint=viewer.world.app_id)
+    body = json.loads(first.body)
+    assert [s["id"] for s in body["statements"]] == [sent["formula"]["id"], sent["passed"]["id"]]
+    link = first.headers["Link"]
+    assert link.startswith("</api/lrs/export.json?endpoint=") and link.endswith('>; rel="next"')
+    rest = viewer.client.http.get(link[1:link.index(">")], headers=viewer.sessions["owner"])
+    assert [s["id"] for s in json.loads(rest.body)["statements"]] == [sent["plain"]["id"]]
+    assert "Link" not in rest.headers
+
+
+def test_exports_refuse_bad_filters_and_cursors_stay_in_their_realm(env: Any) -> None:
+    viewer, _ = env
+    response = viewer.get("/api/lrs/export.csv", endpoint=viewer.world.app_id, registration="nope")
+    assert response.status_code == 400
+    assert "registration" in json.loads(response.body)["message"]
+    cursor = viewer.page(endpoint=viewer.world.app_id, limit="1")["more"]
+    # realm B's admin replaying realm A's cursor reads realm B's own LRS: nothing of realm A
+    assert viewer.page("other_admin", more=cursor)["statements"] == []
