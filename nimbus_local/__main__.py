@@ -33,11 +33,13 @@ def main() -> int:
 
     from nimbus_local import aws  # moto import is slow; keep it after argument handling
 
-    moto_server, moto = aws.start_server(host, int(os.environ.get("NIMBUS_AWS_PORT", "4566")))
+    snapshot, journal = home / "state.pickle", home / "journal.bin"
+    moto_server, moto = aws.start_server(host, int(os.environ.get("NIMBUS_AWS_PORT", "4566")), journal)
     aws_port = moto_server.server_port
     _prepare_environment(host, aws_port)
-    snapshot = home / "state.pickle"
     restored = aws.restore(snapshot)
+    replayed = moto.replay(journal)
+    restored = restored or replayed > 0
 
     from nimbus_local import bootstrap, seed
 

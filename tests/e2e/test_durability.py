@@ -22,16 +22,21 @@ def _registrations(stack: LocalStack):
                         aws_access_key_id="local", aws_secret_access_key="local")
 
 
-def test_kill_9_keeps_data_and_credentials(fresh_home: Path) -> None:
+def test_kill_9_keeps_every_acknowledged_write_and_the_credentials(fresh_home: Path) -> None:
     first = LocalStack(home=fresh_home).start()
     try:
         creds = first.credentials()
-        item = {"pk": {"S": "local#REG#survivor"}, "sk": {"S": "REG"},
-                "registration_id": {"S": "survivor"}, "course_id": {"S": "golf"}}
-        _registrations(first).put_item(TableName="nimbus-registrations", Item=item)
-        time.sleep(2.5)  # > the 1 s snapshot interval: the README's stated bound
+        time.sleep(1.5)  # let the first snapshot land, so what follows is in the journal only
+        ddb = _registrations(first)
+        items = [{"pk": {"S": f"local#REG#survivor-{n}"}, "sk": {"S": "REG"},
+                  "registration_id": {"S": f"survivor-{n}"}, "course_id": {"S": "golf"}} for n in range(20)]
+        for item in items:
+            ddb.put_item(TableName="nimbus-registrations", Item=item)
+        s3 = boto3.client("s3", endpoint_url=first.aws_endpoint, region_name="us-east-1",
+                          aws_access_key_id="local", aws_secret_access_key="local")
+        s3.put_object(Bucket="nimbus-content", Key="courses/kept.txt", Body=b"acknowledged")
     finally:
-        first.kill_hard()
+        first.kill_hard()  # straight after the last acknowledged write: no snapshot has it
 
     second = LocalStack(home=fresh_home, port=first.port).start()
     try:
@@ -41,9 +46,13 @@ def test_kill_9_keeps_data_and_credentials(fresh_home: Path) -> None:
         ping = requests.get(f"{second.base_url}/api/v2/ping", auth=(creds["appId"], creds["secretKey"]),
                             timeout=5)
         assert ping.status_code == 200
-        kept = _registrations(second).get_item(TableName="nimbus-registrations",
-                                               Key={"pk": item["pk"], "sk": item["sk"]})
-        assert kept["Item"]["course_id"] == {"S": "golf"}
+        ddb = _registrations(second)
+        for item in items:
+            kept = ddb.get_item(TableName="nimbus-registrations", Key={"pk": item["pk"], "sk": item["sk"]})
+            assert kept["Item"]["course_id"] == {"S": "golf"}, item["pk"]
+        s3 = boto3.client("s3", endpoint_url=second.aws_endpoint, region_name="us-east-1",
+                          aws_access_key_id="local", aws_secret_access_key="local")
+        assert s3.get_object(Bucket="nimbus-content", Key="courses/kept.txt")["Body"].read() == b"acknowledged"
         signed = requests.post(f"{second.base_url}/api/session", timeout=5,
                                json={"email": creds["ownerEmail"], "password": creds["ownerPassword"]})
         assert signed.status_code == 200

@@ -22,6 +22,7 @@ def test_snapshot_round_trips_every_service(aws: dict[str, str], tmp_path: Path)
     from moto.core.base_backend import BackendDict
 
     from nimbus_local import aws as local_aws
+    from nimbus_local import bootstrap
 
     ddb, s3 = boto3.client("dynamodb", region_name=REGION), boto3.client("s3", region_name=REGION)
     sqs, kinesis = boto3.client("sqs", region_name=REGION), boto3.client("kinesis", region_name=REGION)
@@ -39,6 +40,7 @@ def test_snapshot_round_trips_every_service(aws: dict[str, str], tmp_path: Path)
         BackendDict.reset()  # a fresh, empty AWS, as after a restart
         assert boto3.client("dynamodb", region_name=REGION).list_tables()["TableNames"] == []
         assert local_aws.restore(path)
+        bootstrap.create_all(REGION)  # as every start does: must not replace restored resources
         ddb, s3 = boto3.client("dynamodb", region_name=REGION), boto3.client("s3", region_name=REGION)
         item = ddb.get_item(TableName=aws["RegistrationsTable"],
                             Key={"pk": {"S": "r#REG#1"}, "sk": {"S": "REG"}})["Item"]
@@ -155,3 +157,17 @@ def test_sqs_failure_is_retried_then_dead_lettered(aws, monkeypatch) -> None:
     assert attempts == 5  # the template's maxReceiveCount
     dlq = sqs.get_queue_url(QueueName=aws["ImportQueue"] + "-dlq")["QueueUrl"]
     assert len(sqs.receive_message(QueueUrl=dlq).get("Messages", [])) == 1
+
+
+def test_a_torn_journal_record_is_ignored(tmp_path: Path) -> None:
+    import pickle
+    import struct
+
+    from nimbus_local import aws as local_aws
+
+    journal = tmp_path / "journal.bin"
+    whole = pickle.dumps(({"REQUEST_METHOD": "POST"}, b"body"))
+    torn = pickle.dumps(({"REQUEST_METHOD": "PUT"}, b"x" * 100))
+    journal.write_bytes(struct.pack(">I", len(whole)) + whole + struct.pack(">I", len(torn)) + torn[:10])
+    assert list(local_aws._records(journal)) == [({"REQUEST_METHOD": "POST"}, b"body")]
+    assert list(local_aws._records(tmp_path / "missing.bin")) == []
