@@ -4,7 +4,7 @@ Baseline: ``GetItem`` with boto3 on moto in-process (``mock_aws``): the cheapest
 item here. Measured against it, over HTTP keep-alive to a real ``python -m nimbus_local``:
 
 * ``GetItem`` through the local stack's moto server (the path every handler's read takes),
-* ``GET /api/v2/ping`` with Basic auth (the middleware resolves the app: one GetItem + one
+* ``GET /api/v2/ping`` with Basic auth (the middleware resolves the app and its keys with one
   Query, then the view), one client and four concurrent clients.
 """
 
@@ -67,7 +67,7 @@ def main() -> None:
     rows = [
         ("baseline: GetItem, moto in-process (mock_aws)", baseline, 1.0),
         ("GetItem through the local stack's moto server", stack_get, stack_get / baseline),
-        ("GET /api/v2/ping, 1 client (auth = GetItem + Query)", ping_1, ping_1 / baseline),
+        ("GET /api/v2/ping, 1 client (auth = one Query)", ping_1, ping_1 / baseline),
         ("GET /api/v2/ping, 4 concurrent clients", ping_4, ping_4 / baseline),
     ]
     save("api_base", {name: {"per_second": value, "ratio": ratio} for name, value, ratio in rows})

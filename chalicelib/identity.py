@@ -84,12 +84,12 @@ def app_caller(header: str | None) -> Caller:
     ``app_management`` caller, which only ``/appManagement/*`` and the token endpoints accept.
     """
     app_id, secret = parse_basic(header)
-    app = repos.get_app(app_id)
+    app, keys = repos.get_app_with_keys(app_id)
     if app is None:
         raise Unauthorized(AUTH_REQUIRED)
     digest = secret_digest(secret)
     matched = False
-    for key in repos.list_secret_keys(app_id):
+    for key in keys:
         if key.enabled and hmac.compare_digest(key.secret_hash, digest):
             matched = True
     if not matched:

@@ -10,7 +10,7 @@ import hashlib
 import time
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
@@ -100,6 +100,27 @@ def add_secret_key(app_id: str, key_id: str, name: str, secret_hash: str) -> Sec
 
 def list_secret_keys(app_id: str) -> list[SecretKeyItem]:
     return list(SecretKeyItem.query(f"APP#{app_id}", SecretKeyItem.sk.startswith("KEY#")))
+
+
+def get_app_with_keys(app_id: str) -> tuple[AppItem | None, list[SecretKeyItem]]:
+    """The app and its secret keys in one Query: they share the ``APP#{appId}`` partition.
+
+    Every API v2 call authenticates through this, so it is one DynamoDB read, not two.
+    """
+    app: AppItem | None = None
+    keys: list[SecretKeyItem] = []
+    start: dict[str, Any] | None = None
+    while True:
+        page = AppItem._get_connection().query(f"APP#{app_id}", exclusive_start_key=start)
+        for raw in page.get("Items", []):
+            sort_key = raw["sk"]["S"]
+            if sort_key == "APP":
+                app = AppItem.from_raw_data(raw)
+            elif sort_key.startswith("KEY#"):
+                keys.append(SecretKeyItem.from_raw_data(raw))
+        start = page.get("LastEvaluatedKey")
+        if not start:
+            return app, keys
 
 
 def create_user(item: UserItem) -> UserItem:
