@@ -9,8 +9,6 @@ parameters can be sent").
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import re
 from dataclasses import dataclass
@@ -18,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from chalicelib import plans
+from chalicelib import listing, plans
 from chalicelib.config import settings
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.standards.activity_tree import Activity, CourseStructure, api_activity, from_dict
@@ -142,23 +140,13 @@ class Query:
 
 def query_from(params: dict[str, str]) -> Query:
     """Filters from query parameters, or from the ``more`` token alone."""
-    if params.get("more"):
-        others = set(params) - {"more", "includeCourseMetadata", "includeRegistrationCount", "includeTotalCount"}
-        if others:
-            raise BadRequest(f"With 'more', no other filters may be sent (got {', '.join(sorted(others))}).")
-        try:
-            return Query(**json.loads(base64.urlsafe_b64decode(params["more"].encode())))
-        except (ValueError, TypeError, binascii.Error) as err:
-            raise BadRequest("The 'more' token is not valid.") from err
-    order = (params.get("orderBy") or "created_desc").lower()
-    if order not in ORDERS:
-        raise BadRequest(f"orderBy must be one of {', '.join(ORDERS)}.")
-    date_field = (params.get("datetimeFilter") or "updated").lower()
-    if date_field not in ("created", "updated"):
-        raise BadRequest("datetimeFilter must be created or updated.")
-    filter_by = (params.get("filterBy") or "course_id").lower()
-    if filter_by not in FILTER_FIELDS:
-        raise BadRequest(f"filterBy must be one of {', '.join(FILTER_FIELDS)}.")
+    resumed = listing.from_more(params, ("includeCourseMetadata", "includeRegistrationCount", "includeTotalCount"),
+                                Query)
+    if resumed is not None:
+        return resumed
+    order = listing.one_of(params, "orderBy", "created_desc", ORDERS)
+    date_field = listing.one_of(params, "datetimeFilter", "updated", ("created", "updated"))
+    filter_by = listing.one_of(params, "filterBy", "course_id", FILTER_FIELDS)
     return Query(parse_api_time(params.get("since"), "since"), parse_api_time(params.get("until"), "until"),
                  date_field, parse_tags(params.get("tags")) or None, params.get("filter") or None,
                  filter_by, order)
@@ -183,10 +171,7 @@ def list_page(realm_id: str, query: Query, *,
     found = [c for c in store.list_courses(realm_id) if _matches(c, query)]
     found.sort(key=lambda c: (str(getattr(c, key) or "").lower(), c.course_id), reverse=descending)
     page = found[query.offset:query.offset + PAGE_SIZE]
-    more = None
-    if query.offset + PAGE_SIZE < len(found):
-        token = {**vars(query), "offset": query.offset + PAGE_SIZE}
-        more = base64.urlsafe_b64encode(json.dumps(token).encode()).decode()
+    more = listing.more_token(query, query.offset + PAGE_SIZE) if query.offset + PAGE_SIZE < len(found) else None
     shown = [course_json(c, store.get_version(realm_id, c.course_id, int(c.latest_version)) if include_metadata
                          else None, include_metadata=include_metadata, root_activity=False) for c in page]
     return shown, more, len(found)

@@ -10,9 +10,6 @@ registration with progress after its course got a new version.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 import secrets
 import time
@@ -21,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib import courses, plans
+from chalicelib import courses, listing, plans
 from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.runtime import progress, results
 from chalicelib.store import registrations as store
@@ -273,23 +270,12 @@ INCLUDES = {"more", "includeChildResults", "includeInteractionsAndObjectives", "
 
 
 def query_from(params: dict[str, str]) -> Query:
-    if params.get("more"):
-        others = set(params) - INCLUDES
-        if others:
-            raise BadRequest(f"With 'more', no other filters may be sent (got {', '.join(sorted(others))}).")
-        try:
-            return Query(**json.loads(base64.urlsafe_b64decode(params["more"].encode())))
-        except (ValueError, TypeError, binascii.Error) as err:
-            raise BadRequest("The 'more' token is not valid.") from err
-    order = (params.get("orderBy") or "updated_desc").lower()
-    if order not in ORDERS:
-        raise BadRequest(f"orderBy must be one of {', '.join(ORDERS)}.")
-    date_field = (params.get("datetimeFilter") or "updated").lower()
-    if date_field not in ("created", "updated"):
-        raise BadRequest("datetimeFilter must be created or updated.")
-    filter_by = (params.get("filterBy") or "id").lower()
-    if filter_by not in FILTER_FIELDS:
-        raise BadRequest(f"filterBy must be one of {', '.join(FILTER_FIELDS)}.")
+    resumed = listing.from_more(params, INCLUDES, Query)
+    if resumed is not None:
+        return resumed
+    order = listing.one_of(params, "orderBy", "updated_desc", ORDERS)
+    date_field = listing.one_of(params, "datetimeFilter", "updated", ("created", "updated"))
+    filter_by = listing.one_of(params, "filterBy", "id", FILTER_FIELDS)
     return Query(params.get("courseId") or None, params.get("learnerId") or None,
                  parse_api_time(params.get("since"), "since"), parse_api_time(params.get("until"), "until"),
                  date_field, courses.parse_tags(params.get("tags")) or None, params.get("filter") or None,
@@ -324,10 +310,7 @@ def list_page(realm_id: str, query: Query, *, children: bool = False, with_io: b
     found = [i for i in store.list_group(realm_id) if _matches(i, query)]
     found.sort(key=lambda i: (getattr(i, key).isoformat(), i.registration_id), reverse=descending)
     page = found[query.offset:query.offset + PAGE_SIZE]
-    more = None
-    if query.offset + PAGE_SIZE < len(found):
-        more = base64.urlsafe_b64encode(json.dumps({**vars(query), "offset": query.offset + PAGE_SIZE})
-                                        .encode()).decode()
+    more = listing.more_token(query, query.offset + PAGE_SIZE) if query.offset + PAGE_SIZE < len(found) else None
     shown = [results.registration(i, children=children, with_io=with_io, with_runtime=with_runtime) for i in page]
     return shown, more, len(found)
 
