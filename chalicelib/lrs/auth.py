@@ -21,7 +21,7 @@ from chalicelib import permissions
 from chalicelib.config import settings
 from chalicelib.errors import Forbidden, Unauthorized
 from chalicelib.identity import Caller, parse_basic
-from chalicelib.lrs import credentials, protocol
+from chalicelib.lrs import credentials, launch_credentials, protocol
 from chalicelib.store import lrs_credentials as store
 from chalicelib.store import repos
 
@@ -44,6 +44,8 @@ class LrsCaller(Caller):
     read_any: bool = False
     read_own: bool = False
     write: bool = False
+    #: set for a temporary launch-scoped credential (:mod:`chalicelib.lrs.launch_credentials`)
+    launch: launch_credentials.LaunchScope | None = None
 
 
 class _Validator(RequestValidator):  # type: ignore[misc]
@@ -134,6 +136,27 @@ def _authority(found: credentials.Credential) -> dict[str, Any]:
                         "name": found.credential_id}}
 
 
+def _launch(event: Request, header: str) -> LrsCaller | None:
+    """A launch-scoped credential (its keys start ``launch-``): one endpoint, until it expires."""
+    key, secret = parse_basic(header)
+    if not key.startswith(launch_credentials.KEY_PREFIX):
+        return None
+    found = launch_credentials.find(key)
+    if found is None or not hmac.compare_digest(found.secret.encode(), secret.encode()):
+        raise Unauthorized("LRS key or secret is not valid", headers=CHALLENGE)
+    if found.expired:
+        raise Unauthorized("This launch credential has expired", headers=CHALLENGE)
+    lrs_id = (event.uri_params or {}).get("lrsId", "")
+    if found.endpoint != lrs_id:
+        raise Forbidden(f"These credentials may not use the endpoint /lrs/{lrs_id}")
+    authority = {"objectType": "Agent", "name": "launch",
+                 "account": {"homePage": settings().base_url.rstrip("/") + "/lrs",
+                             "name": key}}
+    return LrsCaller(kind="lrs", realm_id=found.realm_id, principal=key, role="LAUNCH",
+                     lrs_id=lrs_id, authority=authority, read_own=True, write=True,
+                     launch=found.scope)
+
+
 def lrs_caller(event: Request) -> LrsCaller:
     """Authenticate an LRS request and check the credential may use this endpoint."""
     header = protocol.unwrap(event).headers.get("authorization")
@@ -142,6 +165,9 @@ def lrs_caller(event: Request) -> LrsCaller:
     elif header is None:
         raise Unauthorized("Authorization Required.", headers=CHALLENGE)
     else:
+        launch = _launch(event, header)
+        if launch is not None:
+            return launch
         found = _basic(header)
     if not found.enabled:
         raise Unauthorized("These LRS credentials are disabled")

@@ -11,7 +11,10 @@ Statements, documents and activities are kept under the scope ``{realmId}#{lrsId
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from chalicelib.lrs.launch_credentials import LaunchScope
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class Endpoint:
     can_read_any: bool
     can_read_own: bool
     can_write: bool
+    launch: LaunchScope | None = None  # a launch-scoped credential's limits
 
     @property
     def scope(self) -> str:

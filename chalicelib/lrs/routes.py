@@ -15,7 +15,7 @@ from chalice.app import Blueprint, CaseInsensitiveMapping, Response
 
 from chalicelib import permissions
 from chalicelib.errors import ApiError, BadRequest
-from chalicelib.lrs import agents, attachments, documents, protocol, queries, schema, statements
+from chalicelib.lrs import agents, attachments, documents, launch_credentials, protocol, queries, schema, statements
 from chalicelib.lrs.validation import fail
 from chalicelib.routes import caller
 from chalicelib.store import documents as doc_store
@@ -88,6 +88,8 @@ def statement_resource(lrsId: str) -> Response:  # noqa: N803
 
 def _store(request: protocol.LrsRequest, endpoint: Endpoint) -> Response:
     sent, parts = protocol.json_body(request)
+    if endpoint.launch is not None:
+        launch_credentials.check_statements(endpoint.launch, sent)
     if request.method == "PUT":
         statement_id = request.params.get("statementId")
         if statement_id is None:
@@ -148,8 +150,11 @@ def _query(request: protocol.LrsRequest, endpoint: Endpoint) -> Response:
 def _document(kind: str) -> Response:
     request, endpoint = _context()
     method = request.method
-    protocol.require(endpoint, write=method in ("PUT", "POST", "DELETE"))
+    write = method in ("PUT", "POST", "DELETE")
+    protocol.require(endpoint, write=write)
     where = documents.address(kind, request.params, method)
+    if endpoint.launch is not None:
+        launch_credentials.check_document(endpoint.launch, kind, request.params, write=write)
     if method in ("PUT", "POST"):
         etag = documents.write(endpoint, where, request.body, request.content_type,
                                merge=method == "POST", if_match=request.headers.get("if-match"),

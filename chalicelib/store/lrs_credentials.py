@@ -102,3 +102,35 @@ def use_nonce(key: str, nonce: str, timestamp: str, ttl_seconds: int) -> bool:
             return False
         raise
     return True
+
+
+class LaunchItem(Model):
+    """A launch-scoped credential: ``pk=LRSLAUNCH#{key}``, ``sk=LAUNCH``; ``expires`` is the
+    table's TTL attribute (DynamoDB deletes it some time after; the LRS checks it on use)."""
+
+    Meta = _meta()
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    realm_id = UnicodeAttribute()
+    endpoint = UnicodeAttribute()
+    secret_sealed = UnicodeAttribute()
+    actor = UnicodeAttribute()  # JSON of the Agent
+    registration = UnicodeAttribute()
+    activity_id = UnicodeAttribute()
+    expires = NumberAttribute()
+
+
+def get_launch(key: str) -> LaunchItem | None:
+    try:
+        return LaunchItem.get(f"LRSLAUNCH#{key}", "LAUNCH")
+    except DoesNotExist:
+        return None
+
+
+def save_launch(key: str, item: LaunchItem) -> None:
+    item.pk, item.sk = f"LRSLAUNCH#{key}", "LAUNCH"
+    item.save(condition=LaunchItem.pk.does_not_exist())
+
+
+def set_launch_expires(key: str, expires: int) -> None:
+    LaunchItem(f"LRSLAUNCH#{key}", "LAUNCH").update(actions=[LaunchItem.expires.set(expires)])
