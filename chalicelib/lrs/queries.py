@@ -101,14 +101,19 @@ def parse(params: dict[str, str], endpoint: Endpoint) -> Query | tuple[str, str]
         _boolean(params, "attachments")
         return single[0], params[single[0]].lower()
     if "more" in params:
-        return Query.from_token(params["more"])
-    query = Query(since=timestamp_param(params, "since"), until=timestamp_param(params, "until"),
-                  ascending=_boolean(params, "ascending"), format=_format(params),
-                  attachments=_boolean(params, "attachments"))
-    query.limit = _limit(params)
-    query.required = _filters(params)
-    if not endpoint.can_read_any:
-        query.required.append(f"authority|{endpoint.credential_id}")
+        query = Query.from_token(params["more"])
+    else:
+        query = Query(since=timestamp_param(params, "since"),
+                      until=timestamp_param(params, "until"),
+                      ascending=_boolean(params, "ascending"), format=_format(params),
+                      attachments=_boolean(params, "attachments"))
+        query.limit = _limit(params)
+        query.required = _filters(params)
+    # A ``more`` cursor is the client's to send back (unsigned), so "own" reads are re-imposed
+    # on it too: a forged cursor must not widen what these credentials may read.
+    own = f"authority|{endpoint.credential_id}"
+    if not endpoint.can_read_any and own not in query.required:
+        query.required.append(own)
     return query
 
 

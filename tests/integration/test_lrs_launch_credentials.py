@@ -137,3 +137,19 @@ def test_issue_checks_its_arguments(realm: RealmCredentials) -> None:
         args[index] = bad
         with pytest.raises(ApiError):
             launch_credentials.issue(*args)  # type: ignore[arg-type]
+
+
+def test_a_forged_more_cursor_does_not_widen_what_it_reads(launch: tuple[Lrs, Lrs, str]) -> None:
+    """The ``more`` cursor comes back from the client: one without the credential's "own"
+    restriction must still list only this credential's statements."""
+    import base64
+
+    lrs, root, registration = launch
+    assert root.post(b.statement(actor="bob", registration=registration)).status_code == 200
+    own = b.statement(actor="ana", registration=registration)
+    assert lrs.post(own).status_code == 200
+    forged = {"r": ["all|"], "s": None, "u": None, "l": 10, "a": False, "f": "exact",
+              "t": False, "c": None}
+    token = base64.urlsafe_b64encode(json.dumps(forged).encode()).decode().rstrip("=")
+    assert [s["id"] for s in lrs.query(more=token)["statements"]] == [own["id"]]
+    assert len(root.query(more=token)["statements"]) == 2  # the cursor itself is well formed
