@@ -108,6 +108,12 @@ def sign_in(email: object, password: object) -> SignedIn:
         raise BadRequest("email is required")
     if not isinstance(password, str) or not password:
         raise BadRequest("password is required")
+    return open_session(check_password(email, password))
+
+
+def check_password(email: str, password: str) -> UserItem:
+    """The person whose email and password these are (401), unless locked out (429); failures
+    count toward lockout. Web sign-in and learners' LRS Basic auth both use it."""
     user = repos.get_user(email)
     if user is None:
         _verify(_DUMMY_HASH, password)
@@ -124,7 +130,7 @@ def sign_in(email: object, password: object) -> SignedIn:
         user.password_hash = (_HASHER.hash(password) if _HASHER.check_needs_rehash(user.password_hash)
                               else user.password_hash)
         repos.save_user(user)
-    return open_session(user)
+    return user
 
 
 def _count_failure(user: UserItem) -> None:

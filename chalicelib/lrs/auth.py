@@ -17,11 +17,11 @@ from urllib.parse import urlencode
 
 from oauthlib.oauth1 import RequestValidator, SignatureOnlyEndpoint
 
-from chalicelib import permissions
+from chalicelib import accounts, permissions
 from chalicelib.config import settings
 from chalicelib.errors import Forbidden, Unauthorized
-from chalicelib.identity import Caller, parse_basic
-from chalicelib.lrs import credentials, launch_credentials, protocol
+from chalicelib.identity import Caller, memberships, parse_basic
+from chalicelib.lrs import credentials, launch_credentials, learner_access, protocol
 from chalicelib.store import lrs_credentials as store
 from chalicelib.store import repos
 
@@ -46,6 +46,8 @@ class LrsCaller(Caller):
     write: bool = False
     #: set for a temporary launch-scoped credential (:mod:`chalicelib.lrs.launch_credentials`)
     launch: launch_credentials.LaunchScope | None = None
+    #: set for a learner using their own email and password (:mod:`chalicelib.lrs.learner_access`)
+    actor_key: str | None = None
 
 
 class _Validator(RequestValidator):  # type: ignore[misc]
@@ -157,6 +159,24 @@ def _launch(event: Request, header: str) -> LrsCaller | None:
                      launch=found.scope)
 
 
+def _learner(event: Request, header: str) -> LrsCaller | None:
+    """A person's own email and password (a user name with "@" that is no provider key), on an
+    endpoint of a realm they belong to: the realm's own LRS or one of its apps'."""
+    email, password = parse_basic(header)
+    if "@" not in email or credentials.find(email) is not None:
+        return None
+    user = accounts.check_password(email, password)
+    lrs_id = (event.uri_params or {}).get("lrsId", "")
+    app = repos.get_app(lrs_id)
+    realm_id = app.realm_id if app is not None else lrs_id
+    if realm_id not in memberships(user):
+        raise Forbidden(f"These credentials may not use the endpoint /lrs/{lrs_id}")
+    authority = {"objectType": "Agent", "mbox": f"mailto:{user.email}"}
+    return LrsCaller(kind="lrs", realm_id=realm_id, principal=f"learner:{user.email}",
+                     role="LEARNER", lrs_id=lrs_id, authority=authority, read_own=True,
+                     write=True, actor_key=learner_access.actor_key(user.email))
+
+
 def lrs_caller(event: Request) -> LrsCaller:
     """Authenticate an LRS request and check the credential may use this endpoint."""
     header = protocol.unwrap(event).headers.get("authorization")
@@ -165,9 +185,9 @@ def lrs_caller(event: Request) -> LrsCaller:
     elif header is None:
         raise Unauthorized("Authorization Required.", headers=CHALLENGE)
     else:
-        launch = _launch(event, header)
-        if launch is not None:
-            return launch
+        special = _launch(event, header) or _learner(event, header)
+        if special is not None:
+            return special
         found = _basic(header)
     if not found.enabled:
         raise Unauthorized("These LRS credentials are disabled")

@@ -28,6 +28,7 @@ class Endpoint:
     can_read_own: bool
     can_write: bool
     launch: LaunchScope | None = None  # a launch-scoped credential's limits
+    actor_key: str | None = None  # a learner (own email + password): their Agent's key
 
     @property
     def scope(self) -> str:

@@ -109,12 +109,12 @@ def endpoint_for(event: Request, request: LrsRequest, caller: LrsCaller) -> Endp
     ver = version(request)
     if ver == V2 and "method" in (event.query_params or {}):
         raise BadRequest("method: the Alternate Request Syntax was removed in xAPI 2.0")
-    if caller.launch is None:  # launch credentials are short-lived: nothing to remember
+    if caller.launch is None and caller.actor_key is None:  # not a stored credential
         credentials.remember_version(caller.principal, ver)
     return Endpoint(realm_id=caller.realm_id, lrs_id=caller.lrs_id, version=ver,
                     credential_id=caller.principal, authority=caller.authority or {},
                     can_read_any=caller.read_any, can_read_own=caller.read_own,
-                    can_write=caller.write, launch=caller.launch)
+                    can_write=caller.write, launch=caller.launch, actor_key=caller.actor_key)
 
 
 def require(endpoint: Endpoint, *, write: bool) -> None:

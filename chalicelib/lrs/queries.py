@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import BadRequest, Forbidden, NotFound
-from chalicelib.lrs import agents, schema
+from chalicelib.lrs import agents, learner_access, schema
 from chalicelib.lrs.validation import fail
 from chalicelib.store import documents as doc_store
 from chalicelib.store import statements as store
@@ -111,10 +111,18 @@ def parse(params: dict[str, str], endpoint: Endpoint) -> Query | tuple[str, str]
         query.required = _filters(params)
     # A ``more`` cursor is the client's to send back (unsigned), so "own" reads are re-imposed
     # on it too: a forged cursor must not widen what these credentials may read.
-    own = f"authority|{endpoint.credential_id}"
+    own = _own(endpoint)
     if not endpoint.can_read_any and own not in query.required:
         query.required.append(own)
     return query
+
+
+def _own(endpoint: Endpoint) -> str:
+    """The index key of what "own" means: a learner's statements (their actor, narrowed
+    exactly in :func:`run`), else the ones this credential stored."""
+    if endpoint.actor_key:
+        return f"agent|{endpoint.actor_key}"
+    return f"authority|{endpoint.credential_id}"
 
 
 def _format(params: dict[str, str]) -> str:
@@ -168,7 +176,8 @@ def fetch_one(endpoint: Endpoint, param: str, statement_id: str) -> dict[str, An
     if found is None or found.voided != (param == "voidedStatementId"):
         raise NotFound(f"{param}: no such statement")
     statement: dict[str, Any] = json.loads(found.body)
-    if not endpoint.can_read_any and f"authority|{endpoint.credential_id}" not in found.index_keys:
+    if not endpoint.can_read_any and (_own(endpoint) not in found.index_keys or (
+            endpoint.actor_key and not learner_access.is_actor(statement, endpoint.actor_key))):
         raise Forbidden("these credentials may only read their own statements")
     return statement
 
@@ -196,7 +205,10 @@ def run(endpoint: Endpoint, query: Query) -> Page:
             item = found.get(statement_id)
             if item is None or item.voided or not set(others) <= set(item.index_keys):
                 continue
-            statements.append(json.loads(item.body))
+            body = json.loads(item.body)
+            if endpoint.actor_key and not learner_access.is_actor(body, endpoint.actor_key):
+                continue  # "agent" also matches an Agent object; learners read their actor
+            statements.append(body)
             if len(statements) >= query.limit:
                 break
     more = ""

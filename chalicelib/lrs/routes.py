@@ -14,8 +14,18 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Blueprint, CaseInsensitiveMapping, Response
 
 from chalicelib import permissions
-from chalicelib.errors import ApiError, BadRequest
-from chalicelib.lrs import agents, attachments, documents, launch_credentials, protocol, queries, schema, statements
+from chalicelib.errors import ApiError, BadRequest, Forbidden
+from chalicelib.lrs import (
+    agents,
+    attachments,
+    documents,
+    launch_credentials,
+    learner_access,
+    protocol,
+    queries,
+    schema,
+    statements,
+)
 from chalicelib.lrs.validation import fail
 from chalicelib.routes import caller
 from chalicelib.store import documents as doc_store
@@ -90,6 +100,8 @@ def _store(request: protocol.LrsRequest, endpoint: Endpoint) -> Response:
     sent, parts = protocol.json_body(request)
     if endpoint.launch is not None:
         launch_credentials.check_statements(endpoint.launch, sent)
+    if endpoint.actor_key is not None:
+        learner_access.check_statements(endpoint.actor_key, sent)
     if request.method == "PUT":
         statement_id = request.params.get("statementId")
         if statement_id is None:
@@ -155,6 +167,8 @@ def _document(kind: str) -> Response:
     where = documents.address(kind, request.params, method)
     if endpoint.launch is not None:
         launch_credentials.check_document(endpoint.launch, kind, request.params, write=write)
+    if endpoint.actor_key is not None:
+        raise Forbidden("learners' own credentials may not use the document resources")
     if method in ("PUT", "POST"):
         etag = documents.write(endpoint, where, request.body, request.content_type,
                                merge=method == "POST", if_match=request.headers.get("if-match"),
