@@ -14,10 +14,10 @@ player shows (previous / next, SCORM 1.2 prerequisites). Pure functions over the
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import Conflict, NotFound
-from chalicelib.runtime import prerequisites, progress
+from chalicelib.runtime import prerequisites, progress, sequencing
 from chalicelib.runtime.api_state import RuntimeData
 from chalicelib.runtime.scorm12_attempt import Launch12
 from chalicelib.runtime.scorm12_attempt import close_session as close_12
@@ -27,6 +27,9 @@ from chalicelib.runtime.scorm2004_attempt import Launch2004, SharedDataMap, cont
 from chalicelib.runtime.scorm2004_attempt import close_session as close_2004
 from chalicelib.runtime.scorm2004_attempt import new_attempt as new_2004
 from chalicelib.runtime.scorm2004_attempt import relaunch as relaunch_2004
+
+if TYPE_CHECKING:
+    from chalicelib.runtime.sequencing import Navigation
 
 ABANDON_SECONDS = 30 * 60
 
@@ -45,8 +48,9 @@ def _number(value: float | None) -> str | None:
 
 
 def launch_values(standard: str, node: dict[str, Any], learner: dict[str, str], tree: dict[str, Any],
-                  shared: dict[str, str]) -> Launch12 | Launch2004:
-    """What the LMS sets before the SCO starts, from the manifest and the registration."""
+                  shared: dict[str, str], *, answers: dict[str, str] | None = None) -> Launch12 | Launch2004:
+    """What the LMS sets before the SCO starts, from the manifest and the registration;
+    ``answers`` are the sequencer's adl.nav.request_valid answers (tree order without one)."""
     if progress.is_scorm12(standard):
         return Launch12(student_id=learner.get("id", ""), student_name=learner_name(learner, scorm12=True),
                         launch_data=node.get("launchData", ""), mastery_score=_number(node.get("masteryScore")) or "",
@@ -61,7 +65,7 @@ def launch_values(standard: str, node: dict[str, Any], learner: dict[str, str], 
         objective_ids=tuple(node.get("objectives", [])),
         shared_data=tuple(SharedDataMap(m["id"], m["read"], m["write"], shared.get(m["id"]))
                           for m in node.get("sharedData", [])),
-        nav_valid=nav_valid(tree, node["id"]),
+        nav_valid=answers if answers is not None else nav_valid(tree, node["id"]),
     )
 
 
@@ -92,21 +96,33 @@ def available(details: dict[str, Any], node: dict[str, Any]) -> bool:
 
 
 def toc(details: dict[str, Any]) -> list[dict[str, Any]]:
-    """The player's table of contents: every node with its depth, status and availability."""
+    """The player's table of contents: every node with its depth, status and availability. With a
+    sequencer, activities hidden from choice are left out and choice decides availability."""
     activities = details.get("activities", {})
+    sequenced = details.get("sequencer") or {}
+    hidden, choice = set(sequenced.get("hidden", [])), sequenced.get("choice")
 
     def walk(node: dict[str, Any], depth: int) -> list[dict[str, Any]]:
         rolled = progress.rollup(node, activities)
         launchable = not node.get("children") and bool(node.get("href"))
         entry = {"id": node["id"], "title": node.get("title", ""), "depth": depth, "launchable": launchable,
                  "completion": rolled["completion"], "success": rolled["success"],
-                 "available": launchable and available(details, node)}
-        found = [entry] if node.get("visible", True) else []
+                 "available": launchable and (bool(choice.get(node["id"])) if choice is not None
+                                              else available(details, node))}
+        found = [entry] if node.get("visible", True) and node["id"] not in hidden else []
         for child in node.get("children", []):
             found.extend(walk(child, depth + 1))
         return found
 
     return walk(details["tree"], 0) if details.get("tree") else []
+
+
+def buttons(details: dict[str, Any]) -> dict[str, bool] | None:
+    """Previous / Next as the sequencer would answer them (None: tree order, no sequencer)."""
+    sequenced = details.get("sequencer")
+    if not sequenced:
+        return None
+    return {"previous": bool(sequenced.get("previous")), "continue": bool(sequenced.get("continue"))}
 
 
 def first_activity(details: dict[str, Any], wanted: str | None = None) -> str | None:
@@ -147,8 +163,9 @@ def close_abandoned(standard: str, state: dict[str, Any], moment: datetime) -> b
 
 
 def deliver(details: dict[str, Any], activity_id: str, learner: dict[str, str], *, attempt_id: str,
-            launch_id: str, moment: datetime) -> dict[str, Any]:
-    """Start (or continue) ``activity_id``'s attempt in ``details``; returns what the player needs."""
+            launch_id: str, moment: datetime, navigation: Navigation | None = None) -> dict[str, Any]:
+    """Start (or continue) ``activity_id``'s attempt in ``details``; returns what the player needs.
+    ``navigation``: what the SCORM 2004 sequencer decided (request_valid answers, objectives)."""
     standard = details.get("standard", "")
     tree = details.get("tree") or {}
     node = progress.leaf(tree, activity_id)
@@ -159,7 +176,8 @@ def deliver(details: dict[str, Any], activity_id: str, learner: dict[str, str], 
     activities = details.setdefault("activities", {})
     state = activities.setdefault(activity_id, {"attempts": 0, "seen": {}})
     close_abandoned(standard, state, moment)
-    launch = launch_values(standard, node, learner, tree, details.get("sharedData", {}))
+    launch = launch_values(standard, node, learner, tree, details.get("sharedData", {}),
+                           answers=navigation.nav_valid if navigation is not None else None)
     previous = RuntimeData.from_dict(state["data"]) if state.get("data") else None
     if isinstance(launch, Launch12):
         data = relaunch_12(previous, launch) if previous else new_12(launch)
@@ -168,6 +186,8 @@ def deliver(details: dict[str, Any], activity_id: str, learner: dict[str, str], 
         data, new = relaunch_2004(previous, launch), False
     else:
         data, new = new_2004(launch), True
+        if navigation is not None:
+            sequencing.seed_objectives(data, navigation.objectives)
     if new:
         state["attempts"] = int(state.get("attempts", 0)) + 1
     state["data"] = data.to_dict()

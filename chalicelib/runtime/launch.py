@@ -28,7 +28,7 @@ from urllib.parse import quote, urlsplit
 from chalicelib import courses, registrations
 from chalicelib.config import settings
 from chalicelib.errors import ApiError, BadRequest, Conflict, NotFound
-from chalicelib.runtime import commit, delivery, progress, sessions
+from chalicelib.runtime import commit, delivery, progress, sequencing, sessions
 from chalicelib.store import courses as course_store
 from chalicelib.store import registrations as store
 from chalicelib.store import streams
@@ -192,37 +192,76 @@ def player_context(session: sessions.PlayerSession) -> dict[str, Any]:
     """What the player page starts with: the table of contents and the first SCO."""
     item = _registration(session)
     details = item.details or {}
+    sequenced = _sequenced_structure(item) is not None
     return {"title": details.get("courseTitle", ""), "standard": details.get("standard", ""),
-            "toc": delivery.toc(details), "start": delivery.first_activity(details, session.start or None),
+            "toc": delivery.toc(details), "sequenced": sequenced,
+            "start": (session.start or None) if sequenced else delivery.first_activity(details, session.start or None),
             "redirect": session.redirect, "sandbox": session.sandbox,
             "maxValueChars": commit.MAX_VALUE_CHARS}
 
 
+def _sequenced_structure(item: Any) -> Any:
+    """The course structure when the registration is a SCORM 2004 course with sequencing."""
+    if not str((item.details or {}).get("standard", "")).startswith("SCORM2004"):
+        return None
+    version = course_store.get_version(item.realm_id, item.course_id, int(item.course_version))
+    found = courses.structure(version) if version is not None else None
+    return found if sequencing.declares_sequencing(found) else None
+
+
+def _not_delivered(navigation: sequencing.Navigation) -> dict[str, Any]:
+    if navigation.refused:
+        text = f"That is not possible here: {navigation.refused}."
+    elif navigation.ended:
+        text = "You have reached the end of the course."
+    else:
+        text = "Choose an activity from the table of contents."
+    return {"ended": navigation.ended and not navigation.refused, "refused": navigation.refused, "message": text}
+
+
 def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
     """POST .../deliver {"activityId"?}: start or continue one SCO's attempt."""
-    wanted = body.get("activityId") if isinstance(body, dict) else None
+    body = body if isinstance(body, dict) else {}
+    wanted = body.get("activityId")
     if wanted is not None and not isinstance(wanted, str):
         raise BadRequest("activityId must be an activity identifier.")
+    request = sequencing.parse_request(body["navRequest"], body.get("target")) if "navRequest" in body else None
+    structure = _sequenced_structure(_registration(session))
+    if request is not None and structure is None:
+        raise BadRequest("navRequest is for SCORM 2004 courses with sequencing; send activityId instead.")
     for _ in range(COMMIT_RETRIES):
         item = _registration(session)
         details = dict(item.details or {})
-        activity_id = wanted or delivery.first_activity(details)
+        moment = now()
+        navigation = sequencing.navigate(details, structure, request, wanted) if structure is not None else None
+        if navigation is not None and navigation.delivered is None:
+            item.details = details
+            log = {"t": moment.isoformat(), "kind": "sequencing", "trace": navigation.trace[-60:]}
+            try:
+                store.write_commit(item, session.launch_id, {"last_update": moment.isoformat()}, [log])
+            except store.VersionConflict:
+                continue
+            return {"sequencing": _not_delivered(navigation), "toc": delivery.toc(details),
+                    "buttons": delivery.buttons(details)}
+        activity_id = navigation.delivered if navigation is not None else wanted or delivery.first_activity(details)
         if activity_id is None:
             raise NotFound("This course has nothing to launch.")
-        moment = now()
         attempt_id = uuid.uuid4().hex
         delivered = delivery.deliver(details, activity_id, dict(item.learner or {}), attempt_id=attempt_id,
-                                     launch_id=session.launch_id, moment=moment)
+                                     launch_id=session.launch_id, moment=moment, navigation=navigation)
         item.details = details
         _roll_up(item)
         entry = {"t": moment.isoformat(), "kind": "deliver", "activityId": activity_id, "attemptId": attempt_id,
                  "entry": delivered["data"]["values"].get("cmi.entry",
                                                           delivered["data"]["values"].get("cmi.core.entry"))}
+        if navigation is not None:
+            entry["sequencing"] = navigation.trace[-60:]
         try:
             store.write_commit(item, session.launch_id, {"last_update": moment.isoformat()}, [entry])
         except store.VersionConflict:
             continue
         delivered["toc"] = delivery.toc(details)
+        delivered["buttons"] = delivery.buttons(details)
         delivered["contentUrl"] = content_url(session, delivered["href"])
         return delivered
     raise Conflict("The registration kept changing; try again.")
@@ -282,7 +321,7 @@ def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any
         if changed and not item.sandbox:
             streams.put_registration_event(event(item, moment))
         return {"applied": True, "seq": batch.seq, "completion": item.completion, "success": item.success,
-                "toc": delivery.toc(details)}
+                "toc": delivery.toc(details), "buttons": delivery.buttons(details)}
     raise Conflict("The registration kept changing; the runtime will retry this commit.")
 
 

@@ -160,6 +160,36 @@ def scorm2004_zip(title: str = "Photoshop Basics", *, edition: str = "4th", sequ
     return zip_bytes(files)
 
 
+def skip_rule_2004_zip(skipped: str = "item_2", scos: int = 3, page: Any = None) -> bytes:
+    """A SCORM 2004 4th Ed. course (flow and choice on) whose ``skipped`` SCO is always skipped
+    and hidden from choice (pre-condition rules ``always`` -> skip / hiddenFromChoice);
+    ``page(n)`` gives SCO n's HTML (a stub page by default)."""
+    rules = """<imsss:sequencing><imsss:sequencingRules>
+      <imsss:preConditionRule><imsss:ruleConditions><imsss:ruleCondition condition="always"/>
+        </imsss:ruleConditions><imsss:ruleAction action="skip"/></imsss:preConditionRule>
+      <imsss:preConditionRule><imsss:ruleConditions><imsss:ruleCondition condition="always"/>
+        </imsss:ruleConditions><imsss:ruleAction action="hiddenFromChoice"/></imsss:preConditionRule>
+      </imsss:sequencingRules></imsss:sequencing>"""
+    items = "".join(f'<item identifier="item_{n}" identifierref="res_{n}"><title>Module {n}</title>'
+                    f'{rules if f"item_{n}" == skipped else ""}</item>' for n in range(1, scos + 1))
+    resources = "".join(f'<resource identifier="res_{n}" type="webcontent" adlcp:scormType="sco" '
+                        f'href="m{n}/index.html"><file href="m{n}/index.html"/></resource>'
+                        for n in range(1, scos + 1))
+    manifest = f"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="com.example.skip" version="1" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
+  <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>
+  <organizations default="org1"><organization identifier="org1"><title>Skipping</title>{items}
+    <imsss:sequencing><imsss:controlMode choice="true" flow="true"/></imsss:sequencing>
+  </organization></organizations>
+  <resources>{resources}</resources>
+</manifest>"""
+    files: dict[str, bytes | str] = {"imsmanifest.xml": manifest}
+    for n in range(1, scos + 1):
+        files[f"m{n}/index.html"] = page(n) if page is not None else SCO_PAGE
+    return zip_bytes(files)
+
+
 def adl_case_zip(case: str) -> bytes:
     """An ADL conformance manifest with a stub file for every file it lists."""
     from lxml import etree

@@ -33,12 +33,11 @@ from chalicelib.runtime.scorm2004_api import Scorm2004Api
 from chalicelib.runtime.scorm2004_attempt import (
     Launch2004,
     SharedDataMap,
-    completion_status,
     new_attempt,
     relaunch,
     shared_stores,
-    success_status,
 )
+from chalicelib.runtime.sequencing import tracking_values
 from chalicelib.standards import read_package as import_package
 from chalicelib.standards.scorm2004.sequencing import Sequencer
 from tests.conformance.adl_cases import ADL_DIR, Call, Visit, read_case, read_properties
@@ -159,11 +158,7 @@ class CaseRunner:
             api.Terminate("")
         self.attempts[node.id] = (node.track.attempt_count, api.data)
         self.engine.tree.shared_data.update(shared_stores(api.data, launch))
-        values = dict(api.data.values)
-        if "cmi.completion_status" in values or "cmi.completion_threshold" in values:
-            values["cmi.completion_status"] = completion_status(api.data)
-        if "cmi.success_status" in values or "cmi.scaled_passing_score" in values:
-            values["cmi.success_status"] = success_status(api.data)
+        values = tracking_values(api.data)
         self.engine.report(values)
         return values
 

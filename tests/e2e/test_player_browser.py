@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import requests
 
+from tests.builders import course_zip as cz
 from tests.builders import sco_pages
 
 if TYPE_CHECKING:
@@ -186,6 +187,24 @@ def test_scorm2004_plays_resumes_and_flows_to_the_next_sco(browser, stack: Local
     objective = next(o for o in module.runtime.runtime_objectives if o.id == "obj_photo")
     assert objective.score_scaled == "0.9" and objective.runtime_objective_success_status == "PASSED"
     assert objective.runtime_objective_completion_status == "COMPLETED"
+
+
+def test_scorm2004_sequencing_skips_and_hides_an_activity(browser, stack: LocalStack, sdk, tmp_path) -> None:
+    from playwright.sync_api import expect
+
+    _import(sdk, tmp_path, "skip-play", cz.skip_rule_2004_zip(
+        page=lambda n: sco_pages.sco_page(f"Module {n}", sco_pages.PLAN_2004)))
+    registration_id = _register(sdk, "skip-play")
+    page = browser.new_page()
+    page.goto(_link(sdk, registration_id))
+    frame = _sco(page, "Module 1")
+    expect(page.locator("#toc-list button")).to_have_text(["Module 1", "Module 3"])  # hidden from choice
+    expect(page.locator("#prev")).to_be_disabled()
+    frame.locator("#finish").click()  # adl.nav.request=continue: the sequencer skips Module 2
+    frame = _sco(page, "Module 3")
+    expect(page.locator("#prev")).to_be_enabled()
+    page.locator("#prev").click()  # previous skips Module 2 too
+    _sco(page, "Module 1")
 
 
 def _owner(stack: LocalStack) -> requests.Session:

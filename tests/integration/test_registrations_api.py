@@ -219,3 +219,50 @@ def test_a_learner_sees_and_launches_only_their_own_registrations(client, realm,
     refused = client.http.post("/api/me/registrations/theirs/launch", headers=learner)
     assert refused.status_code == 404 and "theirs" in refused.json_body["message"]
     assert client.http.get("/api/v2/registrations/mine", headers=learner).status_code == 401
+
+
+def test_scorm2004_sequencing_drives_delivery(client, realm) -> None:
+    import_course(client, realm.basic, cz.skip_rule_2004_zip(), "skip")
+    create(client, realm.basic, "s1", "skip")
+    player = Player(client, launch_link(client, realm.basic, "s1"))
+    one = player.deliver()  # Start
+    assert one["activityId"] == "item_1"
+    assert [e["id"] for e in one["toc"] if e["launchable"]] == ["item_1", "item_3"]  # item_2 hidden from choice
+    assert one["buttons"] == {"previous": False, "continue": True}
+    done = player.commit(one, [["set", "cmi.completion_status", "completed"], ["set", "adl.nav.request", "continue"],
+                               ["finish"]])
+    assert done.status_code == 200, done.body
+    three = player.post("deliver", {"navRequest": "continue"})
+    assert three.status_code == 200 and three.json_body["activityId"] == "item_3"  # the skip rule, not tree order
+    refused = player.post("deliver", {"navRequest": "{target=item_2}choice"})
+    assert refused.status_code == 200 and "activityId" not in refused.json_body
+    assert "SB.2.9" in refused.json_body["sequencing"]["refused"] and not refused.json_body["sequencing"]["ended"]
+    back = player.post("deliver", {"navRequest": "choice", "target": "item_1"})
+    assert back.status_code == 200 and back.json_body["activityId"] == "item_1"
+    ended = player.post("deliver", {"navRequest": "exitAll"})
+    assert ended.status_code == 200 and ended.json_body["sequencing"]["ended"] is True
+    bad = player.post("deliver", {"navRequest": "sideways"})
+    assert bad.status_code == 400 and "navRequest" in bad.json_body["message"]
+    assert "not possible" in refused.json_body["sequencing"]["message"]
+
+
+def test_scorm2004_request_valid_answers_come_from_the_sequencer(client, realm) -> None:
+    import_course(client, realm.basic, cz.skip_rule_2004_zip(), "skip")
+    create(client, realm.basic, "s2", "skip")
+    player = Player(client, launch_link(client, realm.basic, "s2"))
+    one = player.deliver()
+    valid = one["navValid"]  # what the SCO's GetValue("adl.nav.request_valid.*") answers
+    assert valid["continue"] == "true" and valid["previous"] == "false"
+    assert valid["choice.{target=item_2}"] == "false" and valid["choice.{target=item_3}"] == "true"
+    asked = player.commit(one, [["set", "adl.nav.request", "{target=item_3}choice"], ["finish"]])
+    assert asked.status_code == 200, asked.body
+    three = player.post("deliver", {"navRequest": "{target=item_3}choice"}).json_body
+    assert three["activityId"] == "item_3" and three["navValid"]["previous"] == "true"
+    assert three["navValid"]["continue"] == "true"  # continue from the last SCO ends the session
+
+
+def test_navigation_requests_are_only_for_sequenced_courses(client, realm, golf) -> None:
+    create(client, realm.basic, "r1", golf)
+    player = Player(client, launch_link(client, realm.basic, "r1"))
+    refused = player.post("deliver", {"navRequest": "continue"})
+    assert refused.status_code == 400 and "navRequest" in refused.json_body["message"]

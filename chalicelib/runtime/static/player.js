@@ -17,6 +17,7 @@
   var STORE = 'nimbus-unsent:';
   var AUTOSAVE_MS = 15000, MAX_BACKOFF_MS = 30000;
   var rules = null, toc = config.toc || [], current = null, unloading = false, exited = false;
+  var buttons = null;  // SCORM 2004 sequencing: {previous, continue} as the sequencer answers them
   var frame = document.getElementById('content');
   var status = document.getElementById('save-state');
 
@@ -66,6 +67,7 @@
         var code = answer[0], body = answer[1];
         if (code === 200) {
           self.queue.shift(); self.backoff = 0; self.save();
+          if (body.buttons) { buttons = body.buttons; }
           if (body.toc) { updateToc(body.toc); }
           show(self.queue.length ? 'Saving…' : 'Saved');
           self.send();
@@ -134,7 +136,9 @@
         button.dataset.activity = entry.id;
         button.dataset.completion = entry.completion;
         if (current && current.activityId === entry.id) { button.setAttribute('aria-current', 'page'); }
-        button.addEventListener('click', function () { go(entry.id); });
+        button.addEventListener('click', function () {
+          if (config.sequenced) { navigate('choice', entry.id); } else { go(entry.id); }
+        });
         item.appendChild(button);
         var mark = document.createElement('span');
         mark.className = 'mark';
@@ -147,6 +151,11 @@
       list.appendChild(item);
     });
     var list2 = launchable(), at = position();
+    if (buttons) {
+      document.getElementById('prev').disabled = !buttons.previous;
+      document.getElementById('next').disabled = !buttons['continue'];
+      return;
+    }
     document.getElementById('prev').disabled = at <= 0 || !list2[at - 1].available;
     document.getElementById('next').disabled = at < 0 || at >= list2.length - 1 || !list2[at + 1].available;
   }
@@ -176,7 +185,23 @@
   function go(activityId) {
     if (exited) { return Promise.resolve(); }
     return leave().then(function () { return post('deliver', activityId ? { activityId: activityId } : {}); })
-      .then(start, function (error) { message(error.message); });
+      .then(arrive, function (error) { message(error.message); });
+  }
+
+  /** SCORM 2004 sequencing: the server's sequencer runs the request and says what to deliver. */
+  function navigate(request, target) {
+    if (exited) { return Promise.resolve(); }
+    return leave().then(function () { return post('deliver', { navRequest: request, target: target }); })
+      .then(arrive, function (error) { message(error.message); });
+  }
+
+  function arrive(answer) {
+    if (answer.buttons) { buttons = answer.buttons; }
+    if (answer.activityId) { document.getElementById('message').hidden = true; return start(answer); }
+    current = null;
+    updateToc(answer.toc || toc);
+    if (answer.sequencing && answer.sequencing.ended) { return exit(); }
+    message(answer.sequencing ? answer.sequencing.message : 'Nothing to deliver.');
   }
 
   function start(delivered) {
@@ -208,6 +233,10 @@
   function afterFinish(state) {
     if (current !== state || exited) { return; }
     var request = state.session.data.values['adl.nav.request'] || '_none_';
+    if (config.sequenced) {
+      if (request !== '_none_') { navigate(request); }
+      return;
+    }
     var list = launchable(), at = position();
     var choice = /^\{target=([^}]*)\}(choice|jump)$/.exec(request);
     if (request === 'continue' && at < list.length - 1) { go(list[at + 1].id); }
@@ -242,10 +271,12 @@
   });
   setInterval(function () { if (current && current.channel.pending.length) { current.channel.flush(false); } }, AUTOSAVE_MS);
   document.getElementById('prev').addEventListener('click', function () {
+    if (config.sequenced) { navigate('previous'); return; }
     var list = launchable(), at = position();
     if (at > 0) { go(list[at - 1].id); }
   });
   document.getElementById('next').addEventListener('click', function () {
+    if (config.sequenced) { navigate('continue'); return; }
     var list = launchable(), at = position();
     if (at >= 0 && at < list.length - 1) { go(list[at + 1].id); }
   });
@@ -255,7 +286,7 @@
     nav.hidden = !open;
     event.currentTarget.setAttribute('aria-expanded', String(open));
   });
-  window.nimbusPlayer = { go: go, exit: exit, state: function () {
+  window.nimbusPlayer = { go: go, navigate: navigate, exit: exit, state: function () {
     return current ? { activityId: current.activityId, queued: current.channel.queue.length,
       pending: current.channel.pending.length, failed: current.channel.failed } : null;
   } };
