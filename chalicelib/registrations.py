@@ -160,6 +160,7 @@ def new_instance(item: RegistrationItem, version: int | None = None) -> None:
     store.archive_instance(item, results.registration(item, children=True, with_io=True, with_runtime=True))
     details = dict(item.details or {})
     details.update(activities={}, suspendedActivityId=None, completedDate=None)
+    details.pop("sequencer", None)  # SCORM 2004 sequencing state starts over too
     if version is not None and version != int(item.course_version):
         course = courses.require(item.realm_id, item.course_id)
         found = courses.structure(courses.version_of(item.realm_id, course, version))

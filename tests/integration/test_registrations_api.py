@@ -266,3 +266,23 @@ def test_navigation_requests_are_only_for_sequenced_courses(client, realm, golf)
     player = Player(client, launch_link(client, realm.basic, "r1"))
     refused = player.post("deliver", {"navRequest": "continue"})
     assert refused.status_code == 400 and "navRequest" in refused.json_body["message"]
+
+
+def test_scorm2004_suspend_all_resumes_and_reset_starts_over(client, realm) -> None:
+    import_course(client, realm.basic, cz.skip_rule_2004_zip(), "skip")
+    create(client, realm.basic, "s3", "skip")
+    player = Player(client, launch_link(client, realm.basic, "s3"))
+    one = player.deliver()
+    player.commit(one, [["set", "adl.nav.request", "continue"], ["finish"]])
+    three = player.post("deliver", {"navRequest": "continue"}).json_body
+    assert three["activityId"] == "item_3"
+    player.commit(three, [["set", "cmi.exit", "suspend"], ["set", "adl.nav.request", "suspendAll"], ["finish"]])
+    assert player.post("deliver", {"navRequest": "suspendAll"}).json_body["sequencing"]["ended"] is True
+    second = Player(client, launch_link(client, realm.basic, "s3"))
+    again = second.deliver()  # Resume All
+    assert again["activityId"] == "item_3" and again["data"]["values"]["cmi.entry"] == "resume"
+    second.commit(again, [["set", "adl.nav.request", "suspendAll"], ["finish"]])
+    assert second.post("deliver", {"navRequest": "suspendAll"}).json_body["sequencing"]["ended"] is True
+    assert client.http.delete("/api/v2/registrations/s3/progress", headers=realm.basic).status_code == 204
+    fresh = Player(client, launch_link(client, realm.basic, "s3")).deliver()  # Start on the new instance
+    assert fresh["activityId"] == "item_1" and fresh["data"]["values"]["cmi.entry"] == "ab-initio"
