@@ -10,10 +10,12 @@ NPM_STAMP := frontend/node_modules/.installed
 DIFF_STAMP := tests/differential/node_modules/.installed
 # @xapi/xapi, pinned, only for the LRS client interop test (tests/e2e/test_xapi_client.py).
 XAPI_STAMP := tests/xapi_client/node_modules/.installed
+# dynalite, pinned, only for the LRS's million-statement benchmark (bench/lrs_scale.py).
+DYNALITE_STAMP := bench/dynalite/node_modules/.installed
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
 	frontend/vite.config.ts frontend/package-lock.json $(wildcard frontend/tsconfig*.json)
 
-.PHONY: run test lint typecheck package frontend-test python-test chromium bench lrs-conformance conformance clean
+.PHONY: run test lint typecheck package frontend-test python-test chromium bench bench-lrs-scale lrs-conformance conformance clean
 
 ## make run: set everything up, then start Nimbus locally (URL and credentials are printed).
 run: $(PY_STAMP) frontend/dist/index.html
@@ -72,6 +74,14 @@ python-test: $(PY_STAMP)
 
 bench: $(PY_STAMP)
 	$(BIN)/python -m bench
+
+## GET latency at 10 thousand and 1 million statements on an indexed store (most of an hour).
+bench-lrs-scale: $(PY_STAMP) $(DYNALITE_STAMP)
+	$(BIN)/python -m bench lrs_scale
+
+$(DYNALITE_STAMP): bench/dynalite/package.json bench/dynalite/package-lock.json
+	cd bench/dynalite && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## The ADL LRS conformance suite (xAPI 2.0.0 and 1.0.3) against a fresh local stack; not in `make test`.
 lrs-conformance: $(PY_STAMP)
