@@ -109,7 +109,12 @@ def _evaluate_conditions(tree: Tree, child: Node, rule: RollupRule) -> bool | No
 
 
 def rollup_rule_check(tree: Tree, node: Node, action: str, rules: list[RollupRule]) -> bool:
-    """RB.1.4: does a rollup rule with this action apply to the activity's children?"""
+    """RB.1.4: does a rollup rule with this action apply to the activity's children?
+
+    Step 1.2.4 reads the contributing children bag literally: ``all`` changes the status when
+    the bag holds no false or unknown value and ``none`` when it holds no true or unknown value
+    (so both hold for an empty bag: no child contributes, as in ADL's sample LMS); ``atLeast*``
+    need a known value to count (an empty or all-unknown bag changes nothing)."""
     for rule in rules:
         if rule.action != action:
             continue
@@ -117,9 +122,8 @@ def rollup_rule_check(tree: Tree, node: Node, action: str, rules: list[RollupRul
         for child in node.children:
             if child.tracked and check_child_for_rollup(tree, child, action):
                 bag.append(_evaluate_conditions(tree, child, rule))
-        if not bag:
-            continue
         trues = bag.count(True)
+        known = any(v is not None for v in bag)
         kind = rule.child_activity_set
         if kind == "all":
             change = all(v is True for v in bag)
@@ -128,9 +132,9 @@ def rollup_rule_check(tree: Tree, node: Node, action: str, rules: list[RollupRul
         elif kind == "none":
             change = all(v is False for v in bag)
         elif kind == "atLeastCount":
-            change = trues >= rule.minimum_count
+            change = known and trues >= rule.minimum_count
         else:  # atLeastPercent
-            change = trues / len(bag) >= rule.minimum_percent - 1e-9
+            change = known and trues / len(bag) >= rule.minimum_percent - 1e-9
         if change:
             return True
     return False
