@@ -87,13 +87,14 @@ def structure(version: CourseVersionItem) -> CourseStructure | None:
 
 
 def course_json(course: CourseItem, version: CourseVersionItem | None = None, *,
-                include_metadata: bool = False, root_activity: bool = True) -> dict[str, Any]:
+                include_metadata: bool = False, root_activity: bool = True,
+                registrations: int = 0) -> dict[str, Any]:
     """CourseSchema for a course (at ``version``, default its latest)."""
     shown: dict[str, Any] = {
         "id": course.course_id, "title": course.title, "xapiActivityId": course.activity_id or "",
         "created": iso(course.created), "updated": iso(course.updated),
         "version": int(version.number if version else course.latest_version),
-        "registrationCount": 0, "activityId": course.activity_id or "",
+        "registrationCount": registrations, "activityId": course.activity_id or "",
         "courseLearningStandard": version.standard if version else course.standard,
         "tags": list(course.tags or []), "dispatched": False,
     }
@@ -107,9 +108,13 @@ def course_json(course: CourseItem, version: CourseVersionItem | None = None, *,
     return shown
 
 
-def get(realm_id: str, course_id: str, *, include_metadata: bool = False) -> dict[str, Any]:
+def get(realm_id: str, course_id: str, *, include_metadata: bool = False,
+        include_registration_count: bool = False) -> dict[str, Any]:
     course = require(realm_id, course_id)
-    return course_json(course, version_of(realm_id, course), include_metadata=include_metadata)
+    count = store.registration_counts(realm_id, [course_id])[course_id] \
+        if include_registration_count else 0
+    return course_json(course, version_of(realm_id, course), include_metadata=include_metadata,
+                       registrations=count)
 
 
 def tree(realm_id: str, course_id: str, number: int | None = None) -> tuple[CourseVersionItem, Activity | None]:
@@ -117,6 +122,11 @@ def tree(realm_id: str, course_id: str, number: int | None = None) -> tuple[Cour
     version = version_of(realm_id, course, number)
     found = structure(version)
     return version, found.root if found else None
+
+
+def count_registrations(realm_id: str, course_id: str, delta: int) -> None:
+    """A registration of the course was created (+1) or deleted (-1): ``registrationCount``."""
+    store.add_registrations(realm_id, course_id, delta)
 
 
 # --- listing --------------------------------------------------------------------------------
@@ -164,16 +174,19 @@ def _matches(course: CourseItem, query: Query) -> bool:
     return True
 
 
-def list_page(realm_id: str, query: Query, *,
-              include_metadata: bool = False) -> tuple[list[dict[str, Any]], str | None, int]:
+def list_page(realm_id: str, query: Query, *, include_metadata: bool = False,
+              include_registration_count: bool = False) -> tuple[list[dict[str, Any]], str | None, int]:
     """One page of CourseSchema, the next ``more`` token (or None), and the total count."""
     key, descending = ORDERS[query.order_by]
     found = [c for c in store.list_courses(realm_id) if _matches(c, query)]
     found.sort(key=lambda c: (str(getattr(c, key) or "").lower(), c.course_id), reverse=descending)
     page = found[query.offset:query.offset + PAGE_SIZE]
     more = listing.more_token(query, query.offset + PAGE_SIZE) if query.offset + PAGE_SIZE < len(found) else None
+    counts = store.registration_counts(realm_id, [c.course_id for c in page]) \
+        if include_registration_count else {}
     shown = [course_json(c, store.get_version(realm_id, c.course_id, int(c.latest_version)) if include_metadata
-                         else None, include_metadata=include_metadata, root_activity=False) for c in page]
+                         else None, include_metadata=include_metadata, root_activity=False,
+                         registrations=counts.get(c.course_id, 0)) for c in page]
     return shown, more, len(found)
 
 

@@ -113,6 +113,7 @@ def create(realm_id: str, body: object, course_version: int | None = None) -> Re
     except store.AlreadyExists as err:
         raise Conflict(f"Registration {registration_id!r} already exists.") from err
     plans.record_registration(realm_id)
+    courses.count_registrations(realm_id, course_id, 1)
     return item
 
 
@@ -139,8 +140,9 @@ def get(realm_id: str, registration_id: str, *, children: bool = False, with_io:
 
 def delete(realm_id: str, registration_id: str) -> None:
     """Delete a registration with its instances, launches and debug logs (not refunded)."""
-    require(realm_id, registration_id)
+    item = require(realm_id, registration_id)
     store.delete(realm_id, registration_id)
+    courses.count_registrations(realm_id, item.course_id, -1)
 
 
 def delete_for_course(realm_id: str, course_id: str) -> int:

@@ -131,8 +131,10 @@ def get_import_job(importJobId: str) -> dict[str, Any]:  # noqa: N803 - the API'
 @api.route("/courses", methods=["GET"])
 def get_courses() -> Response:
     params = _params()
-    found, more, total = courses.list_page(caller(api).realm_id, courses.query_from(params),
-                                           include_metadata=flag(params, "includeCourseMetadata"))
+    found, more, total = courses.list_page(
+        caller(api).realm_id, courses.query_from(params),
+        include_metadata=flag(params, "includeCourseMetadata"),
+        include_registration_count=flag(params, "includeRegistrationCount"))
     body: dict[str, Any] = {"courses": found, **({"more": more} if more else {})}
     headers: dict[str, str | list[str]] = {}
     if flag(params, "includeTotalCount") and "more" not in params:
@@ -142,7 +144,10 @@ def get_courses() -> Response:
 
 @api.route("/courses/{courseId}", methods=["GET"])
 def get_course(courseId: str) -> dict[str, Any]:  # noqa: N803
-    return courses.get(caller(api).realm_id, courseId, include_metadata=flag(_params(), "includeCourseMetadata"))
+    params = _params()
+    return courses.get(caller(api).realm_id, courseId,
+                       include_metadata=flag(params, "includeCourseMetadata"),
+                       include_registration_count=flag(params, "includeRegistrationCount"))
 
 
 @api.route("/courses/{courseId}", methods=["DELETE"])

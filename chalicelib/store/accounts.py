@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
+from chalicelib.store import courses, registrations
 from chalicelib.store.repos import AlreadyExists, now
 from chalicelib.store.tables import (
     AppItem,
@@ -167,13 +168,16 @@ def daily_usage(realm_id: str, since_day: str) -> list[DailyUsageItem]:
 
 
 def delete_registrations(realm_id: str) -> int:
-    """Delete every registration of a realm ("Clear Existing Registrations"); returns how many."""
-    count = 0
-    with RegistrationItem.batch_write() as batch:
-        for item in RegistrationItem.by_group.query(f"{realm_id}#REGS"):
-            batch.delete(item)
-            count += 1
-    return count
+    """Delete every registration of a realm ("Clear Existing Registrations") with its instances,
+    launches and debug logs, and zero its courses' registration counts; returns how many."""
+    doomed = list(RegistrationItem.by_group.query(f"{realm_id}#REGS"))
+    for item in doomed:
+        registrations.delete(realm_id, item.registration_id)
+    with courses.RegistrationCountItem.batch_write() as batch:
+        for course_id in {item.course_id for item in doomed}:
+            batch.delete(courses.RegistrationCountItem(courses.course_pk(realm_id, course_id),
+                                                       "REGISTRATIONS"))
+    return len(doomed)
 
 
 # --- billing --------------------------------------------------------------------------------

@@ -5,7 +5,9 @@ Keys (courses table; every key starts with the realm id):
 * course   ``pk={realm}#COURSE#{courseId}``, ``sk=COURSE``; listed by ``gsi1pk={realm}#COURSES``;
 * version  same pk, ``sk=VERSION#{n:06d}``;
 * job      ``pk={realm}#JOB#{jobId}``, ``sk=JOB``;
-* storage  ``pk={realm}#USAGE``, ``sk=STORAGE`` (bytes expanded, courses, versions).
+* storage  ``pk={realm}#USAGE``, ``sk=STORAGE`` (bytes expanded, courses, versions);
+* registrations of a course: same pk as the course, ``sk=REGISTRATIONS`` — a counter of its own
+  item, so an atomic ``ADD`` never races the course's versioned full-item saves.
 """
 
 from __future__ import annotations
@@ -46,6 +48,18 @@ class StorageUsageItem(Model):
     bytes_expanded = NumberAttribute(default=0)
     courses = NumberAttribute(default=0)
     versions = NumberAttribute(default=0)
+
+
+class RegistrationCountItem(Model):
+    """How many (non-preview) registrations a course has (``sk=REGISTRATIONS``)."""
+
+    class Meta:
+        table_name = settings().courses_table
+        region = settings().region
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    registrations = NumberAttribute(default=0)
 
 
 def course_pk(realm_id: str, course_id: str) -> str:
@@ -125,8 +139,25 @@ def delete_course(course: CourseItem) -> list[CourseVersionItem]:
     versions = list_versions(course.realm_id, course.course_id)
     for version in versions:
         version.delete()
+    RegistrationCountItem(course_pk(course.realm_id, course.course_id), "REGISTRATIONS").delete()
     course.delete()
     return versions
+
+
+def add_registrations(realm_id: str, course_id: str, delta: int) -> None:
+    """Atomically add ``delta`` to a course's registration count."""
+    RegistrationCountItem(course_pk(realm_id, course_id), "REGISTRATIONS").update(
+        actions=[RegistrationCountItem.registrations.add(delta)])
+
+
+def registration_counts(realm_id: str, course_ids: list[str]) -> dict[str, int]:
+    """Course id → registration count (0 for a course that never had one)."""
+    keys = [(course_pk(realm_id, c), "REGISTRATIONS") for c in dict.fromkeys(course_ids)]
+    counts = dict.fromkeys(course_ids, 0)
+    for start in range(0, len(keys), 100):
+        for item in RegistrationCountItem.batch_get(keys[start:start + 100]):
+            counts[item.pk.rsplit("#COURSE#", 1)[1]] = max(int(item.registrations or 0), 0)
+    return counts
 
 
 # --- import jobs ----------------------------------------------------------------------------
