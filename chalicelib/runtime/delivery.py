@@ -5,7 +5,9 @@ player shows (previous / next, SCORM 1.2 prerequisites). Pure functions over the
 - SCORM 1.2 (RTE 1.2 3.4.4): the SCO's data is kept between sessions; ``cmi.core.entry`` is
   ``resume`` after ``cmi.core.exit = suspend`` and ``""`` otherwise (``ab-initio`` the first time).
 - SCORM 2004 (RTE 4.2.8 cmi.entry): a suspended attempt continues with ``resume``; otherwise a new
-  attempt starts (``ab-initio``), objectives seeded from the manifest (``imsss:objectives``).
+  attempt starts (``ab-initio``), objectives seeded from the manifest (``imsss:objectives``). With
+  sequencing, the sequencer decides: the attempt continues when it delivered a suspended
+  activity without a new attempt (SN DB.2), a new one starts otherwise.
 - An attempt whose session was left without Terminate (tab closed, network gone) is closed —
   its session time added to the total time — when the SCO is delivered again after the browser
   unloaded it or after :data:`ABANDON_SECONDS` without a commit.
@@ -103,7 +105,7 @@ def toc(details: dict[str, Any]) -> list[dict[str, Any]]:
     hidden, choice = set(sequenced.get("hidden", [])), sequenced.get("choice")
 
     def walk(node: dict[str, Any], depth: int) -> list[dict[str, Any]]:
-        rolled = progress.rollup(node, activities)
+        rolled = progress.rollup(node, activities, progress.engine_results(details))
         launchable = not node.get("children") and bool(node.get("href"))
         entry = {"id": node["id"], "title": node.get("title", ""), "depth": depth, "launchable": launchable,
                  "completion": rolled["completion"], "success": rolled["success"],
@@ -182,12 +184,17 @@ def deliver(details: dict[str, Any], activity_id: str, learner: dict[str, str], 
     if isinstance(launch, Launch12):
         data = relaunch_12(previous, launch) if previous else new_12(launch)
         new = previous is None
+    elif navigation is not None:  # the sequencer says whether the attempt continues (SN DB.2)
+        new = not (navigation.resumed and previous is not None)
+        data = new_2004(launch) if new or previous is None else relaunch_2004(previous, launch)
+        if new:
+            sequencing.seed_objectives(data, navigation.objectives)
+        else:
+            data.values["cmi.entry"] = "resume"  # RTE 4.2.8: a suspended attempt resumes
     elif previous is not None and continues(previous):
         data, new = relaunch_2004(previous, launch), False
     else:
         data, new = new_2004(launch), True
-        if navigation is not None:
-            sequencing.seed_objectives(data, navigation.objectives)
     if new:
         state["attempts"] = int(state.get("attempts", 0)) + 1
     state["data"] = data.to_dict()
@@ -200,5 +207,6 @@ def deliver(details: dict[str, Any], activity_id: str, learner: dict[str, str], 
     return {"activityId": activity_id, "attemptId": attempt_id, "standard": standard, "href": node["href"],
             "title": node.get("title", ""), "data": data.to_dict(), "scorm12": isinstance(launch, Launch12),
             "navValid": launch.nav_valid if isinstance(launch, Launch2004) else {},
+            "hideLmsUi": list(node.get("hideLmsUi") or []),
             "sharedData": [{"id": m.target_id, "read": m.readable, "write": m.writable}
                            for m in launch.shared_data] if isinstance(launch, Launch2004) else []}

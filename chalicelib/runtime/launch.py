@@ -18,6 +18,7 @@ debug-log batch) and, when the registration's results changed, one Kinesis recor
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 import uuid
 from datetime import UTC, datetime
@@ -205,8 +206,28 @@ def _sequenced_structure(item: Any) -> Any:
     if not str((item.details or {}).get("standard", "")).startswith("SCORM2004"):
         return None
     version = course_store.get_version(item.realm_id, item.course_id, int(item.course_version))
-    found = courses.structure(version) if version is not None else None
+    found = _structure(version) if version is not None and version.tree_key else None
     return found if sequencing.declares_sequencing(found) else None
+
+
+_STRUCTURES_LOCK = threading.Lock()
+_STRUCTURES: dict[str, Any] = {}  # tree key -> CourseStructure (a key names one import: immutable)
+STRUCTURES_CACHED = 16
+
+
+def _structure(version: Any) -> Any:
+    """A course version's activity tree, read from S3 once per process (commits need it too)."""
+    key = version.tree_key
+    found = _STRUCTURES.get(key)
+    if found is None:
+        found = courses.structure(version)
+        if found is None:
+            return None
+        with _STRUCTURES_LOCK:
+            while len(_STRUCTURES) >= STRUCTURES_CACHED:
+                _STRUCTURES.pop(next(iter(_STRUCTURES)))
+            _STRUCTURES[key] = found
+    return found
 
 
 def _not_delivered(navigation: sequencing.Navigation) -> dict[str, Any]:
@@ -236,11 +257,13 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         navigation = sequencing.navigate(details, structure, request, wanted) if structure is not None else None
         if navigation is not None and navigation.delivered is None:
             item.details = details
+            changed = _roll_up(item)
             log = {"t": moment.isoformat(), "kind": "sequencing", "trace": navigation.trace[-60:]}
             try:
-                store.write_commit(item, session.launch_id, {"last_update": moment.isoformat()}, [log])
+                store.write_commit(item, session.launch_id, _launch_actions(item, moment), [log])
             except store.VersionConflict:
                 continue
+            _announce(item, changed, moment, session)
             return {"sequencing": _not_delivered(navigation), "toc": delivery.toc(details),
                     "buttons": delivery.buttons(details)}
         activity_id = navigation.delivered if navigation is not None else wanted or delivery.first_activity(details)
@@ -250,16 +273,17 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         delivered = delivery.deliver(details, activity_id, dict(item.learner or {}), attempt_id=attempt_id,
                                      launch_id=session.launch_id, moment=moment, navigation=navigation)
         item.details = details
-        _roll_up(item)
+        changed = _roll_up(item)
         entry = {"t": moment.isoformat(), "kind": "deliver", "activityId": activity_id, "attemptId": attempt_id,
                  "entry": delivered["data"]["values"].get("cmi.entry",
                                                           delivered["data"]["values"].get("cmi.core.entry"))}
         if navigation is not None:
             entry["sequencing"] = navigation.trace[-60:]
         try:
-            store.write_commit(item, session.launch_id, {"last_update": moment.isoformat()}, [entry])
+            store.write_commit(item, session.launch_id, _launch_actions(item, moment), [entry])
         except store.VersionConflict:
             continue
+        _announce(item, changed, moment, session)
         delivered["toc"] = delivery.toc(details)
         delivered["buttons"] = delivery.buttons(details)
         delivered["contentUrl"] = content_url(session, delivered["href"])
@@ -273,10 +297,25 @@ def content_url(session: sessions.PlayerSession, href: str) -> str:
     return f"/launch/s/{session.token}/c/" + quote(href, safe="/?=&%#;:@,+$!~*'()")
 
 
+def _launch_actions(item: Any, moment: datetime, *, exited: bool = False) -> dict[str, Any]:
+    """The launch record's update: last activity and the registration's results at that time."""
+    return {"last_update": moment.isoformat(), "completion": item.completion, "success": item.success,
+            "score": item.score_scaled, "seconds": float(item.total_seconds or 0),
+            "exit_time": moment.isoformat() if exited else None}
+
+
+def _announce(item: Any, changed: bool, moment: datetime, session: sessions.PlayerSession) -> None:
+    """The registration event when the results changed (never for sandbox registrations)."""
+    if changed and not item.sandbox and session.tracking:
+        streams.put_registration_event(event(item, moment))
+
+
 def _roll_up(item: Any) -> bool:
-    """Registration results from the activity tree; True if they changed."""
+    """Registration results from the activity tree (SCORM 2004 with sequencing: the sequencer's
+    rollup of the root, ``runtime.sequencing.outcomes``); True if they changed."""
     details = item.details or {}
-    rolled = progress.rollup(details.get("tree") or {}, details.get("activities", {}))
+    rolled = progress.rollup(details.get("tree") or {}, details.get("activities", {}),
+                             progress.engine_results(details))
     before = (item.completion, item.success, item.score_scaled, float(item.total_seconds or 0))
     item.completion, item.success = rolled["completion"], rolled["success"]
     item.score_scaled = round(rolled["score"], 4) if rolled["score"] is not None else None
@@ -306,20 +345,21 @@ def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any
             raise
         if outcome.duplicate:
             return {"applied": False, "duplicate": True, "seq": batch.seq}
+        if details.get("sequencer") and outcome.changed:
+            structure = _sequenced_structure(item)
+            if structure is not None:
+                sequencing.refresh_results(details, structure)
         item.details = details
         changed = _roll_up(item)
         log = [*batch.log, {"t": moment.isoformat(), "kind": "commit", "seq": batch.seq, "attemptId": batch.attempt_id,
                             "activityId": batch.activity_id, "ops": len(batch.ops), "finished": outcome.finished,
                             "unload": batch.unload}]
-        actions = {"last_update": moment.isoformat(), "completion": item.completion, "success": item.success,
-                   "score": item.score_scaled, "seconds": float(item.total_seconds or 0),
-                   "exit_time": moment.isoformat() if outcome.finished or batch.unload else None}
         try:
-            store.write_commit(item, session.launch_id, actions, log)
+            store.write_commit(item, session.launch_id,
+                               _launch_actions(item, moment, exited=outcome.finished or batch.unload), log)
         except store.VersionConflict:
             continue
-        if changed and not item.sandbox:
-            streams.put_registration_event(event(item, moment))
+        _announce(item, changed, moment, session)
         return {"applied": True, "seq": batch.seq, "completion": item.completion, "success": item.success,
                 "toc": delivery.toc(details), "buttons": delivery.buttons(details)}
     raise Conflict("The registration kept changing; the runtime will retry this commit.")

@@ -32,13 +32,24 @@ def player(session_token: str, context: dict[str, Any]) -> str:
 <header class="bar"><button type="button" id="toc-toggle" aria-controls="toc" aria-expanded="true">Contents</button>
 <h1 id="course-title">{escape(context.get("title") or "Course")}</h1>
 <nav class="flow" aria-label="Course navigation"><button type="button" id="prev" disabled>Previous</button>
-<button type="button" id="next" disabled>Next</button><button type="button" id="exit">Exit</button></nav>
+<button type="button" id="next" disabled>Next</button>{_exit_buttons(bool(context.get("sequenced")))}</nav>
 <span id="save-state" role="status" aria-live="polite"></span></header>
 <main class="stage"><nav id="toc" aria-label="Table of contents"><ol id="toc-list"></ol></nav>
 <iframe id="content" title="Course content" name="content"></iframe></main>
 <div id="message" hidden role="alert"></div>"""
     return _PAGE.format(title=escape(context.get("title") or "Course"), head=head, body=body,
                         body_attrs=' class="sandbox"' if context.get("sandbox") else "")
+
+
+def _exit_buttons(sequenced: bool) -> str:
+    """Leaving: SCORM 2004 sequencing has three navigation requests for it (SN §4.4.3): exit (this
+    activity), suspendAll (keep the course attempt for later) and exitAll (end the course attempt);
+    other courses have one Exit (the SCOs' data is kept either way)."""
+    if not sequenced:
+        return '<button type="button" id="exit">Exit</button>'
+    return ('<button type="button" id="exit" title="Leave this activity">Exit</button>'
+            '<button type="button" id="suspend-all" title="Leave the course and continue later">Suspend</button>'
+            '<button type="button" id="exit-all" title="End this attempt on the course">Exit All</button>')
 
 
 def problem(message: str) -> str:

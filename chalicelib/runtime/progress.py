@@ -15,7 +15,9 @@ Per activity (``activities[id]``):
 Rollup without sequencing rules (SCORM 1.2, and SCORM 2004 default rollup, SN 4.6 with no rollup
 rules): an aggregation is completed when every SCO under it is, passed when none failed and at
 least one passed while all are completed, failed when any failed; its score is the mean of the
-scored SCOs; time is the sum.
+scored SCOs; time is the sum. SCORM 2004 courses delivered by the sequencer take completion,
+success, score and completion amount from the sequencer's rollup instead (:func:`rollup`'s
+``sequenced``).
 """
 
 from __future__ import annotations
@@ -109,30 +111,58 @@ def activity_results(standard: str, data: RuntimeData) -> dict[str, Any]:
             "seconds": parse_iso(values.get("cmi.total_time") or "PT0S") / 100}
 
 
-def rollup(tree: dict[str, Any], activities: dict[str, Any]) -> dict[str, Any]:
-    """Results of ``tree`` (an aggregation or a leaf) from its SCOs' results."""
+def rollup(tree: dict[str, Any], activities: dict[str, Any],
+           sequenced: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Results of ``tree`` (an aggregation or a leaf) from its SCOs' results. ``sequenced``: the
+    SCORM 2004 sequencer's results per activity (``runtime.sequencing.outcomes``), which replace
+    completion, success and score where the sequencer tracks the activity (time stays the sum)."""
     if not tree.get("children"):
         state = activities.get(tree["id"]) or {}
-        return {"completion": state.get("completion", "UNKNOWN"), "success": state.get("success", "UNKNOWN"),
-                "score": state.get("score"), "seconds": float(state.get("seconds", 0)),
-                "attempts": int(state.get("attempts", 0)), "launched": bool(state.get("attempts")),
-                "completedLeaves": int(state.get("completion") == "COMPLETED"), "leaves": 1}
-    kids = [rollup(child, activities) for child in tree["children"] if leaves(child)]
+        return _engine(tree, sequenced, {
+            "completion": state.get("completion", "UNKNOWN"), "success": state.get("success", "UNKNOWN"),
+            "score": state.get("score"), "seconds": float(state.get("seconds", 0)),
+            "attempts": int(state.get("attempts", 0)), "launched": bool(state.get("attempts")),
+            "completedLeaves": int(state.get("completion") == "COMPLETED"), "leaves": 1})
+    kids = [rollup(child, activities, sequenced) for child in tree["children"] if leaves(child)]
     if not kids:
-        return {"completion": "UNKNOWN", "success": "UNKNOWN", "score": None, "seconds": 0.0, "attempts": 0,
-                "launched": False, "completedLeaves": 0, "leaves": 0}
+        return _engine(tree, sequenced, {
+            "completion": "UNKNOWN", "success": "UNKNOWN", "score": None, "seconds": 0.0, "attempts": 0,
+            "launched": False, "completedLeaves": 0, "leaves": 0})
     completed = all(k["completion"] == "COMPLETED" for k in kids)
     launched = any(k["launched"] for k in kids)
     failed = any(k["success"] == "FAILED" for k in kids)
     passed = completed and not failed and any(k["success"] == "PASSED" for k in kids)
     scores = [k["score"] for k in kids if k["score"] is not None]
-    return {
+    return _engine(tree, sequenced, {
         "completion": "COMPLETED" if completed else ("INCOMPLETE" if launched else "UNKNOWN"),
         "success": "FAILED" if failed else ("PASSED" if passed else "UNKNOWN"),
         "score": sum(scores) / len(scores) if scores else None,
         "seconds": sum(k["seconds"] for k in kids), "attempts": int(launched), "launched": launched,
         "completedLeaves": sum(k["completedLeaves"] for k in kids), "leaves": sum(k["leaves"] for k in kids),
-    }
+    })
+
+
+def _engine(node: dict[str, Any], sequenced: dict[str, dict[str, Any]] | None,
+            rolled: dict[str, Any]) -> dict[str, Any]:
+    found = (sequenced or {}).get(node["id"])
+    if found:
+        rolled.update(completion=found["completion"], success=found["success"], score=found.get("score"),
+                      amount=found.get("amount"))
+        if not node.get("children"):
+            rolled["completedLeaves"] = int(found["completion"] == "COMPLETED")
+    return rolled
+
+
+def completion_amount(rolled: dict[str, Any]) -> float:
+    """0-1: the sequencer's completion amount when it knows one, else the share of completed SCOs."""
+    if rolled.get("amount") is not None:
+        return float(rolled["amount"])
+    return rolled["completedLeaves"] / rolled["leaves"] if rolled["leaves"] else 0.0
+
+
+def engine_results(details: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
+    """The sequencer's per-activity results kept with the registration (None without sequencing)."""
+    return (details.get("sequencer") or {}).get("results")
 
 
 def remember(state: dict[str, Any], attempt_id: str, record: dict[str, Any]) -> None:

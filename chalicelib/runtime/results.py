@@ -2,7 +2,9 @@
 RuntimeSchema, ObjectiveSchema, LaunchHistorySchema), from a registration's progress.
 
 ``score.scaled`` and ``completionAmount.scaled`` are on the 0-100 scale (API_V2.md, note 3), not
-SCORM 2004's -1..1. Runtime values are shown as the strings the SCO set.
+SCORM 2004's -1..1. Runtime values are shown as the strings the SCO set. For SCORM 2004 courses
+delivered by the sequencer, completion, success, score and completion amount of the registration
+and of every tracked activity are the sequencer's (its rollup, SN §4.6), not the default rollup.
 """
 
 from __future__ import annotations
@@ -186,15 +188,16 @@ def _static(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def activity(standard: str, node: dict[str, Any], activities: dict[str, Any], *, children: bool,
-             with_io: bool, with_runtime: bool, suspended: str | None) -> dict[str, Any]:
-    """ActivityResultSchema for ``node`` (and, with ``children``, its subtree)."""
-    rolled = progress.rollup(node, activities)
+             with_io: bool, with_runtime: bool, suspended: str | None,
+             sequenced: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """ActivityResultSchema for ``node`` (and, with ``children``, its subtree); ``sequenced``: the
+    SCORM 2004 sequencer's results per activity (see ``progress.rollup``)."""
+    rolled = progress.rollup(node, activities, sequenced)
     shown: dict[str, Any] = {
         "id": node["id"], "title": node.get("title", ""), "attempts": rolled["attempts"],
         "activityCompletion": rolled["completion"], "activitySuccess": rolled["success"],
         "score": _score(rolled["score"]), "timeTracked": format_iso(int(rolled["seconds"] * 100)),
-        "completionAmount": {"scaled": round(100 * rolled["completedLeaves"] / rolled["leaves"], 2)
-                             if rolled["leaves"] else 0.0},
+        "completionAmount": {"scaled": round(100 * progress.completion_amount(rolled), 2)},
         "suspended": suspended == node["id"],
     }
     if shown["score"] is None:
@@ -209,7 +212,7 @@ def activity(standard: str, node: dict[str, Any], activities: dict[str, Any], *,
             shown["runtime"] = runtime(standard, data, with_io=with_io)
     if children:
         shown["children"] = [activity(standard, child, activities, children=True, with_io=with_io,
-                                      with_runtime=with_runtime, suspended=suspended)
+                                      with_runtime=with_runtime, suspended=suspended, sequenced=sequenced)
                              for child in node.get("children", [])]
     return shown
 
@@ -221,14 +224,14 @@ def registration(item: RegistrationItem, *, children: bool = False, with_io: boo
     tree = details.get("tree") or {"id": item.course_id, "title": details.get("courseTitle", "")}
     activities = details.get("activities", {})
     standard = details.get("standard", "")
-    rolled = progress.rollup(tree, activities)
+    sequenced = progress.engine_results(details)
+    rolled = progress.rollup(tree, activities, sequenced)
     learner = dict(item.learner or {})
     shown: dict[str, Any] = {
         "id": item.registration_id, "instance": int(item.instance or 0),
         "xapiRegistrationId": details.get("xapiRegistrationId", ""), "dispatchId": None,
         "updated": iso(item.updated), "registrationCompletion": item.completion,
-        "registrationCompletionAmount": round(rolled["completedLeaves"] / rolled["leaves"], 4) if rolled["leaves"]
-        else 0.0,
+        "registrationCompletionAmount": round(progress.completion_amount(rolled), 4),
         "registrationSuccess": item.success, "totalSecondsTracked": float(item.total_seconds or 0),
         "firstAccessDate": details.get("firstAccess"), "lastAccessDate": details.get("lastAccess"),
         "completedDate": details.get("completedDate"), "createdDate": iso(item.created),
@@ -239,7 +242,8 @@ def registration(item: RegistrationItem, *, children: bool = False, with_io: boo
         "tags": [str(t) for t in item.tags or []],
         "globalObjectives": [], "sharedData": [{"id": k, "value": v} for k, v in details.get("sharedData", {}).items()],
         "activityDetails": activity(standard, tree, activities, children=children, with_io=with_io,
-                                    with_runtime=with_runtime, suspended=details.get("suspendedActivityId")),
+                                    with_runtime=with_runtime, suspended=details.get("suspendedActivityId"),
+                                    sequenced=sequenced),
     }
     if item.score_scaled is not None:
         shown["score"] = {"scaled": float(item.score_scaled)}

@@ -5,6 +5,15 @@ scaled passing score, launch data, time limit action, shared data maps), keeps e
 attempt data between visits (resume after a suspend, a new attempt otherwise), keeps the shared
 data stores (``adl.data``, global to the system unless the organization says otherwise), and
 delivers the visits in the order the case file lists them.
+
+Every visit's activity is delivered by our sequencer (:class:`Sequencer`) running on the
+package's manifest imported through our import (as ``adl_sequencing`` does for the sequencing
+families): the SCO's ``adl.nav.request_valid.*`` are the engine's answers at that delivery. The
+engine gets there as a learner would: the SCO's ``adl.nav.request`` of the visit before; at a
+launch, Resume All after Suspend All, else Start (a new attempt on the root once a session
+ended); otherwise the tester's choice from the menu. Leaving a package (``Relaunch…``,
+``ExitLaunch…``, ``Exit``) closes its session with Exit All unless the SCO asked for Suspend All
+(the same rule as the run-time data's new attempt in :meth:`AdlLms._enter`).
 """
 
 from __future__ import annotations
@@ -24,6 +33,8 @@ from chalicelib.runtime.scorm2004_attempt import (
     relaunch,
     shared_stores,
 )
+from chalicelib.runtime.sequencing import edition, tracking_values
+from chalicelib.standards.scorm2004.sequencing import Sequencer
 from tests.conformance.adl_cases import ADL_DIR, Call, Visit
 
 if TYPE_CHECKING:
@@ -56,27 +67,6 @@ class Package:
     name: str
     global_data: bool
     items: dict[str, Item] = field(default_factory=dict)
-    flow: bool = False  # the organization's imsss:controlMode (SN 3.2.1 defaults)
-    choice: bool = True
-    forward_only: bool = False
-
-    def nav_valid(self, identifier: str) -> dict[str, str]:
-        """adl.nav.request_valid answers for a SCO of this flat organization (what our sequencer
-        will compute; here from the control modes alone, enough for these cases)."""
-        order = list(self.items)
-        position = order.index(identifier)
-        answers = {
-            "continue": _tf(self.flow and position + 1 < len(order)),
-            "previous": _tf(self.flow and not self.forward_only and position > 0),
-        }
-        for other in order:
-            answers[f"choice.{{target={other}}}"] = _tf(self.choice)
-            answers[f"jump.{{target={other}}}"] = "true"
-        return answers
-
-
-def _tf(flag: bool) -> str:
-    return "true" if flag else "false"
 
 
 def _bool(value: str | None, default: bool) -> bool:
@@ -89,11 +79,6 @@ def read_package(name: str, manifest: Path | None = None) -> Package:
     org = tree.find(".//cp:organization", NS)
     assert org is not None
     package = Package(name, _bool(org.get(f"{{{NS['adlcp']}}}sharedDataGlobalToSystem"), True))
-    control = org.find("imsss:sequencing/imsss:controlMode", NS)
-    if control is not None:
-        package.flow = _bool(control.get("flow"), False)
-        package.choice = _bool(control.get("choice"), True)
-        package.forward_only = _bool(control.get("forwardOnly"), False)
     for node in org.iter(f"{{{NS['cp']}}}item"):
         item = Item(node.get("identifier", ""))
         threshold = node.find("adlcp:completionThreshold", NS)
@@ -197,6 +182,8 @@ class AdlLms:
         self.stores: dict[tuple[str, str], str] = {}
         self.current: str | None = None
         self.suspended: set[str] = set()  # packages whose last session ended with suspendAll
+        self.engines: dict[str, Sequencer] = {}  # the sequencer of each package (its manifest)
+        self.trace: list[str] = []
 
     def _enter(self, package: Package) -> None:
         """Launching a package starts a new attempt on it unless it was left with suspendAll:
@@ -219,7 +206,63 @@ class AdlLms:
         package = next(p for n, p in self.packages.items() if not suffix or n.lower().endswith(suffix))
         return package, package.items[f"activity_{number}"]
 
-    def _launch(self, package: Package, item: Item) -> Launch2004:
+    # --- sequencing ------------------------------------------------------------------------
+
+    def _engine(self, package: Package) -> Sequencer:
+        if package.name not in self.engines:
+            # imported lazily: adl_sequencing imports this module
+            from tests.conformance.adl_sequencing import import_structure
+
+            structure = import_structure(package.name)
+            self.engines[package.name] = Sequencer(structure.root, edition=edition(structure.standard), seed=7)
+        return self.engines[package.name]
+
+    def _navigate(self, engine: Sequencer, request: str, target: str | None = None) -> str | None:
+        trace = engine.navigate(request, target)
+        self.trace.extend(trace.lines())
+        return trace.delivered
+
+    def _deliver(self, package: Package, identifier: str) -> Sequencer:
+        """Have the package's sequencer deliver ``identifier``: it may have already (the last
+        SCO's navigation request); a launch (Resume All, or Start); else the tester's choice."""
+        engine = self._engine(package)
+        current = engine.current
+        if current is not None and current.id == identifier and current.track.active:
+            return engine
+        if current is None or not current.track.active:
+            if engine.tree.suspended is not None:
+                delivered = self._navigate(engine, "resumeAll")
+            else:
+                if engine.current is not None:
+                    self._navigate(engine, "exitAll")
+                if engine.started:
+                    engine.new_course_attempt()
+                delivered = self._navigate(engine, "start")
+            if delivered == identifier:
+                return engine
+        delivered = self._navigate(engine, "choice", identifier)
+        assert delivered == identifier, f"{package.name}: the sequencer would not deliver {identifier}: " + \
+            " | ".join(self.trace[-6:])
+        return engine
+
+    def _after(self, engine: Sequencer, visit: Visit, data: RuntimeData) -> None:
+        """The visit's run-time data into tracking, then the SCO's navigation request; leaving the
+        package closes its session."""
+        values = tracking_values(data)
+        engine.report(values)
+        request = values.get("adl.nav.request", "_none_")
+        target = re.match(r"^\{target=(?P<target>[^}]*)\}(?P<request>choice|jump)$", request)
+        if target:
+            self._navigate(engine, target["request"], target["target"])
+        elif request != "_none_":
+            self._navigate(engine, request)
+        leaving = visit.ui.lower().startswith(("relaunch", "exitlaunch", "autoendrelaunch")) or visit.ui == "Exit"
+        if leaving and engine.current is not None and engine.current.track.active:
+            self._navigate(engine, "exitAll")  # as _enter: only the SCO's suspendAll keeps the attempt
+
+    # --- the stub SCO -----------------------------------------------------------------------
+
+    def _launch(self, package: Package, item: Item, nav_valid: dict[str, str]) -> Launch2004:
         scope = "system" if package.global_data else package.name
         maps = tuple(
             SharedDataMap(m.target_id, m.readable, m.writable, self.stores.get((scope, m.target_id)))
@@ -234,13 +277,14 @@ class AdlLms:
             time_limit_action=item.time_limit_action,
             objective_ids=item.objective_ids,
             shared_data=maps,
-            nav_valid=package.nav_valid(item.identifier),
+            nav_valid=nav_valid,
         )
 
     def play(self, visit: Visit) -> list[Outcome]:
         package, item = self._item(visit.activity)
         self._enter(package)
-        launch = self._launch(package, item)
+        engine = self._deliver(package, item.identifier)
+        launch = self._launch(package, item, engine.request_valid())
         key = (package.name, item.identifier)
         previous = self.attempts.get(key)
         data = relaunch(previous, launch) if previous is not None and continues(previous) else new_attempt(launch)
@@ -250,6 +294,7 @@ class AdlLms:
         if api.state.value == "running":
             assert api.Terminate("") == "true", f"{label}: Terminate failed with {api.GetLastError()}"
         self.attempts[key] = api.data
+        self._after(engine, visit, api.data)
         if api.data.values.get("adl.nav.request") == "suspendAll":
             self.suspended.add(package.name)
         if visit.ui.lower().startswith(("relaunch", "exitlaunch", "autoendrelaunch")):

@@ -192,15 +192,18 @@
   function navigate(request, target) {
     if (exited) { return Promise.resolve(); }
     return leave().then(function () { return post('deliver', { navRequest: request, target: target }); })
-      .then(arrive, function (error) { message(error.message); });
+      .then(function (answer) { return arrive(answer, request); }, function (error) { message(error.message); });
   }
 
-  function arrive(answer) {
+  function arrive(answer, request) {
     if (answer.buttons) { buttons = answer.buttons; }
     if (answer.activityId) { document.getElementById('message').hidden = true; return start(answer); }
     current = null;
     updateToc(answer.toc || toc);
-    if (answer.sequencing && answer.sequencing.ended) { return exit(); }
+    // the session ended; or the learner wants out and there is nothing left to end: leave anyway
+    if (answer.sequencing && (answer.sequencing.ended || request === 'exitAll' || request === 'suspendAll')) {
+      return exit();
+    }
     message(answer.sequencing ? answer.sequencing.message : 'Nothing to deliver.');
   }
 
@@ -224,6 +227,7 @@
     delete window.API; delete window.API_1484_11;
     if (delivered.scorm12) { window.API = made.api; } else { window.API_1484_11 = made.api; }
     current = state;
+    hideControls(delivered.hideLmsUi || []);
     updateToc(delivered.toc || toc);
     document.getElementById('course-title').textContent = config.title + ' — ' + (delivered.title || '');
     frame.src = delivered.contentUrl;
@@ -243,6 +247,15 @@
     else if (request === 'previous' && at > 0) { go(list[at - 1].id); }
     else if (choice) { go(choice[1]); }
     else if (/^(exit|exitAll|suspendAll|abandon|abandonAll)$/.test(request) && request !== 'exit') { exit(); }
+  }
+
+  /** adlnav:hideLMSUI (CAM 5.1.5.1): the SCO offers these itself, the player hides its own. */
+  var CONTROLS = { previous: 'prev', 'continue': 'next', exit: 'exit', exitAll: 'exit-all', suspendAll: 'suspend-all' };
+  function hideControls(hidden) {
+    Object.keys(CONTROLS).forEach(function (request) {
+      var button = document.getElementById(CONTROLS[request]);
+      if (button) { button.hidden = config.sequenced && hidden.indexOf(request) >= 0; }
+    });
   }
 
   function message(text) {
@@ -280,7 +293,16 @@
     var list = launchable(), at = position();
     if (at >= 0 && at < list.length - 1) { go(list[at + 1].id); }
   });
-  document.getElementById('exit').addEventListener('click', exit);
+  // SCORM 2004 sequencing: Exit / Suspend / Exit All are the navigation requests exit, suspendAll
+  // and exitAll (SN 4.4.3); the sequencer ends the session or says what comes next.
+  var LEAVING = { exit: 'exit', 'suspend-all': 'suspendAll', 'exit-all': 'exitAll' };
+  Object.keys(LEAVING).forEach(function (id) {
+    var button = document.getElementById(id);
+    if (!button) { return; }
+    button.addEventListener('click', function () {
+      if (config.sequenced) { navigate(LEAVING[id]); } else { exit(); }
+    });
+  });
   document.getElementById('toc-toggle').addEventListener('click', function (event) {
     var nav = document.getElementById('toc'), open = nav.hidden;
     nav.hidden = !open;

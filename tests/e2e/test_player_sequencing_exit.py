@@ -1,0 +1,142 @@
+"""Acceptance, in Chromium against the running local stack: the player's Suspend, Exit and Exit All
+buttons of a SCORM 2004 course with sequencing are the navigation requests suspendAll, exit and
+exitAll (SN §4.4.3). Suspend → the relaunch resumes the attempt; Exit → the activity ends and the
+learner picks the next one; Exit All → the relaunch is a new attempt on the root with fresh
+tracking. The registration read with the official SDK shows the sequencer's rollup (the course's
+"any child" rules), not the default rollup."""
+
+from __future__ import annotations
+
+import shutil
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.builders import sco_pages
+from tests.builders.sequenced_courses import rollup_rules_2004_zip
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from tests.e2e.stack import LocalStack
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+EXITED = "You have exited the course"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def sdk(stack: LocalStack) -> Any:
+    import rustici_software_cloud_v2 as scorm
+
+    creds = stack.credentials()
+    config = scorm.Configuration()
+    config.host = creds["apiBase"]
+    config.username, config.password = creds["appId"], creds["secretKey"]
+    client = scorm.ApiClient(config)
+    return scorm, scorm.CourseApi(client), scorm.RegistrationApi(client)
+
+
+def _course(sdk: Any, tmp_path: Any) -> str:
+    """Import the 'any child' course with playable SCOs; a new registration on it."""
+    scorm, courses, regs = sdk
+    course_id = f"any-{uuid.uuid4().hex[:6]}"
+    package = tmp_path / f"{course_id}.zip"
+    package.write_bytes(rollup_rules_2004_zip(page=lambda n: sco_pages.sco_page(f"Module {n}", sco_pages.PLAN_2004)))
+    job = courses.create_upload_and_import_course_job(course_id, file=str(package), may_create_new_version=True)
+    deadline = time.monotonic() + 60
+    while courses.get_import_job_status(job.result).status == "RUNNING":
+        assert time.monotonic() < deadline, "import did not finish"
+        time.sleep(0.2)
+    assert courses.get_import_job_status(job.result).status == "COMPLETE"
+    registration_id = f"reg-{uuid.uuid4().hex[:8]}"
+    regs.create_registration(scorm.CreateRegistrationSchema(
+        course_id=course_id, registration_id=registration_id,
+        learner=scorm.LearnerSchema(id="ada@example.com", first_name="Ada", last_name="Lovelace")))
+    return registration_id
+
+
+def _launch(browser: Any, sdk: Any, registration_id: str, errors: list[str]) -> Any:
+    scorm, _, regs = sdk
+    link = regs.build_registration_launch_link(registration_id, scorm.LaunchLinkRequestSchema(
+        redirect_on_exit_url="message", expiry=120)).launch_link
+    page = browser.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(link)
+    return page
+
+
+def _sco(page: Any, title: str) -> Any:
+    from playwright.sync_api import expect
+
+    frame = page.frame_locator("#content")
+    expect(frame.get_by_role("heading", name=title)).to_be_visible(timeout=15_000)
+    expect(frame.locator("#state")).to_have_text("running")
+    return frame
+
+
+def _saved(page: Any) -> None:
+    page.wait_for_function("() => { const s = window.nimbusPlayer && window.nimbusPlayer.state();"
+                           " return s && s.queued === 0 && s.pending === 0; }", timeout=20_000)
+
+
+def test_suspend_exit_and_exit_all_buttons_are_navigation_requests(browser, stack: LocalStack, sdk,
+                                                                   tmp_path) -> None:
+    from playwright.sync_api import expect
+
+    registration_id = _course(sdk, tmp_path)
+    _, _, regs = sdk
+    errors: list[str] = []
+    page = _launch(browser, sdk, registration_id, errors)
+    frame = _sco(page, "Module 1")
+    expect(frame.locator("#entry")).to_have_text("ab-initio")
+    frame.locator("#answer").click()  # location slide-4, committed
+    _saved(page)
+    page.get_by_role("button", name="Suspend").click()  # suspendAll while the SCO still runs
+    expect(page.locator("#message")).to_contain_text(EXITED)
+    page.close()
+
+    page = _launch(browser, sdk, registration_id, errors)  # Resume All
+    frame = _sco(page, "Module 1")
+    expect(frame.locator("#entry")).to_have_text("resume")
+    expect(frame.locator("#location")).to_have_text("slide-4")
+    frame.locator("#finish").click()  # completed + passed, adl.nav.request=continue
+    frame = _sco(page, "Module 2")
+    got = regs.get_registration_progress(registration_id, include_child_results=True)
+    # the root's "any child" rules: one completed, passed SCO completes and satisfies the course
+    assert (got.registration_completion, got.registration_success) == ("COMPLETED", "PASSED")
+    assert got.score.scaled == 90.0
+    assert got.activity_details.children[1].activity_completion == "INCOMPLETE"
+
+    page.get_by_role("button", name="Exit", exact=True).click()  # exit: Module 2's attempt ends
+    expect(page.locator("#message")).to_contain_text("Choose an activity")
+    page.locator("#toc-list button", has_text="Module 3").click()  # choice
+    frame = _sco(page, "Module 3")
+    expect(frame.locator("#entry")).to_have_text("ab-initio")
+    page.get_by_role("button", name="Exit All").click()  # exitAll: the course attempt ends
+    expect(page.locator("#message")).to_contain_text(EXITED)
+    page.close()
+
+    page = _launch(browser, sdk, registration_id, errors)  # a new attempt on the root
+    frame = _sco(page, "Module 1")
+    expect(frame.locator("#entry")).to_have_text("ab-initio")
+    expect(frame.locator("#location")).to_have_text("")
+    got = regs.get_registration_progress(registration_id, include_child_results=True)
+    assert (got.registration_completion, got.registration_success) == ("INCOMPLETE", "UNKNOWN")
+    assert got.activity_details.children[0].attempts == 2
+    page.close()
+    assert errors == []
