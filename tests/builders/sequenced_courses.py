@@ -7,7 +7,8 @@ code: the registration's results must be the sequencer's answer (SN §4.6), not 
   child is completed (the default needs all of them);
 * ``item_2`` counts 0 in the root's measure (``objectiveMeasureWeight="0"``), so the root's score
   is ``item_1``'s alone;
-* ``item_3`` is not tracked (``tracked="false"``): what it reports changes nothing.
+* ``item_3`` is not tracked (``tracked="false"``): what it reports changes nothing; it hides the
+  player's Suspend (``adlnav:hideLMSUI`` suspendAll).
 """
 
 from __future__ import annotations
@@ -35,7 +36,9 @@ ROOT_RULES = """<imsss:sequencing>
 
 ITEM_SEQUENCING = {
     "item_2": '<imsss:sequencing><imsss:rollupRules objectiveMeasureWeight="0"/></imsss:sequencing>',
-    "item_3": '<imsss:sequencing><imsss:deliveryControls tracked="false"/></imsss:sequencing>',
+    "item_3": ('<adlnav:presentation><adlnav:navigationInterface><adlnav:hideLMSUI>suspendAll</adlnav:hideLMSUI>'
+               '</adlnav:navigationInterface></adlnav:presentation>'
+               '<imsss:sequencing><imsss:deliveryControls tracked="false"/></imsss:sequencing>'),
 }
 
 
@@ -47,7 +50,8 @@ def rollup_rules_manifest(title: str = "Any Will Do", scos: int = 3) -> str:
                         for n in range(1, scos + 1))
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier="com.example.anywilldo" version="1" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
-  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
+  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:imsss="http://www.imsglobal.org/xsd/imsss"
+  xmlns:adlnav="http://www.adlnet.org/xsd/adlnav_v1p3">
   <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>
   <organizations default="org1"><organization identifier="org1"><title>{title}</title>{items}
     {ROOT_RULES}

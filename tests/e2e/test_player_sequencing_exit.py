@@ -112,6 +112,7 @@ def test_suspend_exit_and_exit_all_buttons_are_navigation_requests(browser, stac
 
     page = _launch(browser, sdk, registration_id, errors)  # Resume All
     frame = _sco(page, "Module 1")
+    expect(page.locator("#suspend-all")).to_be_visible()
     expect(frame.locator("#entry")).to_have_text("resume")
     expect(frame.locator("#location")).to_have_text("slide-4")
     frame.locator("#finish").click()  # completed + passed, adl.nav.request=continue
@@ -127,6 +128,7 @@ def test_suspend_exit_and_exit_all_buttons_are_navigation_requests(browser, stac
     page.locator("#toc-list button", has_text="Module 3").click()  # choice
     frame = _sco(page, "Module 3")
     expect(frame.locator("#entry")).to_have_text("ab-initio")
+    expect(page.locator("#suspend-all")).to_be_hidden()  # Module 3's adlnav:hideLMSUI
     page.get_by_role("button", name="Exit All").click()  # exitAll: the course attempt ends
     expect(page.locator("#message")).to_contain_text(EXITED)
     page.close()

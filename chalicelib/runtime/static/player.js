@@ -254,7 +254,7 @@
   function hideControls(hidden) {
     Object.keys(CONTROLS).forEach(function (request) {
       var button = document.getElementById(CONTROLS[request]);
-      if (button) { button.hidden = config.sequenced && hidden.indexOf(request) >= 0; }
+      if (button) { button.hidden = hidden.indexOf(request) >= 0; }
     });
   }
 
