@@ -44,7 +44,8 @@ def test_results_are_the_sequencers_rollup_not_the_default(client, realm) -> Non
     player = Player(client, launch_link(client, realm.basic, "r1"))
     one = player.deliver()  # Start
     assert one["activityId"] == "item_1"
-    _finish(player, one, {"completion_status": "completed", "success_status": "passed", "score.scaled": "0.9"})
+    _finish(player, one, {"completion_status": "completed", "success_status": "passed", "score.scaled": "0.9",
+                          "progress_measure": "1"})
     # at the commit already: one satisfied, completed child satisfies and completes the root
     # ("any" rules); the default rollup would wait for every SCO
     shown = _registration(client, realm, "r1")
@@ -53,11 +54,12 @@ def test_results_are_the_sequencers_rollup_not_the_default(client, realm) -> Non
 
     two = player.post("deliver", {"navRequest": "continue"}).json_body
     assert two["activityId"] == "item_2"
-    _finish(player, two, {"completion_status": "incomplete", "success_status": "failed", "score.scaled": "0.2"})
+    _finish(player, two, {"completion_status": "incomplete", "success_status": "failed", "score.scaled": "0.2",
+                          "progress_measure": "0.5"})
     three = player.post("deliver", {"navRequest": "continue"}).json_body
     assert three["activityId"] == "item_3"  # not tracked: what it reports counts for nothing
-    _finish(player, three, {"completion_status": "incomplete", "success_status": "failed", "score.scaled": "0"},
-            request="exitAll")
+    _finish(player, three, {"completion_status": "incomplete", "success_status": "failed", "score.scaled": "0",
+                            "progress_measure": "0"}, request="exitAll")
     ended = player.post("deliver", {"navRequest": "exitAll"}).json_body
     assert ended["sequencing"]["ended"] is True
 
@@ -67,9 +69,11 @@ def test_results_are_the_sequencers_rollup_not_the_default(client, realm) -> Non
     assert shown["registrationSuccess"] == "PASSED"
     assert shown["score"] == {"scaled": 90.0}  # item_2 weighs 0, item_3 is not tracked
     assert shown["totalSecondsTracked"] == 90.0  # time is still every SCO's
+    assert shown["registrationCompletionAmount"] == 0.75  # RB.1.1b: (1 + 0.5) / 2; default 1/3 SCOs
     root = shown["activityDetails"]
     assert (root["activityCompletion"], root["activitySuccess"], root["score"]) == (
         "COMPLETED", "PASSED", {"scaled": 90.0})
+    assert root["completionAmount"] == {"scaled": 75.0}
     item_2, item_3 = root["children"][1], root["children"][2]
     assert (item_2["activityCompletion"], item_2["activitySuccess"]) == ("INCOMPLETE", "FAILED")
     assert item_3["activitySuccess"] == "FAILED"  # not tracked: shown as the SCO reported it
