@@ -187,7 +187,8 @@ def run(endpoint: Endpoint, query: Query) -> Page:
     statements: list[dict[str, Any]] = []
     examined, cursor, last_key = 0, query.cursor, None
     entries = store.query_index(endpoint.scope, primary, ascending=query.ascending,
-                                since=query.since, until=query.until, start_after=cursor)
+                                since=query.since, until=query.until, start_after=cursor,
+                                page=min(100, query.limit + 10))
     exhausted = False
     while len(statements) < query.limit and examined < MAX_EXAMINED:
         chunk = []

@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 _S = settings()
 #: DynamoDB's TransactWriteItems limit, and so the most statements one request may carry.
 MAX_BATCH = 100
+#: The most index entries one DynamoDB Query page asks for.
+MAX_PAGE = 1000
 
 
 def _meta() -> Any:
@@ -161,11 +163,13 @@ def _put_one(item: StatementItem) -> None:
 
 def query_index(scope: str, index_key: str, *, ascending: bool, since: str | None,
                 until: str | None, start_after: str | None,
-                page: int = 200) -> Iterator[tuple[str, str]]:
+                page: int = 20) -> Iterator[tuple[str, str]]:
     """(sort key, statement id) of one index in stored order, strongly consistent.
 
     ``since`` is exclusive and ``until`` inclusive (xAPI §2.1.3); ``start_after`` resumes
-    after a sort key returned earlier (the ``more`` cursor).
+    after a sort key returned earlier (the ``more`` cursor). The first DynamoDB page holds
+    ``page`` entries and each further page twice as many (up to :data:`MAX_PAGE`), so a GET that
+    needs a few entries reads a few, however many the partition holds.
     """
     low = f"{since}#~" if since else "0"
     high = f"{until}#~" if until else "9999"
@@ -177,12 +181,18 @@ def query_index(scope: str, index_key: str, *, ascending: bool, since: str | Non
     if low > high:
         return
     condition = IndexEntryItem.sk.between(low, high)
-    for entry in IndexEntryItem.query(index_pk(scope, index_key), condition,
-                                      scan_index_forward=ascending, consistent_read=True,
-                                      page_size=page):
-        if entry.sk == start_after:
-            continue
-        yield entry.sk, entry.statement_id
+    size, resume = max(1, page), None
+    while True:
+        found = IndexEntryItem.query(index_pk(scope, index_key), condition,
+                                     scan_index_forward=ascending, consistent_read=True,
+                                     limit=size, page_size=size, last_evaluated_key=resume)
+        for entry in found:
+            if entry.sk != start_after:
+                yield entry.sk, entry.statement_id
+        resume = found.last_evaluated_key
+        if not resume:
+            return
+        size = min(size * 2, MAX_PAGE)
 
 
 # --- attachments (S3) ---------------------------------------------------------------------
