@@ -114,10 +114,16 @@ class ControlMode:
 
 @dataclass
 class LimitConditions:
-    """Attempt limits (SN §3.3); only attemptLimit and attemptAbsoluteDurationLimit are used."""
+    """imsss:limitConditions (SN §3.3, CAM §5.1.6): durations as written (xs:duration), time
+    limits as written (xs:dateTime); the sequencer enforces them in UP.1."""
 
     attempt_limit: int | None = None
     attempt_absolute_duration_limit: str | None = None
+    attempt_experienced_duration_limit: str | None = None
+    activity_absolute_duration_limit: str | None = None
+    activity_experienced_duration_limit: str | None = None
+    begin_time_limit: str | None = None
+    end_time_limit: str | None = None
 
 
 @dataclass

@@ -1,11 +1,14 @@
 """Durations: ISO 8601 ``timeinterval(second,10,2)`` (SCORM 2004 RTE 4.1.1.8) and SCORM 1.2
 ``CMITimespan`` (RTE 1.2 3.4.2), both held as whole hundredths of a second, and their sums
 (``cmi.total_time`` = previous total + ``cmi.session_time``, RTE 2004 4.2.26 / 1.2 3.4.4.1).
+The manifest's ``xs:duration`` / ``xs:dateTime`` limits (imsss:limitConditions, CAM §5.1.6) are
+read by :func:`parse_xs_duration` / :func:`parse_xs_datetime`.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 CENTI_PER_SECOND = 100
 CENTI_PER_MINUTE = 60 * CENTI_PER_SECOND
@@ -90,3 +93,24 @@ def add_iso(total: str, session: str) -> str:
 def add_timespan(total: str, session: str) -> str:
     """``cmi.core.total_time`` after a session (SCORM 1.2 RTE 3.4.4.1)."""
     return format_timespan(parse_timespan(total) + parse_timespan(session))
+
+
+_XS_DURATION = re.compile(r"^P(?=\d|T\d)(?:\d+Y)?(?:\d+M)?(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?$")
+
+
+def parse_xs_duration(value: str) -> int:
+    """An ``xs:duration`` (no sign) -> hundredths, finer fractions of a second dropped.
+    ValueError if it is not one."""
+    text = value.strip()
+    if not _XS_DURATION.fullmatch(text):
+        raise ValueError(f"not an xs:duration: {value!r}")
+    return parse_iso(re.sub(r"(\.\d{2})\d+S$", r"\1S", text))
+
+
+def parse_xs_datetime(value: str) -> datetime:
+    """An ``xs:dateTime`` -> an aware datetime (no time zone: UTC). ValueError if not one."""
+    text = value.strip()
+    if "T" not in text:
+        raise ValueError(f"not an xs:dateTime: {value!r}")
+    moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

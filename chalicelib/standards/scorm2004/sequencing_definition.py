@@ -31,6 +31,7 @@ from chalicelib.standards.activity_tree import (
     Sequencing,
     SequencingRule,
 )
+from chalicelib.standards.common.durations import parse_xs_datetime, parse_xs_duration
 from chalicelib.standards.imscp import attr, flag, kid, kids, local, number, text
 
 if TYPE_CHECKING:
@@ -283,10 +284,32 @@ def _apply_adl_maps(objectives: list[Objective], objective_id: str, maps: list[A
             setattr(info, field, flag(element, xml, xml.startswith("read"), warnings))
 
 
-def _limits(element: Any, _owner: str, warnings: list[str]) -> LimitConditions:
+#: imsss:limitConditions attributes (CAM §5.1.6, imsss_v1p0limit.xsd) -> field, value parser.
+LIMIT_ATTRIBUTES: dict[str, tuple[str, Callable[[str], object]]] = {
+    "attemptAbsoluteDurationLimit": ("attempt_absolute_duration_limit", parse_xs_duration),
+    "attemptExperiencedDurationLimit": ("attempt_experienced_duration_limit", parse_xs_duration),
+    "activityAbsoluteDurationLimit": ("activity_absolute_duration_limit", parse_xs_duration),
+    "activityExperiencedDurationLimit": ("activity_experienced_duration_limit", parse_xs_duration),
+    "beginTimeLimit": ("begin_time_limit", parse_xs_datetime),
+    "endTimeLimit": ("end_time_limit", parse_xs_datetime),
+}
+
+
+def _limits(element: Any, owner: str, warnings: list[str]) -> LimitConditions:
     limit = number(attr(element, "attemptLimit"), None, warnings, "attemptLimit")
-    return LimitConditions(int(limit) if limit is not None else None,
-                           attr(element, "attemptAbsoluteDurationLimit") or None)
+    limits = LimitConditions(int(limit) if limit is not None else None)
+    for xml, (name, parse) in LIMIT_ATTRIBUTES.items():
+        raw = (attr(element, xml) or "").strip()
+        if not raw:
+            continue
+        try:
+            parse(raw)
+        except ValueError:
+            kind = "xs:dateTime" if xml.endswith("TimeLimit") else "xs:duration"
+            warnings.append(f"{owner}: limitConditions {xml}={raw!r} is not an {kind}; ignored.")
+            continue
+        setattr(limits, name, raw)
+    return limits
 
 
 def _randomization(element: Any, _owner: str, warnings: list[str]) -> RandomizationControls:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from chalicelib.standards.scorm2004.sequencing.exceptions import SequencingError
 from chalicelib.standards.scorm2004.sequencing.rules import check_activity
-from chalicelib.standards.scorm2004.sequencing.selection import randomize_children
 from chalicelib.standards.scorm2004.sequencing.state import ObjectiveTrack
 from chalicelib.standards.scorm2004.sequencing.termination import terminate_descendent_attempts
 
@@ -75,12 +74,8 @@ def content_delivery(tree: Tree, node: Node, rng: random.Random, trace: Trace | 
         if not activity.track.active:
             if activity.track.suspended:
                 activity.track.suspended = False
-            else:
-                if activity.tracked:
-                    _new_attempt(activity)
-                if activity.seq.randomization.randomization_timing == "onEachNewAttempt":
-                    randomize_children(activity, rng)
-                    tree.reordered()
+            elif activity.tracked:
+                _new_attempt(activity)
             activity.track.active = True
     tree.current = node
     tree.suspended = None

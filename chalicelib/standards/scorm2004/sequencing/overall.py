@@ -4,14 +4,20 @@ the ``adl.nav.request_valid`` answers, the objective values a SCO is launched wi
 ``adl.data`` buckets, the sequencing trace, and serialisable state (suspend all / resume all).
 
 Edition differences: ``edition="2nd"``/``"3rd"`` refuse ``jump`` (4th Ed. only, NB.2.1-13).
+
+Time: ``now`` (default: the real clock) is read once per request; durations and time limits
+(:mod:`.timing`) use it, so tests set the clock instead of sleeping.
 """
 
 from __future__ import annotations
 
 import random
 from collections import deque
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.standards.common.durations import format_iso, parse_iso
+from chalicelib.standards.scorm2004.sequencing import timing
 from chalicelib.standards.scorm2004.sequencing.delivery import content_delivery, delivery_request
 from chalicelib.standards.scorm2004.sequencing.exceptions import SequencingError
 from chalicelib.standards.scorm2004.sequencing.navigation import navigation_request
@@ -31,8 +37,17 @@ from chalicelib.standards.scorm2004.sequencing.termination import termination_re
 from chalicelib.standards.scorm2004.sequencing.trace import Trace
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from chalicelib.standards.activity_tree import Activity
     from chalicelib.standards.scorm2004.sequencing.state import Node
+
+
+def _duration(value: str | None) -> int | None:
+    try:
+        return parse_iso(value) if value else None
+    except ValueError:
+        return None
 
 
 def _float(value: str | None) -> float | None:
@@ -47,12 +62,14 @@ class Sequencer:
 
     def __init__(self, root: Activity, *, edition: str = "4th", seed: int | None = None,
                  global_objectives: dict[str, GlobalObjective] | None = None,
-                 objectives_global_to_system: bool = True) -> None:
+                 objectives_global_to_system: bool = True, now: Callable[[], datetime] | None = None) -> None:
         self.tree = Tree(root, objectives_global_to_system=objectives_global_to_system)
         if global_objectives is not None:
             self.tree.globals = global_objectives  # shared with other courses of the learner
         self.edition = edition
         self.rng = random.Random(seed)  # noqa: S311 -- SR.1/SR.2 shuffles, not security
+        self.tree.rng = self.rng
+        self.now = now or (lambda: datetime.now(UTC))
         self.traces: deque[Trace] = deque(maxlen=50)
         self.started = False
 
@@ -62,10 +79,21 @@ class Sequencer:
         """OP.1: process one navigation request; the trace says what was delivered or why not."""
         trace = Trace(request + (f" {target}" if target else ""))
         self.traces.append(trace)
-        tree = self.tree
         if request == "jump" and self.edition != "4th":
             trace.exception = "NB.2.1-13"
             return trace
+        self._tick()
+        before = timing.snapshot(self.tree)
+        try:
+            return self._navigate(trace, request, target)
+        finally:
+            timing.account(self.tree, before)  # durations: sessions / attempts begun or ended
+
+    def _tick(self) -> None:
+        self.tree.now = self.now().timestamp()
+
+    def _navigate(self, trace: Trace, request: str, target: str | None) -> Trace:
+        tree = self.tree
         if not self.started and request in ("start", "resumeAll"):
             self._select_and_randomize()
         try:
@@ -116,13 +144,18 @@ class Sequencer:
 
     def report(self, values: dict[str, str]) -> None:
         """The SCO's run-time data of the current attempt becomes the activity's tracking data:
-        completion and success status, progress measure, scores, and ``cmi.objectives.n``."""
+        completion and success status, progress measure, scores, ``cmi.objectives.n``, and the
+        attempt's experienced duration from ``cmi.total_time`` (timing.py)."""
         node = self.tree.current
         if node is None or not node.tracked:
             return
         if values.get("adl.nav.request") in ("abandon", "abandonAll"):
             return  # an abandoned attempt's data is discarded (SN §4.4.3 abandon)
         tree = self.tree
+        self._tick()
+        total = _duration(values.get("cmi.total_time"))
+        if total is not None and node.is_leaf:
+            timing.report_experienced(node, total)
         count = int(values.get("cmi.objectives._count", "0") or 0)
         indexes = sorted({int(k.split(".")[2]) for k in values if k.startswith("cmi.objectives.")
                           and k.split(".")[2].isdigit()} | set(range(count)))
@@ -200,11 +233,23 @@ class Sequencer:
             out[objective.objective_id] = values
         return out
 
+    def durations(self, ident: str) -> dict[str, str | None]:
+        """An activity's durations of the tracking model (SN §4.2.1, §4.2.2), ISO 8601, up to now
+        for an open attempt; None before its first attempt."""
+        self._tick()
+        node = self.tree.nodes[ident]
+        found = {"attemptAbsoluteDuration": timing.attempt_absolute(self.tree, node),
+                 "attemptExperiencedDuration": timing.attempt_experienced(self.tree, node),
+                 "activityAbsoluteDuration": timing.activity_absolute(self.tree, node),
+                 "activityExperiencedDuration": timing.activity_experienced(self.tree, node)}
+        return {name: None if value is None else format_iso(value) for name, value in found.items()}
+
     # --- adl.nav.request_valid ------------------------------------------------------------
 
     def request_valid(self) -> dict[str, str]:
         """``continue``, ``previous`` and ``choice.{target=ID}`` / ``jump.{target=ID}`` answers for
         the current state (RTE §4.4.2): each request is tried on a copy of the state."""
+        self._tick()
         answers = {"continue": self._would_deliver("continue"), "previous": self._would_deliver("previous")}
         for node in self.tree.preorder:
             answers[f"choice.{{target={node.id}}}"] = self._choice_valid(node)
@@ -212,13 +257,14 @@ class Sequencer:
         return answers
 
     def _would_deliver(self, request: str) -> str:
-        saved, traces = self.tree.state(), list(self.traces)
+        saved, traces, draws = self.tree.state(), list(self.traces), self.rng.getstate()
         try:
             trace = self.navigate(request)
             return "true" if trace.exception is None and (trace.delivered or self.tree.ended) else "false"
         finally:
             self.tree.restore(saved)
             self.traces = deque(traces, maxlen=50)
+            self.rng.setstate(draws)  # a trial request must not change the next real shuffle
 
     def _choice_valid(self, node: Node) -> str:
         tree = self.tree
@@ -239,7 +285,7 @@ class Sequencer:
         objectives and shared data stay."""
         tree = self.tree
         fresh = Tree(tree.root.activity, objectives_global_to_system=tree.objectives_global_to_system)
-        fresh.globals, fresh.shared_data = tree.globals, tree.shared_data
+        fresh.globals, fresh.shared_data, fresh.rng = tree.globals, tree.shared_data, self.rng
         self.tree = fresh
         self.started = False
 

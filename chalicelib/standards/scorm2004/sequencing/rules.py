@@ -9,12 +9,16 @@ Conditions evaluate to ``True``, ``False`` or ``None`` (unknown, SN §3.4.2): ``
 unknown unknown; ``all`` is false if any condition is false, unknown if any is unknown; ``any``
 is true if any condition is true, unknown if any is unknown. A rule applies only when its
 combination evaluates to true. A condition outside the vocabulary evaluates to unknown.
+``timeLimitExceeded`` and ``outsideAvailableTimeRange`` read the limits of :mod:`.timing`; with
+no such limit defined they are false (a limit that is not defined cannot be exceeded, as UP.1
+skips every limit whose control is false).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from chalicelib.standards.scorm2004.sequencing import timing
 from chalicelib.standards.scorm2004.sequencing.state import (
     ObjectiveTrack,
     completion,
@@ -33,16 +37,20 @@ if TYPE_CHECKING:
 Ternary = bool | None
 
 
-def limit_conditions_violated(node: Node) -> bool:
-    """UP.1: tracked, not active/suspended, and the attempt limit reached (duration limits are
-    not tracked by this LMS, UP.1 steps 5-8 evaluate false)."""
+def limit_conditions_violated(tree: Tree, node: Node) -> str | None:
+    """UP.1: for a tracked activity not active or suspended, the first limit condition it
+    violates (None if none): the attempt limit (step 3), the activity / attempt absolute and
+    experienced duration limits (steps 4-7) and the begin / end time limits (steps 8-9)."""
     if not node.tracked:  # UP.1 step 1
-        return False
+        return None
     if node.track.active or node.track.suspended:  # step 2
-        return False
+        return None
     limit = node.seq.limit_conditions.attempt_limit
-    return bool(limit is not None and limit > 0 and node.track.activity_progress_status
-                and node.track.attempt_count >= limit)  # step 3
+    if limit is not None and limit > 0 and node.track.activity_progress_status \
+            and node.track.attempt_count >= limit:  # step 3
+        return "attemptLimit"
+    reached = timing.durations_reached(tree, node)  # steps 4-7
+    return reached[0] if reached else timing.outside_time_range(tree, node)  # steps 8-9
 
 
 _NO_OBJECTIVE = frozenset({"completed", "activityProgressKnown", "attempted", "attemptLimitExceeded",
@@ -83,8 +91,8 @@ def condition_value(tree: Tree, node: Node, name: str, referenced: str | None = 
             track.activity_progress_status or completion_is_global(tree, node)),
         "attempted": lambda: track.activity_progress_status and track.attempt_count > 0,
         "attemptLimitExceeded": lambda: _limit_exceeded(node),
-        "timeLimitExceeded": lambda: False,
-        "outsideAvailableTimeRange": lambda: False,
+        "timeLimitExceeded": lambda: bool(timing.durations_reached(tree, node, as_rule=True)),
+        "outsideAvailableTimeRange": lambda: timing.outside_time_range(tree, node) is not None,
         "always": lambda: True,
         "never": lambda: False,
     }
@@ -132,8 +140,9 @@ def check_activity(tree: Tree, node: Node, trace: Trace | None = None) -> bool:
     """UP.5: true when the activity is disabled (pre-condition rule) or violates its limits."""
     if rules_check(tree, node, "pre", {"disabled"}, trace):  # UP.5 step 1-2
         return True
-    if limit_conditions_violated(node):  # step 3-4
+    violated = limit_conditions_violated(tree, node)  # step 3-4
+    if violated:
         if trace is not None:
-            trace.note("UP.1", f"limit conditions violated on {node.id}")
+            trace.note("UP.1", f"limit condition {violated} violated on {node.id}")
         return True
     return False

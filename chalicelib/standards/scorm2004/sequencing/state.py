@@ -13,6 +13,7 @@ data: :meth:`Tree.state` and :meth:`Tree.restore` serialise it for suspend all /
 
 from __future__ import annotations
 
+import random
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -75,6 +76,14 @@ class Track:
     objective_reported: bool = False
     completion_reported: bool = False
     order: list[str] | None = None  # SR.1/SR.2: the available children, once selected/randomised
+    # durations (SN §4.2.1/§4.2.2, timing.py): clock times in POSIX seconds, durations in 1/100 s
+    first_attempt_start: float | None = None
+    attempt_start: float | None = None
+    attempt_end: float | None = None
+    session_start: float | None = None  # a leaf's current session (delivery)
+    attempt_experienced: int = 0
+    activity_experienced: int = 0
+    experienced_reported: bool = False  # the SCO reported cmi.total_time for this attempt
 
 
 class Node:
@@ -151,6 +160,8 @@ class Tree:
         # attempt with useCurrentAttempt*Info (sequencing rules still see it)
         self.in_rollup = False
         self._positions: dict[str, int] | None = None
+        self.now = 0.0  # the clock of the request being processed (POSIX seconds, timing.py)
+        self.rng = random.Random()  # noqa: S311 -- SR.1/SR.2 shuffles, not security
 
     def _index(self, node: Node) -> None:
         self.nodes.setdefault(node.id, node)
@@ -199,9 +210,9 @@ class Tree:
             node.track = Track(**{**raw, "objectives": objectives})
             for key in node.objectives:
                 node.track.objectives.setdefault(key, ObjectiveTrack())
-            if node.track.order is not None:
-                by_id = {c.id: c for c in node.all_children}
-                node.children = [by_id[i] for i in node.track.order if i in by_id]
+            by_id = {c.id: c for c in node.all_children}
+            order = node.track.order
+            node.children = list(node.all_children) if order is None else [by_id[i] for i in order if i in by_id]
         # in place: the dicts may be the learner's, shared with other courses
         restored = {k: GlobalObjective(**v) for k, v in state.get("globals", {}).items()}
         self.globals.clear()

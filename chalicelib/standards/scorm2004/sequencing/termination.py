@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from chalicelib.standards.scorm2004.sequencing.exceptions import SequencingError
 from chalicelib.standards.scorm2004.sequencing.rollup import overall_rollup
 from chalicelib.standards.scorm2004.sequencing.rules import rules_check
+from chalicelib.standards.scorm2004.sequencing.selection import new_attempt_order
 from chalicelib.standards.scorm2004.sequencing.state import primary, set_completion, set_primary
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ def end_attempt(tree: Tree, node: Node, trace: Trace | None = None) -> None:
     else:
         track.suspended = any(c.track.suspended for c in node.children)  # step 2
     track.active = False  # step 3
+    if not node.is_leaf and not track.suspended:
+        new_attempt_order(tree, node)  # SR.1/SR.2 onEachNewAttempt: the next attempt's children
     if trace is not None:
         trace.note("UP.4", f"end attempt on {node.id}")
     overall_rollup(tree, node, trace)  # step 4
