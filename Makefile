@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 REQ_HASH := $(shell cat requirements.txt requirements-dev.txt constraints.txt | sha256sum | cut -c1-16)
 PY_STAMP := $(VENV)/.installed-$(REQ_HASH)
 NPM_STAMP := frontend/node_modules/.installed
-# scorm-again, pinned, only for the runtime differential test (tests/differential).
+# scorm-again, pinned, for the runtime differential test (tests/differential) and the
+# sequencing benchmark's comparison (bench/sequencing_scorm_again.mjs imports it from there).
 DIFF_STAMP := tests/differential/node_modules/.installed
 # @xapi/xapi, pinned, only for the LRS client interop test (tests/e2e/test_xapi_client.py).
 XAPI_STAMP := tests/xapi_client/node_modules/.installed
@@ -72,7 +73,7 @@ frontend-test: $(NPM_STAMP)
 python-test: $(PY_STAMP)
 	$(BIN)/python -m pytest; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]
 
-bench: $(PY_STAMP)
+bench: $(PY_STAMP) $(DIFF_STAMP)
 	$(BIN)/python -m bench
 
 ## GET latency at 10 thousand and 1 million statements on an indexed store (most of an hour).
