@@ -8,6 +8,8 @@ player shows (previous / next, SCORM 1.2 prerequisites). Pure functions over the
   attempt starts (``ab-initio``), objectives seeded from the manifest (``imsss:objectives``). With
   sequencing, the sequencer decides: the attempt continues when it delivered a suspended
   activity without a new attempt (SN DB.2), a new one starts otherwise.
+- The total time of a SCO's ended 2004 attempts stays in its tracked time (``pastSeconds``): a
+  new attempt starts ``cmi.total_time`` at zero, the registration's time does not go back.
 - An attempt whose session was left without Terminate (tab closed, network gone) is closed —
   its session time added to the total time — when the SCO is delivered again after the browser
   unloaded it or after :data:`ABANDON_SECONDS` without a commit.
@@ -197,6 +199,9 @@ def deliver(details: dict[str, Any], activity_id: str, learner: dict[str, str], 
         data, new = new_2004(launch), True
     if new:
         state["attempts"] = int(state.get("attempts", 0)) + 1
+        if previous is not None and not isinstance(launch, Launch12):  # the ended attempt's time stays tracked
+            state["pastSeconds"] = float(state.get("pastSeconds", 0)) + progress.activity_results(
+                standard, previous)["seconds"]
     state["data"] = data.to_dict()
     stamp = moment.isoformat()
     progress.remember(state, attempt_id, {"seq": 0, "done": False, "launch": launch_id, "last": stamp})

@@ -10,7 +10,8 @@ Per activity (``activities[id]``):
 * ``data``: the attempt's run-time data (:class:`RuntimeData` as a dict), LMS values included;
 * ``attempts``: how many attempts were started; ``seen``: attempt id → its session record (last
   applied commit sequence number, finished or not, launch id, last commit time; bounded);
-* results derived on every change: completion, success, score (0-100), seconds.
+* results derived on every change: completion, success, score (0-100), seconds;
+* ``pastSeconds``: the total time of the SCO's ended SCORM 2004 attempts (counted in its time).
 
 Rollup without sequencing rules (SCORM 1.2, and SCORM 2004 default rollup, SN 4.6 with no rollup
 rules): an aggregation is completed when every SCO under it is, passed when none failed and at
@@ -120,7 +121,7 @@ def rollup(tree: dict[str, Any], activities: dict[str, Any],
         state = activities.get(tree["id"]) or {}
         return _engine(tree, sequenced, {
             "completion": state.get("completion", "UNKNOWN"), "success": state.get("success", "UNKNOWN"),
-            "score": state.get("score"), "seconds": float(state.get("seconds", 0)),
+            "score": state.get("score"), "seconds": float(state.get("seconds", 0)) + float(state.get("pastSeconds", 0)),
             "attempts": int(state.get("attempts", 0)), "launched": bool(state.get("attempts")),
             "completedLeaves": int(state.get("completion") == "COMPLETED"), "leaves": 1})
     kids = [rollup(child, activities, sequenced) for child in tree["children"] if leaves(child)]

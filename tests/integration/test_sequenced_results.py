@@ -89,10 +89,12 @@ def test_exit_all_then_relaunch_starts_a_new_attempt_on_the_root(client, realm) 
     player = Player(client, launch_link(client, realm.basic, "r2"))
     one = player.deliver()
     player.commit(one, [["set", "cmi.location", "slide-9"], ["set", "cmi.exit", "suspend"],
-                        ["set", "cmi.completion_status", "completed"], ["set", "cmi.success_status", "passed"]])
+                        ["set", "cmi.completion_status", "completed"], ["set", "cmi.success_status", "passed"],
+                        ["set", "cmi.session_time", "PT1M"], ["finish"]])
     ended = player.post("deliver", {"navRequest": "exitAll"}).json_body  # the player's Exit All button
     assert ended["sequencing"]["ended"] is True
-    assert _registration(client, realm, "r2")["registrationSuccess"] == "PASSED"
+    shown = _registration(client, realm, "r2")
+    assert (shown["registrationSuccess"], shown["totalSecondsTracked"]) == ("PASSED", 60.0)
 
     again = Player(client, launch_link(client, realm.basic, "r2")).deliver()
     # a new attempt on the root: fresh tracking, so the SCO starts a new attempt too, even
@@ -103,6 +105,7 @@ def test_exit_all_then_relaunch_starts_a_new_attempt_on_the_root(client, realm) 
     shown = _registration(client, realm, "r2")
     assert (shown["registrationCompletion"], shown["registrationSuccess"]) == ("INCOMPLETE", "UNKNOWN")
     assert shown["activityDetails"]["children"][0]["attempts"] == 2
+    assert shown["totalSecondsTracked"] == 60.0  # the ended attempt's minute stays tracked
 
 
 def test_suspend_all_from_the_player_resumes_the_attempt(client, realm) -> None:
