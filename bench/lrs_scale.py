@@ -8,19 +8,20 @@ queried partition, as DynamoDB does. Everything else (realm, app, LRS credential
 and the requests go through the real LRS code: chalice's test client → auth → query planning →
 ``store.statements`` (pynamodb) → dynalite over HTTP on 127.0.0.1.
 
-Loading: statements are prepared by the LRS's own ``_prepare`` and ``_index_keys`` (so each is
-filed under exactly the index entries a POST would write) and written as the same items
-``put_statements`` writes, with ``BatchWriteItem`` in parallel threads — dynalite has no
-``TransactWriteItems``, and POSTing a million statements one by one would take hours without
-measuring anything more. ``stored`` times are spread one millisecond apart.
+Each size in ``LRS_SCALE_SIZES`` (default ``10000,1000000``) gets its own dynalite store, loaded
+with statements prepared by the LRS's own ``_prepare`` and ``_index_keys`` (so each is filed under
+exactly the index entries a POST would write) and written as the items ``put_statements`` writes,
+with ``BatchWriteItem`` in parallel threads — dynalite has no ``TransactWriteItems``, and POSTing
+a million statements one by one would take hours without measuring anything more. ``stored``
+times are one millisecond apart. Once every store is loaded and LevelDB's compaction has settled,
+the stores are measured in alternating rounds, so a busy machine slows every size alike: GET
+/statements (limit 10) filtered by agent, verb, activity and registration, each answer checked
+(the newest ten matches), with the DynamoDB items each query reads (``Query`` and
+``BatchGetItem`` items returned).
 
-At each size in ``LRS_SCALE_SIZES`` (default ``10000,1000000``) it times GET /statements
-(limit 10, median of 30) filtered by agent, verb, activity and registration, checks that each
-answers the newest ten matches, and counts the DynamoDB items each query reads. dynalite's
-LevelDB files go to a temporary directory (``LRS_SCALE_DIR`` to choose another place; it is
-emptied first); a million statements take about 3 GB there and most of an hour to load here.
-
-``python -m bench lrs_scale`` (not part of the default ``python -m bench``).
+LevelDB files go to a temporary directory (``LRS_SCALE_DIR`` to choose another place); a million
+statements take about 3 GB there and most of an hour to load on 2 cores.
+``python -m bench lrs_scale`` or ``make bench-lrs-scale`` (not part of ``python -m bench``).
 """
 
 from __future__ import annotations
@@ -30,19 +31,20 @@ import json
 import logging
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench.lrs import ReadCounter
 from bench.measure import save
 
 if TYPE_CHECKING:
@@ -159,70 +161,119 @@ def _fill(endpoint: Any, have: int, want: int) -> int:
     return want
 
 
-def _ms(call: Any, repeat: int = 30) -> float:
-    for _ in range(3):
-        call()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+ROUNDS = 6
+CALLS = 8  # timed calls per query, store and round (after a warm-up call)
 
 
-def run(url: str) -> dict[str, Any]:  # noqa: PLR0914 - one linear measurement script
-    from chalice.test import Client
-
-    from app import app
-    from chalicelib import accounts
-    from chalicelib.lrs import credentials
-    from chalicelib.lrs.endpoint import Endpoint
+def _use(url: str) -> None:
+    """Point the statements table's models at one dynalite store (every other table: moto)."""
     from chalicelib.store import statements as store
 
     for model in (store.StatementItem, store.IndexEntryItem):
-        model.Meta.host = url  # the statements table is dynalite's; every other table moto's
-    _statements_table(url)
+        model.Meta.host = url
+        model._connection = None  # noqa: SLF001 - pynamodb caches it per model
+
+
+class ItemsRead:
+    """Counts the items dynalite returns to ``Query`` and ``BatchGetItem`` calls."""
+
+    def __init__(self) -> None:
+        from chalicelib.store import statements as store
+
+        self.items = 0
+        self._clients = {id(m._get_connection().connection.client):  # noqa: SLF001
+                         m._get_connection().connection.client  # noqa: SLF001
+                         for m in (store.StatementItem, store.IndexEntryItem)}
+        for client in self._clients.values():
+            client.meta.events.register("after-call.dynamodb.*", self._count)
+
+    def _count(self, parsed: dict[str, Any], **_: Any) -> None:
+        self.items += len(parsed.get("Items", []))
+        self.items += sum(len(found) for found in (parsed.get("Responses") or {}).values())
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.meta.events.unregister("after-call.dynamodb.*", self._count)
+
+
+def _settle(path: Path, quiet: float = 20.0, longest: float = 600.0) -> None:
+    """Wait until LevelDB stops rewriting files (compaction after the load) — at most ``longest``."""
+    def snapshot() -> tuple[tuple[str, int], ...]:
+        return tuple(sorted((f.name, f.stat().st_size) for f in path.rglob("*") if f.is_file()))
+
+    deadline = time.monotonic() + longest
+    last, since = snapshot(), time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - since < quiet:
+        time.sleep(2)
+        now = snapshot()
+        if now != last:
+            last, since = now, time.monotonic()
+
+
+def _setup() -> tuple[Any, dict[str, str], str]:
+    from chalicelib import accounts
+    from chalicelib.lrs import credentials
+    from chalicelib.lrs.endpoint import Endpoint
+
     made = accounts.create_realm("Bench", "bench@example.com", "correct horse battery")
     cred = credentials.create_root(made.realm_id, "bench", "benchkey01", "benchsecret01")
     token = base64.b64encode(f"{cred.credential_id}:{cred.secret}".encode()).decode()
     headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": "2.0.0"}
-    base = f"/lrs/{made.app.app_id}/statements"
     endpoint = Endpoint(made.realm_id, made.app.app_id, "2.0.0", cred.credential_id,
                         {"objectType": "Agent", "account": {"homePage": "https://nimbus",
                                                             "name": cred.credential_id}},
                         True, True, True)
-    probe = statement(0)
-    queries = {
-        "agent": {"agent": json.dumps({"mbox": probe["actor"]["mbox"]})},
-        "verb": {"verb": probe["verb"]["id"]},
-        "activity": {"activity": probe["object"]["id"]},
-        "registration": {"registration": REGISTRATION},
-    }
-    result: dict[str, Any] = {"sizes": {}, "store": "dynalite 4.0.0 (LevelDB)"}
+    return endpoint, headers, f"/lrs/{made.app.app_id}/statements"
+
+
+QUERIES = {
+    "agent": {"agent": json.dumps({"mbox": statement(0)["actor"]["mbox"]})},
+    "verb": {"verb": statement(0)["verb"]["id"]},
+    "activity": {"activity": statement(0)["object"]["id"]},
+    "registration": {"registration": REGISTRATION},
+}
+
+
+def run(stores: dict[int, tuple[str, Path]]) -> dict[str, Any]:
+    """Load each store to its size, then measure them in alternating rounds."""
+    from chalice.test import Client
+
+    from app import app
+
+    endpoint, headers, base = _setup()
+    result: dict[str, Any] = {"sizes": {}, "store": "dynalite 4.0.0 (LevelDB)",
+                              "rounds": ROUNDS, "calls_per_round": CALLS}
+    for size, (url, folder) in stores.items():
+        _use(url)
+        _statements_table(url)
+        started = time.perf_counter()
+        _fill(endpoint, 0, size)
+        _settle(folder)
+        result["sizes"][str(size)] = {"load_seconds": round(time.perf_counter() - started, 1)}
+        print(f"  {size:,} statements loaded", flush=True)
+    times: dict[tuple[int, str], list[float]] = {(s, q): [] for s in stores for q in QUERIES}
     logging.getLogger("nimbus").setLevel(logging.WARNING)
-    stored = 0
     with Client(app) as client:
-        for size in SIZES:
-            started = time.perf_counter()
-            stored = _fill(endpoint, stored, size)
-            row: dict[str, Any] = {"load_seconds": round(time.perf_counter() - started, 1)}
-            for name, params in queries.items():
-                query = "&".join(f"{k}={v}" for k, v in params.items())
-                url_path = f"{base}?limit=10&{query}"
-                answer = client.http.get(url_path, headers=headers)
-                assert answer.status_code == 200, answer.body
-                found = json.loads(answer.body)["statements"]
-                matching = range(0, size, EVERY[name])  # the statements this filter selects
-                assert [s["id"] for s in found] == [statement(i)["id"] for i in
-                                                    matching[::-1][:10]], f"{name}: wrong answer"
-                row[name] = _ms(lambda u=url_path: client.http.get(u, headers=headers))
-                counter = ReadCounter()
-                client.http.get(url_path, headers=headers)
-                row[f"{name}_items_read"] = counter.items
-                counter.restore()
-            result["sizes"][str(size)] = row
-            print(f"  {size:,} statements: " + ", ".join(
-                f"{n} {row[n]:.1f} ms" for n in queries), flush=True)
+        for round_number in range(ROUNDS):
+            order = list(stores) if round_number % 2 == 0 else list(stores)[::-1]
+            for size in order:
+                _use(stores[size][0])
+                for name, params in QUERIES.items():
+                    query = f"{base}?limit=10&" + "&".join(f"{k}={v}" for k, v in params.items())
+                    counter = ItemsRead()
+                    answer = client.http.get(query, headers=headers)
+                    counter.close()
+                    assert answer.status_code == 200, answer.body
+                    found = [s["id"] for s in json.loads(answer.body)["statements"]]
+                    matching = range(0, size, EVERY[name])  # the statements this filter selects
+                    assert found == [statement(i)["id"] for i in matching[::-1][:10]], name
+                    result["sizes"][str(size)][f"{name}_items_read"] = counter.items
+                    for _ in range(CALLS):
+                        started = time.perf_counter()
+                        client.http.get(query, headers=headers)
+                        times[(size, name)].append((time.perf_counter() - started) * 1000)
+    for (size, name), samples in times.items():
+        result["sizes"][str(size)][name] = statistics.median(samples)
     return result
 
 
@@ -231,27 +282,27 @@ def main() -> None:
 
     from nimbus_local import bootstrap
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # so the dynalite servers stop too
     for var in [v for v in os.environ if v.startswith("AWS_ENDPOINT_URL")]:
         del os.environ[var]
     os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
                        "AWS_DEFAULT_REGION": "us-east-1"})
-    kept = os.environ.get("LRS_SCALE_DIR")
-    data = Path(kept) if kept else Path(tempfile.mkdtemp(prefix="nimbus-lrs-scale-"))
-    if kept:
-        shutil.rmtree(data, ignore_errors=True)  # a fresh table: sizes are counted from zero
-    data.mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix="nimbus-lrs-scale-", dir=os.environ.get("LRS_SCALE_DIR")))
     try:
-        with dynalite(data) as url, mock_aws():
+        with ExitStack() as servers, mock_aws():
+            stores = {}
+            for size in SIZES:
+                path = root / str(size)
+                path.mkdir()
+                stores[size] = (servers.enter_context(dynalite(path)), path)
             bootstrap.create_all("us-east-1")
-            result = run(url)
+            result = run(stores)
     finally:
-        if not kept:
-            shutil.rmtree(data, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
     path = save("lrs_scale", result)
     print("| query | " + " | ".join(f"{s:,} stored (ms)" for s in SIZES)
-          + f" | ratio {SIZES[-1]:,} / {SIZES[0]:,} | items read |")
-    first = result["sizes"][str(SIZES[0])]
-    for name in [n for n in first if n in ("agent", "verb", "activity", "registration")]:
+          + f" | ratio {SIZES[-1]:,} / {SIZES[0]:,} | DynamoDB items read |")
+    for name in QUERIES:
         values = [result["sizes"][str(s)][name] for s in SIZES]
         reads = [result["sizes"][str(s)][f"{name}_items_read"] for s in SIZES]
         print(f"| {name} | " + " | ".join(f"{v:.1f}" for v in values)
