@@ -70,6 +70,7 @@ class Sequencer:
         self.rng = random.Random(seed)  # noqa: S311 -- SR.1/SR.2 shuffles, not security
         self.tree.rng = self.rng
         self.now = now or (lambda: datetime.now(UTC))
+        self._tick()
         self.traces: deque[Trace] = deque(maxlen=50)
         self.started = False
 
@@ -287,6 +288,7 @@ class Sequencer:
         fresh = Tree(tree.root.activity, objectives_global_to_system=tree.objectives_global_to_system)
         fresh.globals, fresh.shared_data, fresh.rng = tree.globals, tree.shared_data, self.rng
         self.tree = fresh
+        self._tick()
         self.started = False
 
     # --- state ----------------------------------------------------------------------------
@@ -297,3 +299,4 @@ class Sequencer:
     def restore(self, state: dict[str, Any]) -> None:
         self.tree.restore(state)
         self.started = bool(state.get("started", False))
+        self._tick()

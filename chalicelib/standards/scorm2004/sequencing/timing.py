@@ -32,7 +32,7 @@ from chalicelib.standards.common.durations import parse_xs_datetime, parse_xs_du
 if TYPE_CHECKING:
     from chalicelib.standards.scorm2004.sequencing.state import Node, Tree
 
-#: activity id -> (active, suspended, attempt count) before a request
+#: activity id -> (active, suspended, attempt count) before a request, of the open activities
 Snapshot = dict[str, tuple[bool, bool, int]]
 
 
@@ -41,29 +41,35 @@ def centi(seconds: float) -> int:
 
 
 def snapshot(tree: Tree) -> Snapshot:
-    return {n.id: (n.track.active, n.track.suspended, n.track.attempt_count) for n in tree.preorder}
+    """The activities with an open attempt (active or suspended): only they can end one, and an
+    activity not open before a request that is active after it began a new attempt."""
+    return {n.id: (n.track.active, n.track.suspended, n.track.attempt_count)
+            for n in tree.preorder if n.track.active or n.track.suspended}
 
 
 def account(tree: Tree, before: Snapshot) -> None:
     """Clock readings for what a request changed: leaf sessions that ended add their time to the
     experienced durations; attempts that began or ended get their start / end time."""
     now = tree.now
-    for node in tree.preorder:  # sessions first: their time belongs to the attempts they were in
-        was_active, _, count = before.get(node.id, (False, False, 0))
+    touched = {n.id: n for n in tree.preorder if n.track.active or n.track.suspended}
+    touched.update((ident, tree.nodes[ident]) for ident in before if ident not in touched)
+    for node in touched.values():  # sessions first: their time belongs to the attempts they were in
+        was_active, _, count = before.get(node.id, (False, False, -1))
         track = node.track
         if node.is_leaf and was_active and (not track.active or track.attempt_count != count):
             end_session(node, now)
-    for node in tree.preorder:
-        was_active, was_suspended, count = before.get(node.id, (False, False, 0))
+    for node in touched.values():
+        was_active, was_suspended, count = before.get(node.id, (False, False, -1))
         track = node.track
-        if track.attempt_count != count:  # DB.2 began a new attempt
+        began = track.active and (track.attempt_count != count if node.id in before else True)
+        if began:  # DB.2 began a new attempt
             track.attempt_start, track.attempt_end = now, None
             if track.first_attempt_start is None:
                 track.first_attempt_start = now
             track.attempt_experienced, track.experienced_reported = 0, False
         elif (was_active or was_suspended) and not (track.active or track.suspended):
             track.attempt_end = now  # UP.4 (or abandon) ended it
-        if node.is_leaf and track.active and (not was_active or track.attempt_count != count):
+        if node.is_leaf and track.active and (began or not was_active):
             track.session_start = now  # delivered: a session begins
 
 
