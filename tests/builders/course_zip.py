@@ -358,3 +358,24 @@ def pdf_bytes() -> bytes:
 
 def mp3_bytes() -> bytes:
     return b"ID3\x03\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 64
+
+
+def timed_quiz_2004_zip(limits: str = 'attemptAbsoluteDurationLimit="PT30M" '
+                                      'attemptExperiencedDurationLimit="PT10M"') -> bytes:
+    """A SCORM 2004 4th Ed. course (flow and choice on): a ``quiz`` SCO with the ``limits``
+    attributes of imsss:limitConditions, then a ``review`` SCO."""
+    items = (f'<item identifier="quiz" identifierref="res_1"><title>Quiz</title>'
+             f'<imsss:sequencing><imsss:limitConditions {limits}/></imsss:sequencing></item>'
+             '<item identifier="review" identifierref="res_2"><title>Review</title></item>')
+    resources = "".join(f'<resource identifier="res_{n}" type="webcontent" adlcp:scormType="sco" '
+                        f'href="m{n}/index.html"><file href="m{n}/index.html"/></resource>' for n in (1, 2))
+    manifest = f"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="com.example.timed" version="1" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
+  <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>
+  <organizations default="org1"><organization identifier="org1"><title>Timed</title>{items}
+    <imsss:sequencing><imsss:controlMode choice="true" flow="true"/></imsss:sequencing>
+  </organization></organizations>
+  <resources>{resources}</resources>
+</manifest>"""
+    return zip_bytes({"imsmanifest.xml": manifest, "m1/index.html": SCO_PAGE, "m2/index.html": SCO_PAGE})
