@@ -101,7 +101,8 @@ def edition(standard: str) -> str:
 def engine_for(details: dict[str, Any], structure: CourseStructure) -> Sequencer:
     """The registration's sequencer, its state restored from ``details``. Global objectives are
     kept per registration (a learner-wide store is not built yet)."""
-    engine = Sequencer(structure.root, edition=edition(structure.standard))
+    engine = Sequencer(structure.root, edition=edition(structure.standard),
+                       objectives_global_to_system=structure.objectives_global_to_system)
     saved = (details.get("sequencer") or {}).get("state")
     if saved:
         engine.restore(saved)

@@ -16,5 +16,4 @@ FAILING: dict[str, str] = {
     'OB-13c': 'visit 3 (Act4V1): expected activity_4, engine delivered activity_3',
     'OB-14b': "2 command(s) answered wrongly, first Act3V1 GET->c~OB~&obj4&~SS->pass->0: got 'unknown' error 0",
     'OB-17b': "1 command(s) answered wrongly, first Act2V2 GET->c~OB~&PRIMARYOBJ&~SS->unk->0: got 'passed' err",
-    'RU-13d': 'visit 3 (Act6V1): expected activity_6, engine delivered activity_2',
 }

@@ -106,7 +106,8 @@ class CaseRunner:
         self.structure = import_structure(case)
         system = system or System()
         self.engine = Sequencer(self.structure.root, seed=7, global_objectives=(
-            system.objectives if self.structure.objectives_global_to_system else None))
+            system.objectives if self.structure.objectives_global_to_system else None),
+            objectives_global_to_system=self.structure.objectives_global_to_system)
         if self.structure.shared_data_global_to_system:
             self.engine.tree.shared_data = system.shared_data
         self.attempts: dict[str, tuple[int, RuntimeData]] = {}

@@ -4,9 +4,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import pytest
+
 from chalicelib.standards.activity_tree import RollupControls
 from chalicelib.standards.scorm2004.sequencing import Sequencer
-from tests.builders.activity_trees import cluster, leaf, rollup_rule, rule
+from tests.builders.activity_trees import cluster, leaf, objective, rollup_rule, rule
+
+if TYPE_CHECKING:
+    from chalicelib.standards.activity_tree import Activity
 
 
 def delivered(engine: Sequencer, request: str, target: str | None = None) -> str | None:
@@ -46,3 +53,25 @@ def test_rb_1_4_at_least_count_needs_a_known_child() -> None:
     engine.navigate("start")
     engine.report({"cmi.completion_status": "completed", "cmi.success_status": "passed"})
     assert not engine.tree.root.track.objectives[""].progress_status
+
+
+def _retry_tree() -> Activity:
+    return cluster("root", [
+        leaf("a0", rule("pre", "skip", "satisfied"), objectives=[objective("o0", reads="g1")]),
+        leaf("a1", rule("post", "retryAll", "satisfied"), objectives=[objective("o1", writes="g1")]),
+    ])
+
+
+@pytest.mark.parametrize(("global_to_system", "after_retry"), [(True, "a1"), (False, "a0")])
+def test_tb_2_3_retry_of_the_root_starts_objectives_scoped_to_the_attempt_over(
+        global_to_system: bool, after_retry: str) -> None:
+    """TB.2.3 step 3.3 / TB.2.2 retryAll -> SB.2.10 on the root: a new attempt on the activity
+    tree. Global objectives that are not global to the system (objectivesGlobalToSystem false,
+    CAM: one attempt of the activity tree) start unknown, so a0 (failed itself, satisfied through
+    g1) is no longer skipped (RU-13d); learner-wide ones stay, and a0 is skipped."""
+    engine = Sequencer(_retry_tree(), objectives_global_to_system=global_to_system)
+    assert delivered(engine, "start") == "a0"
+    engine.report({"cmi.success_status": "failed"})
+    assert delivered(engine, "continue") == "a1"
+    engine.report({"cmi.success_status": "passed"})  # g1 satisfied
+    assert delivered(engine, "continue") == after_retry

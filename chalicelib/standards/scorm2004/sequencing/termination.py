@@ -96,6 +96,18 @@ def termination_request(tree: Tree, request: str, trace: Trace | None = None) ->
         raise SequencingError("TB.2.3-2")
     if trace is not None:
         trace.note("TB.2.3", f"termination request {request} on {current.id}")
+    sequencing = _termination(tree, request, current, trace)
+    if sequencing == "retry" and tree.current is tree.root and not tree.objectives_global_to_system:
+        # a new attempt on the whole activity tree: global objectives scoped to one attempt of the
+        # tree (objectivesGlobalToSystem false, CAM §3.4.1.2) start over, as in ADL's sample LMS
+        tree.globals.clear()
+        if trace is not None:
+            trace.note("TB.2.3", "retry of the root: objectives not global to system cleared")
+    return sequencing
+
+
+def _termination(tree: Tree, request: str, current: Node, trace: Trace | None) -> str | None:
+    """TB.2.3 steps 3-7 for a validated request."""
     if request == "exit":
         end_attempt(tree, current, trace)  # step 3.1
         exit_action_rules(tree, trace)  # step 3.2
