@@ -189,7 +189,7 @@ def _rules(element: Any, owner: str, warnings: list[str]) -> list[SequencingRule
             threshold = number(attr(cond, "measureThreshold"), 0.0, warnings, "measureThreshold")
             conditions.append(RuleCondition(
                 name, _choice(attr(cond, "operator"), OPERATORS, "noOp", "operator", warnings),
-                attr(cond, "referencedObjective") or None, threshold or 0.0))
+                objective_id(attr(cond, "referencedObjective")) or None, threshold or 0.0))
         if not valid:
             continue
         combination = attr(block, "conditionCombination") if block is not None else None
@@ -231,6 +231,13 @@ def _rollup(element: Any, owner: str, warnings: list[str]) -> tuple[RollupContro
     return controls, rules
 
 
+def objective_id(value: str | None) -> str:
+    """An ``objectiveID`` / ``referencedObjective`` as the LMS uses it (and shows the SCO in
+    ``cmi.objectives.n.id``): encoded spaces (``%20``) decoded, whitespace trimmed and collapsed,
+    as ADL's sample LMS reads these xs:anyURI values (ADL case OB-12a)."""
+    return " ".join((value or "").replace("%20", " ").split())
+
+
 def _map_info(element: Any, warnings: list[str]) -> MapInfo | None:
     target = attr(element, "targetObjectiveID")
     if not target:
@@ -248,7 +255,7 @@ def _objectives(element: Any, owner: str, warnings: list[str]) -> list[Objective
         name = local(obj)
         if name not in ("primaryObjective", "objective"):
             continue
-        identifier = attr(obj, "objectiveID") or ""
+        identifier = objective_id(attr(obj, "objectiveID"))
         if not identifier and name == "objective":
             warnings.append(f"{owner}: an <objective> has no objectiveID; ignored.")
             continue
@@ -262,7 +269,7 @@ def _objectives(element: Any, owner: str, warnings: list[str]) -> list[Objective
 
 
 def _adl_objectives(element: Any) -> dict[str, list[Any]]:
-    return {attr(obj, "objectiveID") or "": kids(obj, "mapInfo") for obj in kids(element, "objective")}
+    return {objective_id(attr(obj, "objectiveID")): kids(obj, "mapInfo") for obj in kids(element, "objective")}
 
 
 def _apply_adl_maps(objectives: list[Objective], objective_id: str, maps: list[Any], owner: str,

@@ -57,8 +57,9 @@ def _expected(case: str) -> list[dict[str, Any]]:
             "rules": sorted((RULE_KINDS[etree.QName(r).localname], r.find("ss:ruleAction", NS).get("action"),
                              len(r.findall("ss:ruleConditions/ss:ruleCondition", NS)))
                             for r in (rules if rules is not None else [])),
-            # objectiveID and targetObjectiveID are xs:anyURI: surrounding whitespace is collapsed
-            "objectives": sorted(((o.get("objectiveID") or "").strip(),
+            # objectiveID and targetObjectiveID are xs:anyURI: surrounding whitespace is collapsed;
+            # an objectiveID is read as ADL's LMS shows it to the SCO (%20 decoded, spaces collapsed)
+            "objectives": sorted((" ".join((o.get("objectiveID") or "").replace("%20", " ").split()),
                                   etree.QName(o).localname == "primaryObjective",
                                   tuple(sorted(m.get("targetObjectiveID").strip()
                                                for m in o.findall("ss:mapInfo", NS))))

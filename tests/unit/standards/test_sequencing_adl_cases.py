@@ -8,11 +8,15 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from chalicelib.standards import read_package
 from chalicelib.standards.activity_tree import RollupControls
 from chalicelib.standards.scorm2004.sequencing import Sequencer
+from tests.builders import course_zip as cz
 from tests.builders.activity_trees import cluster, leaf, objective, rollup_rule, rule
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from chalicelib.standards.activity_tree import Activity
 
 
@@ -75,3 +79,40 @@ def test_tb_2_3_retry_of_the_root_starts_objectives_scoped_to_the_attempt_over(
     assert delivered(engine, "continue") == "a1"
     engine.report({"cmi.success_status": "passed"})  # g1 satisfied
     assert delivered(engine, "continue") == after_retry
+
+
+def test_objective_ids_read_with_encoded_spaces_decoded_and_whitespace_collapsed(tmp_path: Path) -> None:
+    """CAM §5.1.7 objectiveID / referencedObjective (xs:anyURI): the SCO finds the objective in
+    cmi.objectives.n.id as "obj 1" (``%20`` decoded, whitespace collapsed, as ADL's LMS shows
+    it, OB-12a), and a rule that references it by another spelling still names it."""
+    manifest = (cz.scorm2004_manifest().replace('objectiveID="obj_1"', 'objectiveID="obj%201"')
+                .replace('objectiveID="obj_2"', 'objectiveID="  obj%20%202   "')
+                .replace('referencedObjective="obj_1"', 'referencedObjective=" obj%20 1"'))
+    path = tmp_path / "course.zip"
+    path.write_bytes(cz.zip_bytes({"imsmanifest.xml": manifest,
+                                   **{f"content/m{n}/index.html": "x" for n in (1, 2, 3)}}))
+    structure = read_package(path, path.name).structure
+    first = structure.root.children[0]
+    assert [o.objective_id for o in first.sequencing.objectives] == ["obj 1", "obj 2"]
+    retry = next(r for r in first.sequencing.rules if r.action == "retry")
+    assert retry.conditions[1].referenced_objective == "obj 1"
+    assert first.sequencing.objectives[0].map_info[-1].write_completion_status  # adlseq map matched
+    assert not any("matches no imsss objective" in w for w in structure.warnings)
+
+
+def test_a_measure_decides_a_satisfied_by_measure_objective_and_is_shared() -> None:
+    """SN §3.10 / §4.2.3: the SCO reports only a score on an objective satisfied by measure; the
+    measure (0.4 >= 0.25) makes it satisfied, and its write map shares that status, so a2's
+    "skip if satisfied" on the global objective skips it (OB-13c, OB-14b)."""
+    root = cluster("root", [
+        leaf("a1", objectives=[objective("o1", primary=False, writes="g1", by_measure=0.25)]),
+        leaf("a2", rule("pre", "skip", "satisfied", referenced="o2"),
+             objectives=[objective("o2", primary=False, reads="g1")]),
+        leaf("a3"),
+    ])
+    shared: dict = {}
+    engine = Sequencer(root, global_objectives=shared)
+    assert delivered(engine, "start") == "a1"
+    engine.report({"cmi.objectives._count": "1", "cmi.objectives.0.id": "o1", "cmi.objectives.0.score.scaled": "0.4"})
+    assert (shared["g1"].progress_status, shared["g1"].satisfied_status) == (True, True)
+    assert delivered(engine, "continue") == "a3"

@@ -285,6 +285,14 @@ def write_objective(tree: Tree, node: Node, key: str, **changes: Any) -> None:
     objective = node.objectives.get(key)
     if objective is None:
         return
+    if objective.satisfied_by_measure and local.measure_status and "normalized_measure" in changes and (
+            not objective.primary or not node.track.active
+            or node.seq.rollup_considerations.measure_satisfaction_if_active):
+        # SN §3.10 satisfiedByMeasure: a new measure decides the satisfied status, which the
+        # write maps then share like any other status (ADL case OB-13c)
+        changes = {**changes, "progress_status": True}
+        local.progress_status = True
+        local.satisfied_status = local.normalized_measure >= objective.min_normalized_measure
     for info in objective.map_info:
         shared = _global(tree, uri_id(info.target_objective_id))
         if info.write_satisfied_status and ("progress_status" in changes or "satisfied_status" in changes):
