@@ -9,7 +9,13 @@ from typing import TYPE_CHECKING
 import pytest
 
 from chalicelib.standards import read_package
-from chalicelib.standards.activity_tree import RollupControls
+from chalicelib.standards.activity_tree import (
+    CompletionThreshold,
+    DeliveryControls,
+    MapInfo,
+    Objective,
+    RollupControls,
+)
 from chalicelib.standards.scorm2004.sequencing import Sequencer
 from tests.builders import course_zip as cz
 from tests.builders.activity_trees import cluster, leaf, objective, rollup_rule, rule
@@ -116,3 +122,47 @@ def test_a_measure_decides_a_satisfied_by_measure_objective_and_is_shared() -> N
     engine.report({"cmi.objectives._count": "1", "cmi.objectives.0.id": "o1", "cmi.objectives.0.score.scaled": "0.4"})
     assert (shared["g1"].progress_status, shared["g1"].satisfied_status) == (True, True)
     assert delivered(engine, "continue") == "a3"
+
+
+def test_up_4_keeps_a_primary_status_the_sco_reported_unknown_through_cmi_objectives() -> None:
+    """UP.4 step 1.1.2 only fills in a status the content did not set: a SCO that sets its
+    primary objective (cmi.objectives.n with the primary objective's id) to "unknown" leaves
+    it unknown, not satisfied (OB-17b)."""
+    root = cluster("root", [leaf("a1", objectives=[objective("P")]), leaf("a2")])
+    engine = Sequencer(root)
+    engine.navigate("start")
+    engine.report({"cmi.objectives._count": "1", "cmi.objectives.0.id": "P",
+                   "cmi.objectives.0.success_status": "unknown"})
+    assert delivered(engine, "continue") == "a2"
+    assert not engine.tree.nodes["a1"].track.objectives["P"].progress_status
+
+
+def _completion_map(target: str, *, read: bool) -> MapInfo:
+    return MapInfo(target, read_satisfied_status=False, read_normalized_measure=False,
+                   read_completion_status=read, read_progress_measure=read,
+                   write_completion_status=True, write_progress_measure=True)
+
+
+def _by_measure(node: Activity, minimum: float) -> Activity:
+    node.completion_threshold = CompletionThreshold(completed_by_measure=True, min_progress_measure=minimum)
+    return node
+
+
+def test_readers_of_a_global_completion_do_not_overwrite_it_with_their_own_threshold() -> None:
+    """RB.1.5 / RB.1.3a: a1 (completed by measure at 0.15) shares progress 0.3 and "completed";
+    a2 and a3 read and write them, with a threshold of 0.6. Rolling up after a1 starts at the
+    readers' parents (a2 is not evaluated on its own), and a3, not tracked, records nothing when
+    its attempt ends (SN §3.13.1): the learner's global objective stays completed (CO-10)."""
+    a1 = _by_measure(leaf("a1", objectives=[Objective("P", True, map_info=[_completion_map("g", read=False)])]), 0.15)
+    a2, a3 = (_by_measure(leaf(name, objectives=[Objective("P", True, map_info=[_completion_map("g", read=True)])]),
+                          0.6) for name in ("a2", "a3"))
+    a3.sequencing.delivery = DeliveryControls(tracked=False)
+    shared: dict = {}
+    engine = Sequencer(cluster("root", [a1, a3, cluster("m", [a2])]), global_objectives=shared)
+    engine.navigate("start")
+    engine.report({"cmi.objectives._count": "1", "cmi.objectives.0.id": "P",
+                   "cmi.objectives.0.progress_measure": "0.3"})
+    assert delivered(engine, "continue") == "a3"
+    assert (shared["g"].completion_known, shared["g"].completed, shared["g"].progress_measure) == (True, True, 0.3)
+    assert delivered(engine, "continue") == "a2"
+    assert (shared["g"].completion_known, shared["g"].completed) == (True, True)

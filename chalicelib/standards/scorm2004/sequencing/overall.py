@@ -160,13 +160,16 @@ class Sequencer:
         count = int(values.get("cmi.objectives._count", "0") or 0)
         indexes = sorted({int(k.split(".")[2]) for k in values if k.startswith("cmi.objectives.")
                           and k.split(".")[2].isdigit()} | set(range(count)))
+        reported = "cmi.success_status" in values
         for index in indexes:
             prefix = f"cmi.objectives.{index}."
             ident = uri_id(values.get(prefix + "id") or "")
             if not ident or ident not in node.objectives:
                 continue
             self._objective_from(node, ident, values, prefix)
-        node.track.objective_reported |= "cmi.success_status" in values
+            # the primary objective set through cmi.objectives.n (even "unknown"): UP.4 keeps it
+            reported |= ident == node.primary_key and prefix + "success_status" in values
+        node.track.objective_reported |= reported
         node.track.completion_reported |= "cmi.completion_status" in values
         completion = values.get("cmi.completion_status")
         if completion in ("completed", "incomplete", "not attempted"):

@@ -189,12 +189,18 @@ def progress_rollup(tree: Tree, node: Node) -> None:
 
 
 def overall_rollup(tree: Tree, node: Node, trace: Trace | None = None) -> None:
-    """RB.1.5 on the activity, then on the activities that read global objectives (their values
-    may have just been written: ADL's sample LMS rolls those up too)."""
+    """RB.1.5 on the activity, then from the parents of the activities that read global
+    objectives (their values may have just been written: ADL's sample LMS rolls those parents up
+    too). The readers themselves see the global values when read; evaluating a reader again on
+    its own would let its completedByMeasure / satisfiedByMeasure threshold overwrite what the
+    writer just shared (ADL case CO-10)."""
     _rollup_path(tree, node, trace)
+    done = {node}
     for reader in tree.readers:
-        if reader is not node:
-            _rollup_path(tree, reader, trace)
+        parent = reader.parent
+        if parent is not None and parent not in done:
+            done.add(parent)
+            _rollup_path(tree, parent, trace)
 
 
 def _rollup_path(tree: Tree, node: Node, trace: Trace | None = None) -> None:

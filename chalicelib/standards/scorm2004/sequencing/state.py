@@ -275,7 +275,10 @@ def _read_map(seen: ObjectiveTrack, info: MapInfo, shared: GlobalObjective) -> N
 
 
 def write_objective(tree: Tree, node: Node, key: str, **changes: Any) -> None:
-    """Set local objective progress information and write it through the write maps."""
+    """Set local objective progress information and write it through the write maps. An
+    activity that is not tracked records nothing (SN §3.13.1, deliveryControls tracked)."""
+    if not node.tracked:
+        return
     local = node.track.objectives.setdefault(key, ObjectiveTrack())
     if node.track.stale_objective:  # new data within the current attempts: no longer stale
         node.track.stale_objective = False
@@ -285,14 +288,13 @@ def write_objective(tree: Tree, node: Node, key: str, **changes: Any) -> None:
     objective = node.objectives.get(key)
     if objective is None:
         return
-    if objective.satisfied_by_measure and local.measure_status and "normalized_measure" in changes and (
-            not objective.primary or not node.track.active
-            or node.seq.rollup_considerations.measure_satisfaction_if_active):
-        # SN §3.10 satisfiedByMeasure: a new measure decides the satisfied status, which the
-        # write maps then share like any other status (ADL case OB-13c)
+    if "normalized_measure" in changes and _judge_by_measure(node, objective, local):
         changes = {**changes, "progress_status": True}
-        local.progress_status = True
-        local.satisfied_status = local.normalized_measure >= objective.min_normalized_measure
+    _write_maps(tree, objective, local, changes)
+
+
+def _write_maps(tree: Tree, objective: Objective, local: ObjectiveTrack, changes: dict[str, Any]) -> None:
+    """The changed values through the objective's write maps (SN §4.2.3, CAM §5.1.10)."""
     for info in objective.map_info:
         shared = _global(tree, uri_id(info.target_objective_id))
         if info.write_satisfied_status and ("progress_status" in changes or "satisfied_status" in changes):
@@ -308,6 +310,19 @@ def write_objective(tree: Tree, node: Node, key: str, **changes: Any) -> None:
             shared.completion_known, shared.completed = local.completion_known, local.completed
         if info.write_progress_measure and "progress_known" in changes:
             shared.progress_known, shared.progress_measure = local.progress_known, local.progress_measure
+
+
+def _judge_by_measure(node: Node, objective: Objective, local: ObjectiveTrack) -> bool:
+    """SN §3.10 satisfiedByMeasure: a new measure decides the satisfied status, which the write
+    maps then share like any other status (ADL case OB-13c); a primary objective of an active
+    activity only with measureSatisfactionIfActive."""
+    if not (objective.satisfied_by_measure and local.measure_status):
+        return False
+    if objective.primary and node.track.active and not node.seq.rollup_considerations.measure_satisfaction_if_active:
+        return False
+    local.progress_status = True
+    local.satisfied_status = local.normalized_measure >= objective.min_normalized_measure
+    return True
 
 
 def primary(tree: Tree, node: Node) -> ObjectiveTrack:
@@ -361,6 +376,8 @@ def completion_amount(tree: Tree, node: Node) -> tuple[bool, float]:
 
 
 def set_completion(tree: Tree, node: Node, known: bool, completed: bool) -> None:
+    if not node.tracked:  # SN §3.13.1: nothing is recorded for an activity that is not tracked
+        return
     _fresh_progress(node)
     node.track.attempt_progress_status = known
     node.track.attempt_completion_status = completed
@@ -378,6 +395,8 @@ def _fresh_progress(node: Node) -> None:
 
 
 def set_completion_amount(tree: Tree, node: Node, known: bool, amount: float) -> None:
+    if not node.tracked:
+        return
     _fresh_progress(node)
     node.track.completion_amount_status = known
     node.track.completion_amount = amount
