@@ -211,25 +211,28 @@ class Decoder:
 
 
 def read_case(name: str) -> list[Visit]:
-    """The visits of one case, in delivery order (the order of the blocks in the file)."""
+    """The visits of one case, in delivery order (the order of the blocks in the file). As the
+    suite's own reader does, a block starts wherever the ``ActNVm`` prefix changes, so a block
+    name that comes back later in the file (CM-09aa repeats ``Act1V1``) is another visit."""
     decoder = Decoder(abbreviations())
-    visits: dict[tuple[str, int], Visit] = {}
     order: list[Visit] = []
-    commands: dict[tuple[str, int], list[tuple[int, str]]] = {}
+    commands: list[list[tuple[int, str]]] = []
+    current: tuple[str, int] | None = None
     for key, value in read_properties(ADL_DIR / "TestCases" / f"{name}.properties"):
         match = _BLOCK.match(key)
         if not match:
             continue
         ident = (match["act"], int(match["visit"]))
-        if ident not in visits:
-            visits[ident] = Visit(match["act"], int(match["visit"]))
-            order.append(visits[ident])
+        if ident != current:
+            current = ident
+            order.append(Visit(match["act"], int(match["visit"])))
+            commands.append([])
         rest = match["rest"]
         if rest.startswith("commands."):
-            commands.setdefault(ident, []).append((int(rest.split(".")[1]), value))
+            commands[-1].append((int(rest.split(".")[1]), value))
         elif rest == "CUI":
-            visits[ident].ui = value
-    for ident, items in commands.items():
+            order[-1].ui = value
+    for visit, items in zip(order, commands, strict=True):
         decoded = (decoder.decode(text) for _, text in sorted(items))
-        visits[ident].calls = [call for call in decoded if call is not None]
+        visit.calls = [call for call in decoded if call is not None]
     return order

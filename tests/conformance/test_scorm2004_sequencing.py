@@ -12,7 +12,7 @@ from functools import cache
 
 import pytest
 
-from tests.conformance.adl_cases import ADL_DIR
+from tests.conformance.adl_cases import ADL_DIR, read_case
 from tests.conformance.adl_expected_failures import FAILING
 from tests.conformance.adl_sequencing import (
     SEQUENCING_FAMILIES,
@@ -62,3 +62,13 @@ def test_per_family_pass_counts() -> None:
         print(f"ADL {name}: {passed[name]}/{total[name]} cases pass")
     assert sum(total.values()) == len(CASES) > 0
     assert sum(passed.values()) == len(CASES) - len(FAILING)
+
+
+def test_a_block_name_that_comes_back_is_another_visit() -> None:
+    """CM-09aa names two visits ``Act1V1``: like the suite's own reader, each run of lines with
+    one ``ActNVm`` prefix is one visit, so activity 1 is visited twice with its own commands."""
+    visits = read_case("CM-09aa")
+    assert [(v.activity, v.ui) for v in visits] == [
+        ("1", "Continue"), ("2", ""), ("1", "Choice~Activity 3"), ("3", "Exit")]
+    assert [c.value for c in visits[0].calls if c.element == "adl.nav.request"] == ["{target=activity_3}choice"]
+    assert [c.value for c in visits[2].calls if c.element == "adl.nav.request"] == ["continue"]
