@@ -12,7 +12,8 @@ visit nothing more may be delivered.
 
 The tester actions (``CUI``) are read as: ``Continue``/``Previous``/``Choice~<title>`` the
 navigation request; ``Relaunch…`` close (suspend all if the SCO asked to suspend, else exit all)
-and launch again (resume all if suspended, else start); ``Suspend…`` suspend all and launch again;
+and launch again (resume all if suspended, else start, or the choice of the activity the
+instruction names: ``CHOOSE_AFTER_RELAUNCH``); ``Suspend…`` suspend all and launch again;
 ``Exit…`` (named) exit the course attempt and start a new one; ``Root…`` choose the root;
 ``ContinueExit…`` continue, then launch again if the session ended; bare ``Exit`` exit all.
 
@@ -96,6 +97,11 @@ class System:
 
 
 _NAV = re.compile(r"^\{target=(?P<target>[^}]*)\}(?P<request>choice|jump)$")
+
+#: Tester instructions that name the activity to choose from the menu after the relaunch (the
+#: suite's Instructions.properties text for the ``CUI`` key, e.g. "relaunch ... and then choose
+#: Activity 4"); every other relaunch starts the course as usual.
+CHOOSE_AFTER_RELAUNCH = {"RelaunchCM10": "Activity 4"}
 
 
 class CaseRunner:
@@ -214,12 +220,12 @@ class CaseRunner:
             return ident
         return self._by_title(f"Activity {number}") or ident
 
-    def _launch_again(self, *, fresh: bool = False) -> str | None:
+    def _launch_again(self, *, fresh: bool = False, choose: str = ".") -> str | None:
         if fresh:
             self.engine.tree.suspended = None
         if self.engine.tree.suspended is not None:
             return self.navigate("resumeAll")
-        return self._start(".")
+        return self._start(choose)
 
     def _start(self, title: str) -> str | None:
         """Launch: a start request; without flow at the root the tester picks from the menu
@@ -248,7 +254,7 @@ class CaseRunner:
         if cui.startswith("Relaunch") or cui.lower().startswith("relaunch"):
             if running:
                 self.navigate("suspendAll" if values.get("cmi.exit") == "suspend" else "exitAll")
-            return self._launch_again()
+            return self._launch_again(choose=CHOOSE_AFTER_RELAUNCH.get(cui, "."))
         if cui.startswith("Suspend"):
             if running:
                 self.navigate("suspendAll")
