@@ -166,3 +166,22 @@ def test_readers_of_a_global_completion_do_not_overwrite_it_with_their_own_thres
     assert (shared["g"].completion_known, shared["g"].completed, shared["g"].progress_measure) == (True, True, 0.3)
     assert delivered(engine, "continue") == "a2"
     assert (shared["g"].completion_known, shared["g"].completed) == (True, True)
+
+
+def test_a_read_map_gives_the_global_status_even_while_it_is_unknown() -> None:
+    """SN §4.2.3 read objective satisfied status: a2 and its cluster m read g1, which nothing
+    writes. Though UP.4 makes a2 (and a3) satisfied locally, sequencing sees g1's unknown
+    status, so "hiddenFromChoice if satisfied" hides neither and the learner can
+    choose a2 again (CM-13)."""
+    reads = [objective("P", reads="g1")]
+    root = cluster("root", [
+        cluster("m", [leaf("a2", rule("pre", "hiddenFromChoice", "satisfied"), objectives=reads),
+                      leaf("a3", objectives=[objective("P", reads="g1")])],
+                rule("pre", "hiddenFromChoice", "satisfied"), objectives=[objective("P", reads="g1")]),
+        leaf("a4"),
+    ])
+    engine = Sequencer(root)
+    assert delivered(engine, "start") == "a2"
+    assert delivered(engine, "choice", "a3") == "a3"
+    assert delivered(engine, "choice", "a2") == "a2"
+    assert engine.tree.nodes["a3"].track.objectives["P"].satisfied_status  # locally, by UP.4

@@ -234,8 +234,11 @@ def _global(tree: Tree, target: str) -> GlobalObjective:
 
 
 def read_objective(tree: Tree, node: Node, key: str) -> ObjectiveTrack:
-    """The objective's status as sequencing sees it: global values for read maps that are known
-    (SN §4.2.3 "read objective satisfied status / normalized measure"), else local values."""
+    """The objective's status as sequencing sees it (SN §4.2.3): a map that reads the satisfied
+    status / normalized measure gives the global objective's value, unknown included (the
+    global objectives of a course exist, unknown, from its start: ADL's sample LMS, case CM-13);
+    scores, completion and progress measure come from the global objective where it knows them;
+    otherwise the local values."""
     local = node.track.objectives.setdefault(key, ObjectiveTrack())
     objective = node.objectives.get(key)
     stale = node.track.stale_objective and tree.in_rollup
@@ -244,9 +247,8 @@ def read_objective(tree: Tree, node: Node, key: str) -> ObjectiveTrack:
     # data from before an ancestor's current attempt does not count (useCurrentAttemptObjectiveInfo)
     seen = ObjectiveTrack() if stale else ObjectiveTrack(**asdict(local))
     for info in objective.map_info:
-        shared = tree.globals.get(uri_id(info.target_objective_id))
-        if shared is not None:
-            _read_map(seen, info, shared)
+        shared = tree.globals.get(uri_id(info.target_objective_id)) or GlobalObjective()
+        _read_map(seen, info, shared)
     if objective.satisfied_by_measure:  # SN §3.10: satisfaction judged by the measure
         if not seen.measure_status:
             seen.progress_status = False
@@ -258,10 +260,10 @@ def read_objective(tree: Tree, node: Node, key: str) -> ObjectiveTrack:
 
 def _read_map(seen: ObjectiveTrack, info: MapInfo, shared: GlobalObjective) -> None:
     """The global values a map reads, where the global objective knows them."""
-    if info.read_satisfied_status and shared.progress_status:
-        seen.progress_status, seen.satisfied_status = True, shared.satisfied_status
-    if info.read_normalized_measure and shared.measure_status:
-        seen.measure_status, seen.normalized_measure = True, shared.normalized_measure
+    if info.read_satisfied_status:
+        seen.progress_status, seen.satisfied_status = shared.progress_status, shared.satisfied_status
+    if info.read_normalized_measure:
+        seen.measure_status, seen.normalized_measure = shared.measure_status, shared.normalized_measure
     if info.read_raw_score and shared.raw is not None:
         seen.raw = shared.raw
     if info.read_min_score and shared.min is not None:
