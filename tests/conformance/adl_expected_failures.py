@@ -6,6 +6,5 @@ from __future__ import annotations
 FAILING: dict[str, str] = {
     'CM-03b': 'visit 7 (Act3V2): expected activity_3, engine delivered activity_2',
     'CM-07d': 'visit 6 (Act15V1): expected activity_15, engine delivered nothing',
-    'CO-04b': 'visit 2 (Act4V1): expected activity_4, engine delivered activity_2',
     'OB-03b': 'visit 6 (Act9V1): expected activity_9, engine delivered activity_4',
 }

@@ -185,3 +185,17 @@ def test_a_read_map_gives_the_global_status_even_while_it_is_unknown() -> None:
     assert delivered(engine, "choice", "a3") == "a3"
     assert delivered(engine, "choice", "a2") == "a2"
     assert engine.tree.nodes["a3"].track.objectives["P"].satisfied_status  # locally, by UP.4
+
+
+def test_completed_by_measure_is_known_only_through_a_progress_measure() -> None:
+    """SN §3.11 / RB.1.3a (4th Ed. completedByMeasure): a2's completion comes from its (possibly
+    global) progress measure alone. a1 shares "completed" without a progress measure, so a2's
+    progress stays unknown and "skip if not activityProgressKnown" skips it (CO-04b)."""
+    a1 = leaf("a1", objectives=[Objective("P", True, map_info=[_completion_map("g", read=False)])])
+    a2 = _by_measure(leaf("a2", rule("pre", "skip", "not activityProgressKnown"),
+                          objectives=[Objective("P", True, map_info=[_completion_map("g", read=True)])]), 0.75)
+    engine = Sequencer(cluster("root", [a1, a2, leaf("a3")]))
+    engine.navigate("start")
+    engine.report({"cmi.objectives._count": "1", "cmi.objectives.0.id": "P",
+                   "cmi.objectives.0.completion_status": "completed"})
+    assert delivered(engine, "continue") == "a3"

@@ -343,10 +343,9 @@ def completion(tree: Tree, node: Node) -> tuple[bool, bool]:
     if not node.tracked:
         return False, False
     threshold = node.activity.completion_threshold
-    if threshold.completed_by_measure:
+    if threshold.completed_by_measure:  # only the (possibly global) progress measure decides
         known, amount = completion_amount(tree, node)
-        if known:
-            return True, amount >= threshold.min_progress_measure
+        return known, known and amount >= threshold.min_progress_measure
     track = node.track
     objective = node.objectives.get(node.primary_key or "")
     for info in objective.map_info if objective else []:
