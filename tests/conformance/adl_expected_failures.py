@@ -4,7 +4,6 @@ in test_scorm2004_sequencing.py). Regenerate by running each case (adl_sequencin
 from __future__ import annotations
 
 FAILING: dict[str, str] = {
-    'CM-03b': 'visit 7 (Act3V2): expected activity_3, engine delivered activity_2',
     'CM-07d': 'visit 6 (Act15V1): expected activity_15, engine delivered nothing',
     'OB-03b': 'visit 6 (Act9V1): expected activity_9, engine delivered activity_4',
 }

@@ -199,3 +199,24 @@ def test_completed_by_measure_is_known_only_through_a_progress_measure() -> None
     engine.report({"cmi.objectives._count": "1", "cmi.objectives.0.id": "P",
                    "cmi.objectives.0.completion_status": "completed"})
     assert delivered(engine, "continue") == "a3"
+
+
+def test_sb_2_2_previous_through_a_skipped_forward_only_cluster_keeps_going_backward() -> None:
+    """SB.2.1 step 3 / SB.2.2 step 3.3.1: Previous from c enters the forwardOnly cluster m2 at its
+    first child; b1 and b2 are skipped (attempted, not completed), the traversal turns backward
+    at the end of m2 and must go on backward, into m1's last activity a2 (not a1) (CM-03b)."""
+    skip = rule("pre", "skip", "attempted", "not completed")
+    root = cluster("root", [
+        cluster("m1", [leaf("a1"), leaf("a2")]),
+        cluster("m2", [leaf("b1", skip), leaf("b2", skip)], forward_only=True),
+        leaf("c"),
+    ])
+    engine = Sequencer(root)
+    assert delivered(engine, "start") == "a1"
+    assert delivered(engine, "continue") == "a2"
+    assert delivered(engine, "continue") == "b1"
+    engine.report({"cmi.completion_status": "incomplete"})
+    assert delivered(engine, "continue") == "b2"
+    engine.report({"cmi.completion_status": "incomplete"})
+    assert delivered(engine, "continue") == "c"
+    assert delivered(engine, "previous") == "a2"

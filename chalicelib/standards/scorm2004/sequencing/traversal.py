@@ -90,8 +90,8 @@ def flow_activity_traversal(tree: Tree, node: Node, direction: str, previous: st
         step = flow_tree_traversal(tree, node, direction, previous, False, trace)
         if step.node is None:
             return step
-        if previous == "backward" and step.direction == "backward":
-            return flow_activity_traversal(tree, step.node, direction, None, trace)
+        if previous == "backward" and step.direction == "backward":  # step 3.3.1: the returned direction
+            return flow_activity_traversal(tree, step.node, step.direction, None, trace)
         return flow_activity_traversal(tree, step.node, direction, previous, trace)
     if check_activity(tree, node, trace):  # step 4
         return Step(None, direction, "SB.2.2-2")
