@@ -4,6 +4,5 @@ in test_scorm2004_sequencing.py). Regenerate by running each case (adl_sequencin
 from __future__ import annotations
 
 FAILING: dict[str, str] = {
-    'CM-07d': 'visit 6 (Act15V1): expected activity_15, engine delivered nothing',
     'OB-03b': 'visit 6 (Act9V1): expected activity_9, engine delivered activity_4',
 }

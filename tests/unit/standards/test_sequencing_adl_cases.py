@@ -11,6 +11,7 @@ import pytest
 from chalicelib.standards import read_package
 from chalicelib.standards.activity_tree import (
     CompletionThreshold,
+    ConstrainedChoice,
     DeliveryControls,
     MapInfo,
     Objective,
@@ -220,3 +221,18 @@ def test_sb_2_2_previous_through_a_skipped_forward_only_cluster_keeps_going_back
     engine.report({"cmi.completion_status": "incomplete"})
     assert delivered(engine, "continue") == "c"
     assert delivered(engine, "previous") == "a2"
+
+
+def test_sb_2_9_constrain_choice_on_the_current_leaf_itself_does_not_constrain() -> None:
+    """SB.2.9 step 7 case 5: the constrained activity is looked for among the current activity's
+    ancestors below the common ancestor. a1 (a leaf) carries constrainChoice, its cluster m does
+    not, so the learner may choose c, two activities on (CM-07d); were m constrained, c would
+    be refused (SB.2.9-8)."""
+    for constrained_cluster, expected in ((False, "c"), (True, "SB.2.9-8")):
+        a1 = leaf("a1")
+        a1.sequencing.constrained_choice = ConstrainedChoice(constrain_choice=True)
+        m = cluster("m", [a1, leaf("a2")])
+        m.sequencing.constrained_choice = ConstrainedChoice(constrain_choice=constrained_cluster)
+        engine = Sequencer(cluster("top", [cluster("outer", [m, leaf("b"), leaf("c")])]))
+        assert delivered(engine, "start") == "a1"
+        assert delivered(engine, "choice", "c") == expected

@@ -138,7 +138,9 @@ def choice_exception(tree: Tree, target: Node, trace: Trace | None = None) -> st
         if activity.track.active and not activity.seq.control_mode.choice_exit:
             return "SB.2.9-8"
     forward = tree.position(target) > tree.position(current)
-    constrained = next((a for a in up if a.seq.constrained_choice.constrain_choice), None)
+    # the constraining activity is an ancestor of the current activity (its own constrainChoice,
+    # as a leaf with no children to constrain, does not count; ADL's sample LMS, case CM-07d)
+    constrained = next((a for a in up[1:] if a.seq.constrained_choice.constrain_choice), None)
     if constrained is not None:
         consider = choice_flow(tree, constrained, "forward" if tree.position(target) >
                                tree.position(constrained) else "backward")
