@@ -4,5 +4,4 @@ in test_scorm2004_sequencing.py). Regenerate by running each case (adl_sequencin
 from __future__ import annotations
 
 FAILING: dict[str, str] = {
-    'OB-03b': 'visit 6 (Act9V1): expected activity_9, engine delivered activity_4',
 }

@@ -236,3 +236,27 @@ def test_sb_2_9_constrain_choice_on_the_current_leaf_itself_does_not_constrain()
         engine = Sequencer(cluster("top", [cluster("outer", [m, leaf("b"), leaf("c")])]))
         assert delivered(engine, "start") == "a1"
         assert delivered(engine, "choice", "c") == expected
+
+
+def test_rollup_after_an_activity_revisits_only_readers_of_what_it_wrote() -> None:
+    """RB.1.5 with global objectives: m (satisfied by measure, 0.6) shares its measure through g
+    and is skipped once satisfied. In the next attempt on the course a0 ends, writing nothing;
+    m, whose child b2 reads the status of an unrelated global h, must not be rolled up again from children
+    whose data belong to the previous attempt, which would share an unknown measure and make
+    the learner redo m (OB-03b)."""
+    shares = MapInfo("g", read_satisfied_status=False, write_satisfied_status=True, write_normalized_measure=True)
+    reads_h = Objective("Q", True, map_info=[MapInfo("h", read_normalized_measure=False)])
+    m = cluster("m", [leaf("b1"), leaf("b2", objectives=[reads_h])],
+                rule("pre", "skip", "satisfied"),
+                objectives=[Objective("P", True, satisfied_by_measure=True, min_normalized_measure=0.6,
+                                      map_info=[shares])])
+    engine = Sequencer(cluster("root", [leaf("a0"), m, leaf("c")]))
+    assert delivered(engine, "start") == "a0"
+    assert delivered(engine, "continue") == "b1"
+    engine.report({"cmi.score.scaled": "1.0"})
+    assert delivered(engine, "continue") == "b2"
+    engine.report({"cmi.score.scaled": "1.0"})
+    assert engine.navigate("exitAll").exception is None
+    assert (engine.tree.globals["g"].measure_status, engine.tree.globals["g"].normalized_measure) == (True, 1.0)
+    assert delivered(engine, "start") == "a0"
+    assert delivered(engine, "continue") == "c"

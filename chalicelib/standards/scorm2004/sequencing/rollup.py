@@ -24,9 +24,13 @@ from chalicelib.standards.scorm2004.sequencing.state import (
     set_completion,
     set_completion_amount,
     set_primary,
+    uri_id,
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from chalicelib.standards.activity_tree import Objective
     from chalicelib.standards.scorm2004.sequencing.state import Node, Tree
     from chalicelib.standards.scorm2004.sequencing.trace import Trace
 
@@ -189,18 +193,32 @@ def progress_rollup(tree: Tree, node: Node) -> None:
 
 
 def overall_rollup(tree: Tree, node: Node, trace: Trace | None = None) -> None:
-    """RB.1.5 on the activity, then from the parents of the activities that read global
-    objectives (their values may have just been written: ADL's sample LMS rolls those parents up
-    too). The readers themselves see the global values when read; evaluating a reader again on
-    its own would let its completedByMeasure / satisfiedByMeasure threshold overwrite what the
-    writer just shared (ADL case CO-10)."""
+    """RB.1.5 on the activity, then from the parents of the activities that read a global
+    objective this rollup may have written (the activity's objectives, its ancestors' primary
+    objectives): their values may have changed, and ADL's sample LMS rolls those parents up too.
+    The readers themselves see the global values when read; evaluating a reader again on its
+    own would let its completedByMeasure / satisfiedByMeasure threshold overwrite what the
+    writer just shared (ADL case CO-10), and rolling up parents whose children read nothing
+    written would re-judge older attempts' data (OB-03b)."""
     _rollup_path(tree, node, trace)
+    targets = _written(node, node.objectives.values())
+    for ancestor in node.path_to_root()[1:]:
+        targets |= _written(ancestor, [ancestor.objectives[ancestor.primary_key or ""]])
     done = {node}
-    for reader in tree.readers:
-        parent = reader.parent
-        if parent is not None and parent not in done:
-            done.add(parent)
-            _rollup_path(tree, parent, trace)
+    for target in sorted(targets):
+        for reader in tree.readers.get(target, []):
+            parent = reader.parent
+            if parent is not None and parent not in done:
+                done.add(parent)
+                _rollup_path(tree, parent, trace)
+
+
+def _written(node: Node, objectives: Iterable[Objective]) -> set[str]:
+    """The global objectives these objectives of the activity write (any write map)."""
+    if not node.tracked:
+        return set()
+    return {uri_id(info.target_objective_id) for objective in objectives for info in objective.map_info
+            if any(value for name, value in vars(info).items() if name.startswith("write_"))}
 
 
 def _rollup_path(tree: Tree, node: Node, trace: Trace | None = None) -> None:

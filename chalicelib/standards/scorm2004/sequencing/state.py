@@ -146,10 +146,16 @@ class Tree:
         self.nodes: dict[str, Node] = {}
         self.preorder: list[Node] = []
         self._index(self.root)
-        # activities whose objectives read global objectives: rolled up again when globals change
-        self.readers = [n for n in self.preorder if any(
-            info.read_satisfied_status or info.read_normalized_measure or info.read_completion_status
-            or info.read_progress_measure for o in n.objectives.values() for info in o.map_info)]
+        # the activities whose objectives read each global objective: their parents are rolled
+        # up again when an activity writes it (see rollup.overall_rollup)
+        self.readers: dict[str, list[Node]] = {}
+        for node in self.preorder:
+            for info in (info for o in node.objectives.values() for info in o.map_info):
+                if info.read_satisfied_status or info.read_normalized_measure or info.read_completion_status \
+                        or info.read_progress_measure:
+                    readers = self.readers.setdefault(uri_id(info.target_objective_id), [])
+                    if node not in readers:
+                        readers.append(node)
         self.current: Node | None = None
         self.suspended: Node | None = None
         self.globals: dict[str, GlobalObjective] = {}
