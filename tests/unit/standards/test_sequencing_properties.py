@@ -96,7 +96,9 @@ def test_no_navigation_request_raises_anything_but_a_spec_exception(
         assert trace.exception is None or trace.exception in EXCEPTIONS
         if trace.delivered:
             assert engine.tree.nodes[trace.delivered].is_leaf
+        before = engine.tree.state()
         engine.request_valid()
+        assert engine.tree.state() == before  # request_valid tries requests without a trace
         for node in engine.tree.preorder:
             assert {c.id for c in node.children} <= {c.id for c in node.all_children}
             assert all(value is None or value.startswith("P") for value in engine.durations(node.id).values())

@@ -261,12 +261,14 @@ class Sequencer:
         return answers
 
     def _would_deliver(self, request: str) -> str:
-        saved, traces, draws = self.tree.state(), list(self.traces), self.rng.getstate()
+        tree = self.tree
+        saved, traces, draws = tree.checkpoint(), list(self.traces), self.rng.getstate()
         try:
             trace = self.navigate(request)
             return "true" if trace.exception is None and (trace.delivered or self.tree.ended) else "false"
         finally:
-            self.tree.restore(saved)
+            self.tree = tree
+            tree.rollback(saved)
             self.traces = deque(traces, maxlen=50)
             self.rng.setstate(draws)  # a trial request must not change the next real shuffle
 

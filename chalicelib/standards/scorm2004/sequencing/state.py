@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
 
 from chalicelib.standards.activity_tree import MapInfo, Objective
@@ -207,6 +207,24 @@ class Tree:
             "shared_data": dict(self.shared_data),
         }
 
+    def checkpoint(self) -> Checkpoint:
+        """An in-memory copy of everything a request may change, for trial requests
+        (``request_valid``): what :meth:`state` holds, without the JSON round trip."""
+        return Checkpoint(self.current, self.suspended, self.ended,
+                          [(n, _copy_track(n.track), list(n.children)) for n in self.preorder],
+                          {k: _copy(v) for k, v in self.globals.items()}, dict(self.shared_data))
+
+    def rollback(self, saved: Checkpoint) -> None:
+        """Back to a :meth:`checkpoint` (the copies become the live state)."""
+        for node, track, children in saved.tracks:
+            node.track, node.children = track, children
+        self.globals.clear()  # in place: the dicts may be the learner's (see restore)
+        self.globals.update(saved.globals)
+        self.shared_data.clear()
+        self.shared_data.update(saved.shared_data)
+        self.current, self.suspended, self.ended = saved.current, saved.suspended, saved.ended
+        self.reordered()
+
     def restore(self, state: dict[str, Any]) -> None:
         for ident, raw in state.get("tracks", {}).items():
             node = self.nodes.get(ident)
@@ -230,6 +248,35 @@ class Tree:
         self.suspended = self.nodes.get(state.get("suspended") or "")
         self.ended = bool(state.get("ended", False))
         self.reordered()
+
+
+@dataclass
+class Checkpoint:
+    """:meth:`Tree.checkpoint`: tracking copies by node, with each node's available children."""
+
+    current: Node | None
+    suspended: Node | None
+    ended: bool
+    tracks: list[tuple[Node, Track, list[Node]]]
+    globals: dict[str, GlobalObjective]
+    shared_data: dict[str, str]
+
+
+_T = TypeVar("_T")
+
+
+def _copy(value: _T) -> _T:
+    """A shallow copy of a plain dataclass instance (its fields are immutable values)."""
+    made = object.__new__(type(value))
+    made.__dict__.update(value.__dict__)
+    return made
+
+
+def _copy_track(track: Track) -> Track:
+    made = _copy(track)
+    made.objectives = {k: _copy(o) for k, o in track.objectives.items()}
+    made.order = None if track.order is None else list(track.order)
+    return made
 
 
 # --- objectives through their global maps (SN §4.2.3, §3.10.1; CAM §5.1.10) -------------------
