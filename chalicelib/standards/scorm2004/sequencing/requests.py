@@ -100,7 +100,9 @@ def choice_exception(tree: Tree, target: Node, trace: Trace | None = None) -> st
     common = tree.common_ancestor(current, target) if current is not None else tree.root
     if current is target:  # case 1
         return None
-    if current is not None and current.parent is target.parent and target.parent is not None:  # case 2
+    if current is not None and current.parent is target.parent and target.parent is not None \
+            and current in target.parent.children:  # case 2 (a current activity that selection
+        # onEachNewAttempt left out of its cluster's new order is not between anything: case 5)
         siblings = target.parent.children
         start_at, stop_at = siblings.index(current), siblings.index(target)
         if stop_at > start_at:

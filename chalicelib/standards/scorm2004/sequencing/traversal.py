@@ -139,11 +139,11 @@ def _choice_flow_tree(tree: Tree, node: Node, direction: str) -> Node | None:
     if direction == "forward":
         if node is _last_in_tree(tree) or node.parent is None:
             return None
-        if siblings[-1] is node:
+        if siblings[-1] is node or node not in siblings:  # not available: leave its cluster
             return _choice_flow_tree(tree, node.parent, "forward")
         return siblings[siblings.index(node) + 1]
     if node.parent is None:
         return None
-    if siblings[0] is node:
+    if siblings[0] is node or node not in siblings:
         return _choice_flow_tree(tree, node.parent, "backward")
     return siblings[siblings.index(node) - 1]
