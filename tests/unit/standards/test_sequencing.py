@@ -285,3 +285,26 @@ def test_request_valid_answers_for_the_current_state() -> None:
     assert answers["previous"] == "false" and answers["continue"] == "true"
     assert answers["choice.{target=a2}"] == "true" and answers["jump.{target=a2}"] == "true"
     assert engine.current is not None and engine.current.id == "a1"  # nothing moved
+
+
+def test_request_valid_choice_is_false_for_a_leaf_delivery_would_refuse() -> None:
+    """RTE §4.4.2 / SN DB.1.1 step 2 (UP.5): a choice the delivery request would refuse —
+    a leaf disabled by a pre-condition rule, or one whose attempt limit is used up — is not
+    offered to the SCO or the table of contents."""
+    from chalicelib.standards.activity_tree import LimitConditions
+
+    once = leaf("a2")
+    once.sequencing.limit_conditions = LimitConditions(attempt_limit=1)
+    root = cluster("root", [leaf("a1"), once, leaf("a3", rule("pre", "disabled", "always"))])
+    engine = Sequencer(root)
+    engine.navigate("start")
+    answers = engine.request_valid()
+    assert answers["choice.{target=a2}"] == "true" and answers["choice.{target=a3}"] == "false"
+    assert delivered(engine, "choice", "a3") == "DB.1.1-3"  # the answer matches what choice does
+    engine.navigate("choice", "a1")
+    engine.report(PASSED)
+    assert delivered(engine, "choice", "a2") == "a2"
+    engine.report(PASSED)
+    assert delivered(engine, "choice", "a1") == "a1"
+    assert engine.request_valid()["choice.{target=a2}"] == "false"  # its one attempt is used
+    assert delivered(engine, "choice", "a2") == "DB.1.1-3"

@@ -23,6 +23,7 @@ from chalicelib.standards.scorm2004.sequencing.exceptions import SequencingError
 from chalicelib.standards.scorm2004.sequencing.navigation import navigation_request
 from chalicelib.standards.scorm2004.sequencing.requests import choice_exception, sequencing_request
 from chalicelib.standards.scorm2004.sequencing.rollup import overall_rollup
+from chalicelib.standards.scorm2004.sequencing.rules import check_activity
 from chalicelib.standards.scorm2004.sequencing.selection import randomize_children, select_children
 from chalicelib.standards.scorm2004.sequencing.state import (
     GlobalObjective,
@@ -283,7 +284,13 @@ class Sequencer:
                     break
                 if activity.track.active and not activity.seq.control_mode.choice_exit:
                     return "false"
-        return "false" if choice_exception(tree, node) else "true"
+        if choice_exception(tree, node):
+            return "false"
+        # a leaf the delivery request would refuse (DB.1.1 step 2: UP.5 on its path: disabled,
+        # or over a limit condition) is not a valid choice either
+        if node.is_leaf and any(check_activity(tree, a) for a in node.path_to_root()):
+            return "false"
+        return "true"
 
     def new_course_attempt(self) -> None:
         """A new attempt on the whole course (the learner relaunches after the session ended
