@@ -4,7 +4,6 @@ owner, administrator and learner, each seeing their own navigation."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -12,14 +11,10 @@ import pytest
 import requests
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
 
     from tests.e2e.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 OWNER_NAV = ["Library", "People", "Invitations", "Dispatch", "Reportage", "LRS", "Apps", "Account", "Settings"]
 
 
@@ -95,15 +90,6 @@ def people(stack: LocalStack) -> dict[str, tuple[str, str]]:
         found[role] = (email, added.json()["initialPassword"])
     return found
 
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.mark.browser

@@ -5,7 +5,6 @@ response arrives once; two tabs lose nothing; used and expired launch links are 
 
 from __future__ import annotations
 
-import shutil
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -17,36 +16,12 @@ from tests.builders import course_zip as cz
 from tests.builders import sco_pages
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
 
     from tests.e2e.stack import LocalStack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
-def sdk(stack: LocalStack) -> Any:
-    import rustici_software_cloud_v2 as scorm
-
-    creds = stack.credentials()
-    config = scorm.Configuration()
-    config.host = creds["apiBase"]
-    config.username, config.password = creds["appId"], creds["secretKey"]
-    client = scorm.ApiClient(config)
-    return scorm, scorm.CourseApi(client), scorm.RegistrationApi(client)
 
 
 def _import(sdk: Any, tmp_path: Any, course_id: str, data: bytes) -> None:

@@ -8,6 +8,8 @@ import json
 from typing import Any
 from urllib.parse import urlsplit
 
+import boto3
+
 from tests.integration.import_pump import drain
 
 
@@ -67,3 +69,12 @@ class Player:
         self.seq[attempt] = max(self.seq.get(attempt, 0), number)
         return self.post("commit", {"attemptId": attempt, "seq": number, "activityId": delivered["activityId"],
                                     "ops": ops, "log": log or []})
+
+
+def registration_events() -> list[dict[str, Any]]:
+    """Every registration event put on the Kinesis stream so far (what Reportage consumes)."""
+    kinesis = boto3.client("kinesis", region_name="us-east-1")
+    shard = kinesis.list_shards(StreamName="nimbus-registration-events")["Shards"][0]["ShardId"]
+    iterator = kinesis.get_shard_iterator(StreamName="nimbus-registration-events", ShardId=shard,
+                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    return [json.loads(r["Data"]) for r in kinesis.get_records(ShardIterator=iterator)["Records"]]

@@ -7,11 +7,10 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import boto3
 import pytest
 
 from tests.builders import course_zip as cz
-from tests.integration.registration_world import Player, create, import_course, launch_link
+from tests.integration.registration_world import Player, create, import_course, launch_link, registration_events
 
 if TYPE_CHECKING:
     from tests.conftest import RealmCredentials
@@ -25,14 +24,6 @@ def golf(client: Any, realm: RealmCredentials) -> str:
 
 def _get(client: Any, realm: RealmCredentials, path: str) -> Any:
     return client.http.get(path, headers=realm.basic)
-
-
-def _events() -> list[dict[str, Any]]:
-    kinesis = boto3.client("kinesis", region_name="us-east-1")
-    shard = kinesis.list_shards(StreamName="nimbus-registration-events")["Shards"][0]["ShardId"]
-    iterator = kinesis.get_shard_iterator(StreamName="nimbus-registration-events", ShardId=shard,
-                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-    return [json.loads(r["Data"]) for r in kinesis.get_records(ShardIterator=iterator)["Records"]]
 
 
 def test_create_get_list_tags_and_delete(client, realm, golf) -> None:
@@ -128,7 +119,7 @@ def test_launch_play_commit_rollup_and_event(client, realm, golf) -> None:
     got = _get(client, realm, "/api/v2/registrations/r1").json_body
     assert got["registrationCompletion"] == "COMPLETED" and got["registrationSuccess"] == "PASSED"
     assert got["score"] == {"scaled": 92.0} and got["completedDate"]
-    events = _events()
+    events = registration_events()
     assert events and events[-1]["registrationId"] == "r1" and events[-1]["completion"] == "COMPLETED"
     assert all({"eventId", "realmId", "registrationId", "occurred", "completion", "success"} <= set(e) for e in events)
     history = _get(client, realm, "/api/v2/registrations/r1/launchHistory").json_body["launchHistory"]

@@ -5,24 +5,13 @@ root, fresh tracking) and Suspend All resumes it."""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
-import boto3
-
 from tests.builders.sequenced_courses import rollup_rules_2004_zip
-from tests.integration.registration_world import Player, create, import_course, launch_link
+from tests.integration.registration_world import Player, create, import_course, launch_link, registration_events
 
 if TYPE_CHECKING:
     from tests.conftest import RealmCredentials
-
-
-def _events() -> list[dict[str, Any]]:
-    kinesis = boto3.client("kinesis", region_name="us-east-1")
-    shard = kinesis.list_shards(StreamName="nimbus-registration-events")["Shards"][0]["ShardId"]
-    iterator = kinesis.get_shard_iterator(StreamName="nimbus-registration-events", ShardId=shard,
-                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-    return [json.loads(r["Data"]) for r in kinesis.get_records(ShardIterator=iterator)["Records"]]
 
 
 def _registration(client: Any, realm: RealmCredentials, registration_id: str) -> dict[str, Any]:
@@ -77,7 +66,7 @@ def test_results_are_the_sequencers_rollup_not_the_default(client, realm) -> Non
     item_2, item_3 = root["children"][1], root["children"][2]
     assert (item_2["activityCompletion"], item_2["activitySuccess"]) == ("INCOMPLETE", "FAILED")
     assert item_3["activitySuccess"] == "FAILED"  # not tracked: shown as the SCO reported it
-    last = [e for e in _events() if e["registrationId"] == "r1"][-1]
+    last = [e for e in registration_events() if e["registrationId"] == "r1"][-1]
     assert (last["completion"], last["success"], last["score"]) == ("COMPLETED", "PASSED", 90.0)
     history = client.http.get("/api/v2/registrations/r1/launchHistory", headers=realm.basic).json_body
     assert history["launchHistory"][0]["completionStatus"] == "COMPLETED"
