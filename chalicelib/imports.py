@@ -48,6 +48,8 @@ MAX_FETCH_BYTES = 2 * 1024 * 1024 * 1024
 MAX_PRESIGNED_BYTES = 2 * 1024 * 1024 * 1024
 UPLOAD_WORKERS = 8
 MAX_STORED_WARNINGS = 200
+#: How long an import job (status, warnings, result) stays readable: then DynamoDB TTL drops it.
+JOB_RETENTION_SECONDS = 30 * 24 * 3600
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._()+ -]+")
 
 
@@ -92,7 +94,8 @@ def _new_job(realm_id: str, options: Options) -> ImportJobItem:
     job = ImportJobItem(realm_id=realm_id, job_id=uuid.uuid4().hex, course_id=options.course_id,
                         may_create_new_version=options.may_create_new_version,
                         postback_url=options.postback_url, options=asdict(options),
-                        created=moment, updated=moment)
+                        created=moment, updated=moment,
+                        expires=int(moment.timestamp()) + JOB_RETENTION_SECONDS)
     return store.create_job(job)
 
 

@@ -236,6 +236,7 @@ class ImportJobItem(_Item):
     updated = UTCDateTimeAttribute()
     options = JSONAttribute(null=True)  # course import (issue 3): tags, file name, media metadata...
     claimed_until = NumberAttribute(null=True)  # epoch seconds: a run holds the job until then
+    expires = NumberAttribute(null=True)  # epoch seconds; the courses table's TTL attribute
 
 
 # --- registrations table --------------------------------------------------------------------
