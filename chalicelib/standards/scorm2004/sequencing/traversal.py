@@ -60,7 +60,7 @@ def flow_tree_traversal(tree: Tree, node: Node, direction: str, previous: str | 
         if node.is_leaf or not consider_children:
             if node.parent is None:
                 return Step(None, direction, "SB.2.1-1")
-            if siblings[-1] is node or node not in siblings:
+            if node not in siblings or siblings[-1] is node:
                 return flow_tree_traversal(tree, node.parent, "forward", None, False, trace)
             return Step(siblings[siblings.index(node) + 1], "forward")
         if node.children:
@@ -71,7 +71,7 @@ def flow_tree_traversal(tree: Tree, node: Node, direction: str, previous: str | 
     if node.is_leaf or not consider_children:
         if not reversed_ and node.parent.seq.control_mode.forward_only:
             return Step(None, direction, "SB.2.1-4")
-        if siblings[0] is node or node not in siblings:
+        if node not in siblings or siblings[0] is node:
             return flow_tree_traversal(tree, node.parent, "backward", None, False, trace)
         return Step(siblings[siblings.index(node) - 1], "backward")
     if node.children:
@@ -139,11 +139,11 @@ def _choice_flow_tree(tree: Tree, node: Node, direction: str) -> Node | None:
     if direction == "forward":
         if node is _last_in_tree(tree) or node.parent is None:
             return None
-        if siblings[-1] is node or node not in siblings:  # not available: leave its cluster
+        if node not in siblings or siblings[-1] is node:  # not available: leave its cluster
             return _choice_flow_tree(tree, node.parent, "forward")
         return siblings[siblings.index(node) + 1]
     if node.parent is None:
         return None
-    if siblings[0] is node or node not in siblings:
+    if node not in siblings or siblings[0] is node:
         return _choice_flow_tree(tree, node.parent, "backward")
     return siblings[siblings.index(node) - 1]
