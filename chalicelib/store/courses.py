@@ -156,7 +156,7 @@ def registration_counts(realm_id: str, course_ids: list[str]) -> dict[str, int]:
     counts = dict.fromkeys(course_ids, 0)
     for start in range(0, len(keys), 100):
         for item in RegistrationCountItem.batch_get(keys[start:start + 100]):
-            counts[item.pk.rsplit("#COURSE#", 1)[1]] = max(int(item.registrations or 0), 0)
+            counts[item.pk.removeprefix(f"{realm_id}#COURSE#")] = max(int(item.registrations or 0), 0)
     return counts
 
 
