@@ -15,8 +15,6 @@ from chalicelib.standards.scorm2004.sequencing.state import ObjectiveTrack
 from chalicelib.standards.scorm2004.sequencing.termination import terminate_descendent_attempts
 
 if TYPE_CHECKING:
-    import random
-
     from chalicelib.standards.scorm2004.sequencing.state import Node, Tree
     from chalicelib.standards.scorm2004.sequencing.trace import Trace
 
@@ -63,7 +61,7 @@ def _new_attempt(node: Node) -> None:
             child.track.stale_progress = True
 
 
-def content_delivery(tree: Tree, node: Node, rng: random.Random, trace: Trace | None = None) -> None:
+def content_delivery(tree: Tree, node: Node, trace: Trace | None = None) -> None:
     """DB.2: begin attempts on the path to the activity and make it the current activity."""
     if tree.current is not None and tree.current.track.active:
         raise SequencingError("DB.2-1", tree.current.id)

@@ -117,7 +117,7 @@ class Sequencer:
             if outcome.deliver is None:
                 return trace
             delivery_request(tree, outcome.deliver, trace)  # step 1.5
-            content_delivery(tree, outcome.deliver, self.rng, trace)
+            content_delivery(tree, outcome.deliver, trace)
             tree.ended = False
             self.started = True
             trace.delivered = outcome.deliver.id

@@ -435,11 +435,8 @@ def set_completion(tree: Tree, node: Node, known: bool, completed: bool) -> None
     _fresh_progress(node)
     node.track.attempt_progress_status = known
     node.track.attempt_completion_status = completed
-    objective = node.objectives.get(node.primary_key or "")
-    for info in objective.map_info if objective else []:
-        if info.write_completion_status:
-            shared = _global(tree, uri_id(info.target_objective_id))
-            shared.completion_known, shared.completed = known, completed
+    for shared in _primary_writes(tree, node, "write_completion_status"):
+        shared.completion_known, shared.completed = known, completed
 
 
 def _fresh_progress(node: Node) -> None:
@@ -454,8 +451,13 @@ def set_completion_amount(tree: Tree, node: Node, known: bool, amount: float) ->
     _fresh_progress(node)
     node.track.completion_amount_status = known
     node.track.completion_amount = amount
+    for shared in _primary_writes(tree, node, "write_progress_measure"):
+        shared.progress_known, shared.progress_measure = known, amount
+
+
+def _primary_writes(tree: Tree, node: Node, flag: str) -> list[GlobalObjective]:
+    """The global objectives the primary objective's maps write with ``flag`` (adlseq:mapInfo
+    writeCompletionStatus / writeProgressMeasure, SN §4.2.3)."""
     objective = node.objectives.get(node.primary_key or "")
-    for info in objective.map_info if objective else []:
-        if info.write_progress_measure:
-            shared = _global(tree, uri_id(info.target_objective_id))
-            shared.progress_known, shared.progress_measure = known, amount
+    return [_global(tree, uri_id(info.target_objective_id))
+            for info in (objective.map_info if objective else []) if getattr(info, flag)]
