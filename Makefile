@@ -89,8 +89,10 @@ lrs-conformance: $(PY_STAMP)
 	bench/lrs_conformance.sh
 
 ## ADL's SCORM 2004 cases against the sequencing engine and the API; last line: "ADL SCORM 2004 cases: P passed, F failed".
+## The suite: $ADL_SCORM2004_SUITE, else ../shared/conformance/scorm2004-adl, else cloned (pinned commit) into
+## $ADL_SUITE_DIR (default /tmp/adl-scorm2004-suite), outside the repository (tests/conformance/adl_suite.py).
 conformance: $(PY_STAMP)
-	$(BIN)/python -m tests.conformance.adl_sequencing
+	tests/conformance/run_adl.sh
 
 clean:
 	rm -rf $(VENV) out frontend/node_modules frontend/dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,8 @@
 """Course packages built by code: every standard and edition, and hostile zips.
 
-Nothing here is a third-party package; the ADL conformance manifests (data, Apache-2.0, in
-../shared/conformance) are wrapped with stub files by :func:`adl_case_zip`.
+Nothing here is a third-party package; the ADL conformance manifests (data, Apache-2.0, never in
+this repository: wherever :mod:`tests.conformance.adl_suite` finds them) are wrapped with stub
+files by :func:`adl_case_zip`.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import io
 import posixpath
 import stat
 import zipfile
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-ADL_MANIFESTS = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "scorm2004-adl" / "manifests"
+from tests.conformance import adl_suite
+
 SCO_PAGE = b"<!doctype html><title>SCO</title><p>stub SCO</p>"
 
 
@@ -194,7 +195,7 @@ def adl_case_zip(case: str) -> bytes:
     """An ADL conformance manifest with a stub file for every file it lists."""
     from lxml import etree
 
-    manifest = (ADL_MANIFESTS / f"{case}.xml").read_bytes()
+    manifest = adl_suite.manifest(case).read_bytes()
     root = etree.fromstring(manifest)
     files: dict[str, bytes | str] = {"imsmanifest.xml": manifest}
     base_attr = "{http://www.w3.org/XML/1998/namespace}base"
@@ -208,7 +209,8 @@ def adl_case_zip(case: str) -> bytes:
 
 
 def adl_cases() -> list[str]:
-    return sorted(p.stem for p in ADL_MANIFESTS.glob("*.xml"))
+    """Every ADL test package (189), or none when the suite is not available."""
+    return adl_suite.cases()
 
 
 # --- hostile zips ---------------------------------------------------------------------------

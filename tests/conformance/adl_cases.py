@@ -1,4 +1,4 @@
-"""Reader for ADL's SCORM 2004 4th Edition LMS test cases (``shared/conformance/scorm2004-adl``).
+"""Reader for ADL's SCORM 2004 4th Edition LMS test cases (found by :mod:`tests.conformance.adl_suite`).
 
 The ``.properties`` files are Java properties files (line continuations, ``\\uXXXX`` escapes). Each
 ``ActNVm.commands.i`` value is one runtime call that the test SCO makes on visit ``m`` of activity
@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-ADL_DIR = SHARED / "conformance" / "scorm2004-adl"
+from tests.conformance import adl_suite
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _BLOCK = re.compile(r"^Act(?P<act>[0-9]+[a-z]?)V(?P<visit>[0-9]+)\.(?P<rest>.+)$")
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "f": "\f"}
@@ -82,7 +84,7 @@ def _unescape(text: str) -> str:
 
 def abbreviations() -> dict[str, str]:
     """The abbreviation table of ``Commands.properties`` (``c`` = ``cmi``, ``CS`` = ``completion_status``...)."""
-    return dict(read_properties(ADL_DIR / "Commands.properties"))
+    return dict(read_properties(adl_suite.commands()))
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,7 @@ def read_case(name: str) -> list[Visit]:
     order: list[Visit] = []
     commands: list[list[tuple[int, str]]] = []
     current: tuple[str, int] | None = None
-    for key, value in read_properties(ADL_DIR / "TestCases" / f"{name}.properties"):
+    for key, value in read_properties(adl_suite.test_case(name)):
         match = _BLOCK.match(key)
         if not match:
             continue

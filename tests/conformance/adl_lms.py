@@ -35,12 +35,13 @@ from chalicelib.runtime.scorm2004_attempt import (
 )
 from chalicelib.runtime.sequencing import edition, tracking_values
 from chalicelib.standards.scorm2004.sequencing import Sequencer
-from tests.conformance.adl_cases import ADL_DIR, Call, Visit
+from tests.conformance import adl_suite
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from chalicelib.runtime.api_state import RuntimeData
+    from tests.conformance.adl_cases import Call, Visit
 
 NS = {
     "cp": "http://www.imsglobal.org/xsd/imscp_v1p1",
@@ -74,8 +75,8 @@ def _bool(value: str | None, default: bool) -> bool:
 
 
 def read_package(name: str, manifest: Path | None = None) -> Package:
-    """The launch-relevant parts of ``manifests/<name>.xml`` (CAM 3.4.1 / SN 5.1 / RTE 4.3)."""
-    tree = etree.parse(str(manifest or ADL_DIR / "manifests" / f"{name}.xml"))
+    """The launch-relevant parts of test package ``name``'s manifest (CAM 3.4.1 / SN 5.1 / RTE 4.3)."""
+    tree = etree.parse(str(manifest or adl_suite.manifest(name)))
     org = tree.find(".//cp:organization", NS)
     assert org is not None
     package = Package(name, _bool(org.get(f"{{{NS['adlcp']}}}sharedDataGlobalToSystem"), True))

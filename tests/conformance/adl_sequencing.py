@@ -17,7 +17,9 @@ instruction names: ``CHOOSE_AFTER_RELAUNCH``); ``Suspend…`` suspend all and la
 ``Exit…`` (named) exit the course attempt and start a new one; ``Root…`` choose the root;
 ``ContinueExit…`` continue, then launch again if the session ended; bare ``Exit`` exit all.
 
-Run alone: ``python -m tests.conformance.adl_sequencing`` (``make conformance``).
+Run alone: ``python -m tests.conformance.adl_sequencing`` (``make conformance``, which fetches the
+suite first when no copy is found: ``tests/conformance/run_adl.sh``). The data is wherever
+:mod:`tests.conformance.adl_suite` finds it.
 """
 
 from __future__ import annotations
@@ -41,7 +43,8 @@ from chalicelib.runtime.scorm2004_attempt import (
 from chalicelib.runtime.sequencing import tracking_values
 from chalicelib.standards import read_package as import_package
 from chalicelib.standards.scorm2004.sequencing import Sequencer
-from tests.conformance.adl_cases import ADL_DIR, Call, Visit, read_case, read_properties
+from tests.conformance import adl_suite
+from tests.conformance.adl_cases import Call, Visit, read_case, read_properties
 from tests.conformance.adl_lms import LEARNER_ID, LEARNER_NAME, AdlLms, Outcome
 from tests.conformance.adl_lms import read_package as read_lms_package
 
@@ -60,8 +63,8 @@ def family(case: str) -> str:
 
 
 def sequencing_cases() -> list[str]:
-    folder = ADL_DIR / "TestCases"
-    return sorted(p.stem for p in folder.glob("*.properties") if family(p.stem) in SEQUENCING_FAMILIES)
+    """The sequencing families' test cases (empty when the suite is not available)."""
+    return [case for case in adl_suite.test_case_names() if family(case) in SEQUENCING_FAMILIES]
 
 
 def import_structure(case: str) -> CourseStructure:
@@ -298,7 +301,7 @@ class CaseRunner:
 
 
 def _start_title(case: str) -> str:
-    for key, value in read_properties(ADL_DIR / "TestCases" / f"{case}.properties"):
+    for key, value in read_properties(adl_suite.test_case(case)):
         if key == "start":
             return value
     return ""
@@ -352,6 +355,9 @@ def run_data_model_case(case: str) -> CaseResult:
 
 
 def main() -> int:
+    if not adl_suite.available():
+        print(adl_suite.missing_reason(), file=sys.stderr)
+        return 2
     results = [run_case(case) for case in sequencing_cases()]
     results += [run_data_model_case(case) for case in DATA_MODEL_CASES]
     passed: Counter[str] = Counter()

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conformance.adl_cases import ADL_DIR, read_case
+from tests.conformance import adl_suite
+from tests.conformance.adl_cases import read_case
 from tests.conformance.adl_lms import AdlLms, Outcome, read_package
 
-pytestmark = pytest.mark.skipif(
-    not (ADL_DIR / "TestCases").is_dir(),
-    reason=f"ADL conformance data not found at {ADL_DIR} (the shared/ folder beside the repository)",
-)
+pytestmark = pytest.mark.skipif(not adl_suite.available(), reason=adl_suite.missing_reason())
 
 CASES = {"API": ["API"], "DMB": ["DMB"], "DMI": ["DMI"], "DDM": ["DDMa", "DDMb"]}
 

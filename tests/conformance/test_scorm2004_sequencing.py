@@ -12,7 +12,8 @@ from functools import cache
 
 import pytest
 
-from tests.conformance.adl_cases import ADL_DIR, read_case
+from tests.conformance import adl_suite
+from tests.conformance.adl_cases import read_case
 from tests.conformance.adl_expected_failures import FAILING
 from tests.conformance.adl_sequencing import (
     SEQUENCING_FAMILIES,
@@ -22,12 +23,9 @@ from tests.conformance.adl_sequencing import (
     sequencing_cases,
 )
 
-pytestmark = pytest.mark.skipif(
-    not (ADL_DIR / "TestCases").is_dir(),
-    reason=f"ADL conformance data not found at {ADL_DIR} (the shared/ folder beside the repository)",
-)
+pytestmark = pytest.mark.skipif(not adl_suite.available(), reason=adl_suite.missing_reason())
 
-CASES = sequencing_cases() if (ADL_DIR / "TestCases").is_dir() else []
+CASES = sequencing_cases()
 
 
 @cache
