@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,21 +26,56 @@ def _prepare_environment(host: str, aws_port: int) -> None:
     os.environ.pop("AWS_PROFILE", None)
 
 
+def _hold(home: Path) -> None:
+    """One stack per NIMBUS_HOME: an exclusive lock on ``$NIMBUS_HOME/lock`` for the process's
+    life (a snapshot writer it forked holds it too, so a restart waits for that to finish)."""
+    import fcntl
+
+    handle = open(home / "lock", "a")  # noqa: SIM115 - held until the process ends
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                sys.exit(f"Nimbus: another Nimbus is using {home} (its lock file is held)")
+            time.sleep(0.1)
+    _HELD.append(handle)
+
+
+_HELD: list[object] = []
+
+
+def _open_aws(home: Path, host: str, snapshot: Path) -> tuple[Any, Any, Any, bool]:
+    """The local AWS on its port, with its state restored: the snapshot, then the journal."""
+    from nimbus_local import aws, s3_disk
+    from nimbus_local.journal import Journal
+
+    fsync = os.environ.get("NIMBUS_FSYNC", "0") not in ("", "0", "false", "no")
+    store = aws.install_storage(home, fsync=fsync)
+    journal = Journal(home, fsync=fsync)
+    moto_server, moto = aws.start_server(host, int(os.environ.get("NIMBUS_AWS_PORT", "4566")),
+                                         journal, store)
+    _prepare_environment(host, moto_server.server_port)
+    generation = aws.restore(snapshot)
+    replayed = moto.replay(generation or 0)
+    s3_disk.collect_garbage()
+    return moto_server, moto, store, generation is not None or replayed > 0
+
+
 def main() -> int:
     host = os.environ.get("NIMBUS_HOST", "127.0.0.1")
     home = Path(os.environ.get("NIMBUS_HOME") or ROOT / ".local").resolve()
     home.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
 
+    _hold(home)
     from nimbus_local import aws  # moto import is slow; keep it after argument handling
 
-    snapshot, journal = home / "state.pickle", home / "journal.bin"
-    moto_server, moto = aws.start_server(host, int(os.environ.get("NIMBUS_AWS_PORT", "4566")), journal)
+    snapshot = home / "state.pickle"
+    moto_server, moto, store, restored = _open_aws(home, host, snapshot)
     aws_port = moto_server.server_port
-    _prepare_environment(host, aws_port)
-    restored = aws.restore(snapshot)
-    replayed = moto.replay(journal)
-    restored = restored or replayed > 0
 
     from nimbus_local import bootstrap, seed
 
@@ -68,7 +104,8 @@ def main() -> int:
     snapshotter = aws.Snapshotter(snapshot, moto)
     aws.save(snapshot, moto)
     snapshotter.start()
-    pump = EventPump(app_module.app, app_module, region)
+    pump = EventPump(app_module.app, app_module, region,
+                     trim=lambda arn, shard, seq: aws.trim_kinesis(moto, arn, shard, seq))
     pump.start()
     dist = Path(os.environ.get("NIMBUS_FRONTEND_DIST") or ROOT / "frontend" / "dist")
     http = web.create_server(app_module.app, Config(chalice_stage="dev"), host, server_port, dist)
@@ -88,6 +125,7 @@ def main() -> int:
     http.server.shutdown()
     snapshotter.stop()
     moto_server.shutdown()
+    store.close()
     return 0
 
 

@@ -1,27 +1,31 @@
-"""moto as the local AWS: a serialized WSGI server on 127.0.0.1 and its snapshots.
+"""moto as the local AWS: a serialized WSGI server on 127.0.0.1, its item store and snapshots.
 
-moto 5 keeps state in memory and has no snapshot feature. We pickle the backends of the
-services Nimbus uses (DynamoDB, S3, SQS, Kinesis) to ``$NIMBUS_HOME/state.pickle`` — written
-to a temporary file, fsynced and renamed into place, at most once a second while something
-changed and on shutdown — and restore them on start.
+Where the state lives (see README, "The local stack"):
 
-Between snapshots, every AWS call that changed something is appended to a journal
-(``$NIMBUS_HOME/journal.bin``) and fsynced *before* moto's answer leaves the process; a start
-restores the snapshot and replays the journal in order. So a ``kill -9`` loses no write that
-was acknowledged: at most the one call in flight, which its caller never saw succeed. Each
-snapshot is written under the same lock and then empties the journal. This relies on moto
-internals: moto is pinned exactly and ``tests/unit/test_local_stack.py`` round-trips every
-service and the journal.
+- DynamoDB items: in SQLite (``$NIMBUS_HOME/dynamodb.sqlite``, :mod:`nimbus_local.dynamo_disk`),
+  one transaction per request, committed (fsynced) before the answer leaves; a request answered
+  with an error rolls back. Queries read only the partition and key range they ask for.
+- S3 object bytes: one file per object under ``$NIMBUS_HOME/s3/`` (:mod:`nimbus_local.s3_disk`).
+- Everything else moto holds (S3 keys and buckets, SQS, Kinesis, table definitions — small): in
+  memory, pickled to ``$NIMBUS_HOME/state.pickle`` by a *forked child* (copy-on-write, as Redis'
+  BGSAVE does), so the request lock is held only for the fork, whatever the data size; between
+  snapshots the requests that changed it are in the fsynced journal (:mod:`nimbus_local.journal`).
+
+So a ``kill -9`` loses no write that was acknowledged: at most the one call in flight, which its
+caller never saw succeed. This relies on moto internals: moto is pinned exactly and
+``tests/unit/test_local_stack.py`` and ``tests/unit/test_local_storage.py`` round-trip it.
 """
 
 from __future__ import annotations
 
 import copyreg
+import gc
+import hashlib
 import io
+import json
 import logging
 import os
 import pickle
-import struct
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -35,14 +39,21 @@ from moto.moto_server.werkzeug_app import (
 from moto.s3.models import s3_backends
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from nimbus_local import dynamo_disk, s3_disk
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path
 
+    from nimbus_local.journal import Journal
+
 LOG = logging.getLogger("nimbus.local.aws")
 SERVICES = ("dynamodb", "s3", "sqs", "kinesis")
 S3_BUCKET_ACCOUNTS = "s3:bucket_accounts"
-SNAPSHOT_INTERVAL = 1.0
+GENERATION = "journal:generation"
+#: A snapshot is taken this often while something changed, or sooner when the journal is big.
+SNAPSHOT_INTERVAL = 30.0
+SNAPSHOT_JOURNAL_BYTES = 64 * 1024 * 1024
 #: Requests that only read state: they do not mark the snapshot dirty.
 READ_TARGETS = frozenset({
     "DynamoDB_20120810.GetItem", "DynamoDB_20120810.Query", "DynamoDB_20120810.Scan",
@@ -54,30 +65,50 @@ READ_TARGETS = frozenset({
     "Kinesis_20131202.DescribeStreamSummary", "AmazonSQS.GetQueueUrl",
     "AmazonSQS.GetQueueAttributes", "AmazonSQS.ReceiveMessage",
 })
+#: DynamoDB requests whose writes go to the item store (durable there): never journaled.
+ITEM_TARGETS = frozenset(f"DynamoDB_20120810.{name}" for name in (
+    "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
+    "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"))
+
+TRANSACT_WRITE = "DynamoDB_20120810.TransactWriteItems"
+#: How long DynamoDB remembers a ClientRequestToken (API Reference, TransactWriteItems).
+TOKEN_SECONDS = 600.0
 
 # SQS queues hold a threading.Condition, which cannot be pickled as such.
 copyreg.pickle(threading.Condition, lambda _c: (threading.Condition, ()))  # type: ignore[arg-type]
 
 
-class SerializedMoto:
-    """moto's WSGI app with one lock around every request, so snapshots are consistent, and a
-    journal of the changing requests since the last snapshot."""
+def install_storage(home: Path, *, fsync: bool = False) -> dynamo_disk.ItemStore:
+    """Items in SQLite and object bytes in files under ``home`` (before any snapshot is restored);
+    ``fsync``: every acknowledged write also survives a power loss (``NIMBUS_FSYNC=1``)."""
+    s3_disk.install(home / "s3")
+    return dynamo_disk.install(home / "dynamodb.sqlite", fsync=fsync)
 
-    def __init__(self, journal: Path | None = None) -> None:
+
+class SerializedMoto:
+    """moto's WSGI app with one lock around every request (each a transaction of the item store),
+    and a journal of the requests that changed the in-memory state since the last snapshot."""
+
+    def __init__(self, journal: Journal | None = None, store: dynamo_disk.ItemStore | None = None) -> None:
         self.lock = threading.RLock()
         self.dirty = False
         self._app = DomainDispatcherApplication(create_backend_app)
-        self._journal = open(journal, "ab") if journal else None  # noqa: SIM115 - lives with the app
+        self.journal = journal
+        self.store = store
+        #: ClientRequestToken → (digest of the request, status, headers, answer, when)
+        self.tokens: dict[str, tuple[str, str, list[Any], bytes, float]] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target == TRANSACT_WRITE:
+            return self._idempotent(environ, start_response)
+        return self._serve(environ, start_response)
+
+    def _serve(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
         reading = environ.get("REQUEST_METHOD") in ("GET", "HEAD") or target in READ_TARGETS
-        if reading or self._journal is None:
-            with self.lock:
-                self.dirty |= not reading
-                # Materialise the body inside the lock: moto streams from live state.
-                return [b"".join(self._app(environ, start_response))]
-        body = _read_body(environ)
+        journaled = self.journal is not None and not reading and target not in ITEM_TARGETS
+        body = _read_body(environ) if journaled else b""
         status: list[str] = []
 
         def capture(code: str, headers: Any, exc_info: Any = None) -> Any:
@@ -85,36 +116,72 @@ class SerializedMoto:
             return start_response(code, headers, exc_info)
 
         with self.lock:
-            self.dirty = True
-            answer = b"".join(self._app(environ, capture))
-            if status and int(status[0].split()[0]) < 400:
-                self._append(environ, body)
+            ok = False
+            try:
+                # Materialise the body inside the lock: moto streams from live state.
+                answer = b"".join(self._app(environ, capture))
+                ok = bool(status) and int(status[0].split()[0]) < 400
+            finally:
+                if self.store is not None:
+                    self.store.end(ok)  # commit (fsync) or roll back before anyone sees the answer
+            if not reading and target not in ITEM_TARGETS:
+                self.dirty = True
+            if journaled and ok:
+                assert self.journal is not None  # noqa: S101 - for the type checker
+                self.journal.append(environ, body)
         return [answer]
 
-    def _append(self, environ: dict[str, Any], body: bytes) -> None:
-        kept = {k: v for k, v in environ.items() if isinstance(v, str) and not k.startswith("wsgi.")}
-        record = pickle.dumps((kept, body), protocol=pickle.HIGHEST_PROTOCOL)
-        assert self._journal is not None  # noqa: S101 - only called with a journal
-        self._journal.write(struct.pack(">I", len(record)) + record)
-        self._journal.flush()
-        os.fsync(self._journal.fileno())
+    def _idempotent(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """``TransactWriteItems`` with a ``ClientRequestToken`` as DynamoDB runs it (moto ignores
+        the token): a repeat within ten minutes gets the first call's answer without running
+        again; the same token with other parameters is refused."""
+        body = _read_body(environ)
+        try:
+            request = json.loads(body)
+        except ValueError:
+            request = {}
+        token = request.pop("ClientRequestToken", None) if isinstance(request, dict) else None
+        if not token:
+            return self._serve(environ, start_response)
+        digest = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = {k: v for k, v in self.tokens.items() if now - v[4] < TOKEN_SECONDS}
+            seen = self.tokens.get(token)
+            if seen is not None and seen[0] != digest:
+                start_response("400 Bad Request", [("Content-Type", "application/x-amz-json-1.0")])
+                return [json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#"
+                                    "IdempotentParameterMismatchException",
+                                    "message": "ClientRequestToken was used with other parameters"}).encode()]
+            if seen is not None:
+                start_response(seen[1], seen[2])
+                return [seen[3]]
+            captured: list[Any] = []
 
-    def clear_journal(self) -> None:
-        """Empty the journal (call with the lock held, right after a snapshot is on disk)."""
-        if self._journal is not None:
-            self._journal.truncate(0)
-            self._journal.flush()
-            os.fsync(self._journal.fileno())
+            def capture(code: str, headers: Any, exc_info: Any = None) -> Any:
+                captured[:] = [code, list(headers)]
+                return start_response(code, headers, exc_info)
 
-    def replay(self, journal: Path) -> int:
-        """Apply the journal's requests in order (after :func:`restore`); returns how many."""
+            answer = b"".join(self._serve(environ, capture))
+            if captured and int(captured[0].split()[0]) < 400:
+                self.tokens[token] = (digest, captured[0], captured[1], answer, now)
+        return [answer]
+
+    def replay(self, generation: int) -> int:
+        """Apply the journal's requests newer than ``generation`` in order (after :func:`restore`)."""
+        if self.journal is None:
+            return 0
         count = 0
-        for kept, body in _records(journal):
+        for kept, body in self.journal.after(generation):
             environ = {**kept, "wsgi.input": io.BytesIO(body), "wsgi.errors": io.StringIO(),
                        "wsgi.version": (1, 0), "wsgi.url_scheme": "http", "wsgi.multithread": True,
                        "wsgi.multiprocess": False, "wsgi.run_once": False, "CONTENT_LENGTH": str(len(body))}
             with self.lock:
-                b"".join(self._app(environ, lambda *_args: None))
+                try:
+                    b"".join(self._app(environ, lambda *_args: None))
+                finally:
+                    if self.store is not None:
+                        self.store.end(True)
                 self.dirty = True
             count += 1
         return count
@@ -130,29 +197,15 @@ def _read_body(environ: dict[str, Any]) -> bytes:
     return bytes(body)
 
 
-def _records(journal: Path) -> Iterable[tuple[dict[str, str], bytes]]:
-    """The complete records of a journal; a torn last record (a crash mid-append) is ignored."""
-    if not journal.exists():
-        return
-    data = journal.read_bytes()
-    offset = 0
-    while offset + 4 <= len(data):
-        (size,) = struct.unpack(">I", data[offset:offset + 4])
-        if offset + 4 + size > len(data):
-            LOG.warning("ignoring a torn journal record at byte %d", offset)
-            return
-        yield pickle.loads(data[offset + 4:offset + 4 + size])  # noqa: S301 - our own file
-        offset += 4 + size
-
-
 class QuietMotoRequestHandler(MotoRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Silenced: one line per AWS call would drown the app's own logs."""
 
 
-def start_server(host: str, port: int, journal: Path | None = None) -> tuple[BaseWSGIServer, SerializedMoto]:
+def start_server(host: str, port: int, journal: Journal | None = None,
+                 store: dynamo_disk.ItemStore | None = None) -> tuple[BaseWSGIServer, SerializedMoto]:
     """Start moto on ``host:port`` in a daemon thread (port 0 picks a free one)."""
-    app = SerializedMoto(journal)
+    app = SerializedMoto(journal, store)
     server = make_server(host, port, app, threaded=True, request_handler=QuietMotoRequestHandler)
     threading.Thread(target=server.serve_forever, name="moto", daemon=True).start()
     return server, app
@@ -168,26 +221,53 @@ def _state() -> dict[str, Any]:
     return state
 
 
-def save(path: Path, moto: SerializedMoto) -> int:
-    """Write a snapshot atomically, then empty the journal; returns the snapshot's size."""
+def _write_snapshot(path: Path, generation: int) -> None:
+    state = _state()
+    state[GENERATION] = generation
+    data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
     tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.sync()  # object files and item store too, before the journal they are in goes
+    tmp.replace(path)
+
+
+def save(path: Path, moto: SerializedMoto) -> int:
+    """Write a snapshot atomically and drop the journal it covers; returns the snapshot's size.
+
+    The request lock is held only while the journal rotates and the process forks: the child
+    pickles its copy-on-write view of the state and writes it while the parent goes on serving.
+    """
     with moto.lock:
-        data = pickle.dumps(_state(), protocol=pickle.HIGHEST_PROTOCOL)
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        tmp.replace(path)
-        moto.clear_journal()
+        generation = moto.journal.rotate() if moto.journal else 0
         moto.dirty = False
-    return len(data)
+        pid = os.fork()
+        if pid == 0:  # the child: write and leave, touching nothing the parent owns
+            code = 1
+            try:
+                gc.disable()
+                s3_disk.in_snapshot_child()
+                _write_snapshot(path, generation)
+                code = 0
+            finally:
+                os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        moto.dirty = True
+        raise RuntimeError(f"the snapshot writer failed (status {status}); the journal is kept")
+    if moto.journal:
+        moto.journal.drop_through(generation)
+    return path.stat().st_size
 
 
-def restore(path: Path) -> bool:
-    """Load a snapshot into moto's backends; False if there is none."""
+def restore(path: Path) -> int | None:
+    """Load a snapshot into moto's backends; the journal generation it covers, None if none."""
     if not path.exists():
-        return False
+        return None
     state = pickle.loads(path.read_bytes())  # noqa: S301 - our own file under NIMBUS_HOME
+    generation = int(state.pop(GENERATION, 0))
     s3_backends.bucket_accounts.update(state.pop(S3_BUCKET_ACCOUNTS, {}))
     for svc, accounts in state.items():
         backend = get_backend(svc)  # type: ignore[call-overload]
@@ -195,27 +275,65 @@ def restore(path: Path) -> bool:
             target = backend[acct]
             for region, value in regions.items():
                 dict.__setitem__(target, region, value)
-    return True
+    _adopt_tables()
+    return generation
+
+
+def _adopt_tables() -> None:
+    """Tables of a snapshot written before items moved to SQLite: move their items there."""
+    if not dynamo_disk.installed():
+        return
+    for regions in get_backend("dynamodb").values():  # type: ignore[call-overload]
+        for backend in regions.values():
+            for name, table in list(backend.tables.items()):
+                if not isinstance(table, dynamo_disk.DiskTable):
+                    backend.tables[name] = dynamo_disk.DiskTable.adopt(table)
+    dynamo_disk.commit()
+
+
+def trim_kinesis(moto: SerializedMoto, stream_arn: str, shard_id: str, through: str) -> int:
+    """Forget a shard's records up to the checkpoint ``through`` (every consumer is past them),
+    as Kinesis' retention would: memory stays flat however many events went by."""
+    with moto.lock:
+        for regions in get_backend("kinesis").values():  # type: ignore[call-overload]
+            for backend in regions.values():
+                for stream in backend.streams.values():
+                    if stream.arn != stream_arn or shard_id not in stream.shards:
+                        continue
+                    records = stream.shards[shard_id].records
+                    old = [number for number in records if number <= int(through)]
+                    for number in old:
+                        del records[number]
+                    return len(old)
+    return 0
 
 
 class Snapshotter(threading.Thread):
-    """Saves a snapshot every ``SNAPSHOT_INTERVAL`` seconds while moto's state is dirty."""
+    """Saves a snapshot while moto's state is dirty: every ``SNAPSHOT_INTERVAL`` seconds, or as
+    soon as the journal passes ``SNAPSHOT_JOURNAL_BYTES``."""
 
     def __init__(self, path: Path, moto: SerializedMoto) -> None:
         super().__init__(name="snapshotter", daemon=True)
         self.path, self.moto = path, moto
         self.stopping = threading.Event()
+        self.last = time.monotonic()
+
+    def due(self) -> bool:
+        journal = self.moto.journal.size if self.moto.journal else 0
+        return self.moto.dirty and (journal >= SNAPSHOT_JOURNAL_BYTES
+                                    or time.monotonic() - self.last >= SNAPSHOT_INTERVAL)
 
     def run(self) -> None:
-        while not self.stopping.wait(SNAPSHOT_INTERVAL):
-            if self.moto.dirty:
+        while not self.stopping.wait(0.5):
+            if self.due():
                 try:
                     save(self.path, self.moto)
                 except Exception:  # keep trying; the next tick may succeed
                     LOG.exception("snapshot failed")
+                self.last = time.monotonic()
 
     def stop(self) -> None:
         self.stopping.set()
-        self.join(timeout=5)
-        save(self.path, self.moto)
-        time.sleep(0)
+        self.join(timeout=30)
+        if self.moto.dirty:
+            save(self.path, self.moto)

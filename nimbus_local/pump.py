@@ -22,10 +22,13 @@ import logging
 import threading
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 LOG = logging.getLogger("nimbus.local.pump")
 CHECKPOINT_TABLE = "nimbus-local-checkpoints"
@@ -49,8 +52,12 @@ class LambdaContext:
 class EventPump:
     """Feeds SQS and Kinesis records to the chalice app's event handlers."""
 
-    def __init__(self, chalice_app: Any, app_module: Any, region: str) -> None:
+    def __init__(self, chalice_app: Any, app_module: Any, region: str,
+                 trim: Callable[[str, str, str], Any] | None = None) -> None:
         self.region = region
+        #: Called with (stream ARN, shard, sequence) once every consumer of the stream is past it.
+        self.trim = trim
+        self.positions: dict[tuple[str, str], dict[str, str]] = {}
         self.sqs = boto3.client("sqs", region_name=region)
         self.kinesis = boto3.client("kinesis", region_name=region)
         self.ddb = boto3.client("dynamodb", region_name=region)
@@ -166,9 +173,20 @@ class EventPump:
                 done = r["SequenceNumber"]
             if done:
                 self._save_checkpoint(key, done)
+                self._trim(source, arn, shard["ShardId"], done)
             if failed:
                 self.stopping.wait(RETRY_SECONDS)
         return busy
+
+    def _trim(self, source: Any, arn: str, shard: str, done: str) -> None:
+        """Let the stream forget records every one of its consumers has handled."""
+        if self.trim is None:
+            return
+        readers = [s.name for s, _h in self.sources if getattr(s, "stream", None) == source.stream]
+        seen = self.positions.setdefault((arn, shard), {})
+        seen[source.name] = done
+        if all(name in seen for name in readers):
+            self.trim(arn, shard, min(seen.values(), key=int))
 
     # --- invoking -------------------------------------------------------------------------------
 

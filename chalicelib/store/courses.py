@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import settings
-from chalicelib.store.repos import _connection, now
+from chalicelib.store import transactions
+from chalicelib.store.repos import now
 from chalicelib.store.tables import CourseItem, CourseVersionItem, ImportJobItem
 
 if TYPE_CHECKING:
@@ -111,7 +111,7 @@ def new_version(realm_id: str, course_id: str, number: int, when: datetime) -> C
 def save_version(course: CourseItem, version: CourseVersionItem, *, creating: bool) -> None:
     """Write a course and its new version together; :class:`Conflict` if someone was first."""
     try:
-        with TransactWrite(connection=_connection()) as txn:
+        with transactions.transaction() as txn:
             if creating:
                 txn.save(course, condition=CourseItem.pk.does_not_exist())
             else:

@@ -20,19 +20,17 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.config import settings
+from chalicelib.store import transactions
 from chalicelib.store.tables import RegistrationItem
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 _S = settings()
-_CONNECTION: Connection | None = None
 
 __all__ = ["RegistrationItem"]
 
@@ -97,12 +95,6 @@ class VersionConflict(Exception):
 class AlreadyExists(Exception):
     """A registration with this id exists."""
 
-
-def _connection() -> Connection:
-    global _CONNECTION  # noqa: PLW0603 - one connection per process
-    if _CONNECTION is None:
-        _CONNECTION = Connection(region=_S.region)
-    return _CONNECTION
 
 
 def reg_pk(realm_id: str, registration_id: str) -> str:
@@ -180,7 +172,7 @@ def instances(realm_id: str, registration_id: str) -> list[InstanceItem]:
 def add_launch(realm_id: str, registration_id: str, launch: LaunchItem, first_log: list[Any]) -> None:
     launch.pk, launch.sk = reg_pk(realm_id, registration_id), f"LAUNCH#{launch.launch_id}"
     launch.log_batches = 1
-    with TransactWrite(connection=_connection()) as txn:
+    with transactions.transaction() as txn:
         txn.save(launch)
         txn.save(LogItem(launch.pk, _log_sk(launch.launch_id), entries=first_log))
 
@@ -215,7 +207,7 @@ def write_commit(item: RegistrationItem, launch_id: str, launch_actions: dict[st
     actions = [getattr(LaunchItem, name).set(value) for name, value in launch_actions.items() if value is not None]
     actions.append(LaunchItem.log_batches.add(1))
     try:
-        with TransactWrite(connection=_connection()) as txn:
+        with transactions.transaction() as txn:
             txn.save(item)
             txn.update(launch, actions=actions, condition=LaunchItem.pk.exists())
             if log:

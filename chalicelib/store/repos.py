@@ -12,11 +12,9 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
 
-from chalicelib.config import settings
+from chalicelib.store import transactions
 from chalicelib.store.tables import (
     AppItem,
     DailyActivityItem,
@@ -34,11 +32,6 @@ if TYPE_CHECKING:
 
 
 @lru_cache(maxsize=1)
-def _connection() -> Connection:
-    """The connection transactions run on (models keep their own)."""
-    return Connection(region=settings().region)
-
-
 class AlreadyExists(Exception):
     """A conditional create found the item already there."""
 
@@ -204,7 +197,7 @@ def apply_daily_activity(event_id: str, realm_id: str, day: str, *, completions:
     marker = ProcessedEventItem(f"EVENT#{event_id}", "EVENT", expires=int(time.time()) + ttl_seconds)
     counters = DailyActivityItem(f"{realm_id}#DAY", day)
     try:
-        with TransactWrite(connection=_connection()) as txn:
+        with transactions.transaction() as txn:
             txn.save(marker, condition=ProcessedEventItem.pk.does_not_exist())
             txn.update(counters, actions=[
                 DailyActivityItem.realm_id.set(realm_id),

@@ -39,7 +39,7 @@ def test_snapshot_round_trips_every_service(aws: dict[str, str], tmp_path: Path)
     with mock_aws():
         BackendDict.reset()  # a fresh, empty AWS, as after a restart
         assert boto3.client("dynamodb", region_name=REGION).list_tables()["TableNames"] == []
-        assert local_aws.restore(path)
+        assert local_aws.restore(path) == 0  # the journal generation it covers (none here)
         bootstrap.create_all(REGION)  # as every start does: must not replace restored resources
         ddb, s3 = boto3.client("dynamodb", region_name=REGION), boto3.client("s3", region_name=REGION)
         item = ddb.get_item(TableName=aws["RegistrationsTable"],
@@ -60,7 +60,7 @@ def test_snapshot_round_trips_every_service(aws: dict[str, str], tmp_path: Path)
 def test_restore_without_a_snapshot_is_a_fresh_start(tmp_path: Path) -> None:
     from nimbus_local import aws as local_aws
 
-    assert local_aws.restore(tmp_path / "missing.pickle") is False
+    assert local_aws.restore(tmp_path / "missing.pickle") is None
 
 
 def _pump():
@@ -163,11 +163,11 @@ def test_a_torn_journal_record_is_ignored(tmp_path: Path) -> None:
     import pickle
     import struct
 
-    from nimbus_local import aws as local_aws
+    from nimbus_local.journal import records
 
-    journal = tmp_path / "journal.bin"
+    journal = tmp_path / "journal.7.bin"
     whole = pickle.dumps(({"REQUEST_METHOD": "POST"}, b"body"))
     torn = pickle.dumps(({"REQUEST_METHOD": "PUT"}, b"x" * 100))
     journal.write_bytes(struct.pack(">I", len(whole)) + whole + struct.pack(">I", len(torn)) + torn[:10])
-    assert list(local_aws._records(journal)) == [({"REQUEST_METHOD": "POST"}, b"body")]
-    assert list(local_aws._records(tmp_path / "missing.bin")) == []
+    assert list(records(journal)) == [({"REQUEST_METHOD": "POST"}, b"body")]
+    assert list(records(tmp_path / "missing.bin")) == []

@@ -1,0 +1,180 @@
+"""moto's S3 with object bytes in files under ``$NIMBUS_HOME/s3/``, not in memory or snapshots.
+
+moto keeps each object's bytes in a ``tempfile.SpooledTemporaryFile`` (memory up to a few MB,
+an anonymous file beyond) and its ``FakeKey.__getstate__`` puts the bytes into every pickle. Here
+the buffer is a :class:`ContentFile`: a named file that is opened only for the read or write at
+hand (so 100,000 objects hold no file descriptors), pickled as its file name. A key's file goes
+when moto disposes of the key (deleted, overwritten, a multipart part merged); files that no key
+refers to after a crash are removed at start-up by :func:`collect_garbage`.
+
+Durability: the bytes of an acknowledged PUT are also in the fsynced journal until the next
+snapshot, and the snapshot child calls ``os.sync()`` before the snapshot replaces the old one, so
+a crash or power loss loses no acknowledged object (see ``nimbus_local.aws``).
+
+This relies on moto internals (``moto.s3.models.tempfile`` and ``FakeKey``'s state); moto is
+pinned exactly and ``tests/unit/test_local_storage.py`` round-trips it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import moto.s3.models as s3_models
+from moto.s3.models import FakeKey, FakeMultipart, s3_backends
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+_ROOT: Path | None = None
+#: False in a snapshot child: it must never delete a file the parent still uses.
+_UNLINK_ON_CLOSE = [True]
+_ORIGINAL_GETSTATE = FakeKey.__getstate__
+_ORIGINAL_SETSTATE = FakeKey.__setstate__
+
+
+class ContentFile:
+    """The part of a file object moto's ``FakeKey`` uses (seek, read, write, truncate, close),
+    on a named file opened per call."""
+
+    def __init__(self, name: str | None = None) -> None:
+        if _ROOT is None:
+            raise RuntimeError("nimbus_local.s3_disk.install() was not called")
+        self.name = name or uuid.uuid4().hex
+        self.path = _ROOT / self.name[:2] / self.name
+        if name is None:
+            self.path.parent.mkdir(exist_ok=True)
+            self.path.touch()
+        self.position = 0
+        self.closed = False
+
+    def seek(self, position: int, whence: int = 0) -> int:
+        if whence == 2:
+            position += self.path.stat().st_size
+        elif whence == 1:
+            position += self.position
+        self.position = position
+        return position
+
+    def tell(self) -> int:
+        return self.position
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            with open(self.path, "rb") as fh:
+                fh.seek(self.position)
+                data = fh.read(size)
+        except FileNotFoundError:  # a key restored from a snapshot whose object was since deleted
+            data = b""
+        self.position += len(data)
+        return data
+
+    def write(self, data: bytes) -> int:
+        self.path.parent.mkdir(exist_ok=True)
+        with open(self.path, "r+b" if self.path.exists() else "wb") as fh:
+            fh.seek(self.position)
+            written = fh.write(data)
+        self.position += written
+        return written
+
+    def truncate(self, size: int | None = None) -> int:
+        size = self.position if size is None else size
+        self.path.parent.mkdir(exist_ok=True)
+        with open(self.path, "r+b" if self.path.exists() else "wb") as fh:
+            fh.truncate(size)
+        return size
+
+    def flush(self) -> None:
+        """Writes go straight to the file."""
+
+    def close(self) -> None:
+        if not self.closed and _UNLINK_ON_CLOSE[0]:
+            self.path.unlink(missing_ok=True)
+        self.closed = True
+
+
+class _TempfileForS3:
+    """What ``moto.s3.models`` sees as ``tempfile``: its spooled buffers become content files."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(tempfile, name)
+
+    @staticmethod
+    def SpooledTemporaryFile(*_args: Any, **_kwargs: Any) -> ContentFile:  # noqa: N802 - tempfile's name
+        return ContentFile()
+
+
+def _getstate(key: FakeKey) -> dict[str, Any]:
+    state = key.__dict__.copy()
+    buffer = state.pop("_value_buffer")
+    state.pop("lock", None)
+    state["_content_file"] = buffer.name if isinstance(buffer, ContentFile) else None
+    if not isinstance(buffer, ContentFile):  # not installed when the key was made: keep the bytes
+        state["value"] = key.value
+    return state
+
+
+def _setstate(key: FakeKey, state: dict[str, Any]) -> None:
+    import threading
+
+    name = state.pop("_content_file", None)
+    value = state.pop("value", None)
+    key.__dict__.update(state)
+    key.lock = threading.Lock()
+    if name is not None:
+        key._value_buffer = ContentFile(name)  # type: ignore[assignment]  # noqa: SLF001 - moto's attribute
+    else:  # a snapshot written before the bytes moved to files (or without install)
+        key._value_buffer = ContentFile()  # type: ignore[assignment]  # noqa: SLF001
+        key.value = value or b""  # type: ignore[misc]
+
+
+def install(root: Path) -> None:
+    """Keep S3 object bytes under ``root`` from now on (call before restoring a snapshot)."""
+    global _ROOT  # noqa: PLW0603 - moto's S3 is one per process too
+    root.mkdir(parents=True, exist_ok=True)
+    _ROOT = root
+    s3_models.tempfile = _TempfileForS3()  # type: ignore[assignment,attr-defined]
+    FakeKey.__getstate__ = _getstate  # type: ignore[method-assign,assignment]
+    FakeKey.__setstate__ = _setstate  # type: ignore[method-assign,assignment]
+
+
+def uninstall() -> None:
+    global _ROOT  # noqa: PLW0603
+    s3_models.tempfile = tempfile  # type: ignore[attr-defined]
+    FakeKey.__getstate__ = _ORIGINAL_GETSTATE  # type: ignore[method-assign]
+    FakeKey.__setstate__ = _ORIGINAL_SETSTATE  # type: ignore[method-assign]
+    _ROOT = None
+
+
+def in_snapshot_child() -> None:
+    """Called in a forked snapshot writer: never delete a file (the parent owns them)."""
+    _UNLINK_ON_CLOSE[0] = False
+
+
+def _live_keys() -> Iterator[FakeKey]:
+    for account in s3_backends.values():
+        for backend in account.values():
+            for bucket in backend.buckets.values():
+                for _name, versions in bucket.keys.iterlists():
+                    yield from versions
+                for multipart in bucket.multiparts.values():
+                    assert isinstance(multipart, FakeMultipart)  # noqa: S101 - moto's type
+                    yield from multipart.parts.values()
+
+
+def collect_garbage() -> int:
+    """Delete content files no live key refers to (left by a crash); returns how many."""
+    if _ROOT is None:
+        return 0
+    live = {key._value_buffer.name for key in _live_keys()  # noqa: SLF001
+            if isinstance(key._value_buffer, ContentFile)}  # noqa: SLF001
+    removed = 0
+    for folder in _ROOT.iterdir():
+        if folder.is_dir():
+            for path in folder.iterdir():
+                if path.name not in live:
+                    path.unlink()
+                    removed += 1
+    return removed
