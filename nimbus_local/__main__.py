@@ -58,6 +58,9 @@ def _open_aws(home: Path, host: str, snapshot: Path) -> tuple[Any, Any, Any, boo
     moto_server, moto = aws.start_server(host, int(os.environ.get("NIMBUS_AWS_PORT", "4566")),
                                          journal, store)
     _prepare_environment(host, moto_server.server_port)
+    from nimbus_local import transport
+
+    transport.install(os.environ["AWS_ENDPOINT_URL"], moto)  # the app's own calls skip the socket
     generation = aws.restore(snapshot)
     replayed = moto.replay(generation or 0)
     s3_disk.collect_garbage()
