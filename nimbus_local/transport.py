@@ -78,11 +78,11 @@ def handler(endpoint: str, app: Callable[..., Any]) -> Callable[..., AWSResponse
         answer: list[Any] = []
 
         def start_response(status: str, headers: list[tuple[str, str]], _exc_info: Any = None) -> Any:
-            answer[:] = [int(status.split()[0]), headers]
+            answer[:] = [int(status.split(maxsplit=1)[0]), headers]
             return lambda _data: None
 
         content = b"".join(app(environ, start_response))
-        headers = {name: value for name, value in answer[1]} if answer else {}
+        headers = dict(answer[1]) if answer else {}
         return AWSResponse(request.url, answer[0] if answer else 500, headers, _Body(content))
 
     return send
