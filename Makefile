@@ -16,7 +16,7 @@ DYNALITE_STAMP := bench/dynalite/node_modules/.installed
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
 	frontend/vite.config.ts frontend/package-lock.json $(wildcard frontend/tsconfig*.json)
 
-.PHONY: run test lint typecheck package frontend-test python-test chromium bench bench-lrs-scale lrs-conformance conformance clean
+.PHONY: run test lint typecheck package frontend-test python-test chromium bench bench-lrs-scale bench-load lrs-conformance conformance clean
 
 ## make run: set everything up, then start Nimbus locally (URL and credentials are printed).
 run: $(PY_STAMP) frontend/dist/index.html
@@ -79,6 +79,10 @@ bench: $(PY_STAMP) $(DIFF_STAMP)
 ## GET latency at 10 thousand and 1 million statements on an indexed store (most of an hour).
 bench-lrs-scale: $(PY_STAMP) $(DYNALITE_STAMP)
 	$(BIN)/python -m bench lrs_scale
+
+## Load over HTTP on a fresh local stack (bench/load.py): 200 learners for 5 min; LOAD="lrs|lrs-soak|lrs-ratio [options]".
+bench-load: $(PY_STAMP)
+	$(BIN)/python -m bench.load $(LOAD)
 
 $(DYNALITE_STAMP): bench/dynalite/package.json bench/dynalite/package-lock.json
 	cd bench/dynalite && npm ci --no-audit --no-fund --loglevel=error
