@@ -58,9 +58,8 @@ def signing_key(realm_id: str) -> bytes:
     realm = repos.get_realm(realm_id)
     if realm is None:
         raise Unauthorized("Authorization Required.")
-    if not realm.signing_key:
-        realm.signing_key = seal(realm_id, secrets.token_bytes(32))
-        store.save_realm(realm)
+    if not realm.signing_key:  # first use: concurrent first uses must end with one key
+        store.set_signing_key_once(realm, seal(realm_id, secrets.token_bytes(32)))
     key = unseal(realm_id, realm.signing_key)
     _cache[realm_id] = (time.monotonic() + _KEY_CACHE_SECONDS, key)
     return key

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pynamodb.exceptions import DoesNotExist, PutError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
 from chalicelib.store import courses, registrations
 from chalicelib.store.repos import AlreadyExists, now
@@ -35,6 +35,19 @@ def _realm_pk(realm_id: str) -> str:
 
 def save_realm(realm: RealmItem) -> None:
     realm.save()
+
+
+def set_signing_key_once(realm: RealmItem, sealed: str) -> str:
+    """Store ``sealed`` as the realm's signing key unless one is there already; return the one
+    that is stored (two first uses at once agree on the winner's key)."""
+    try:
+        realm.update(actions=[RealmItem.signing_key.set(sealed)],
+                     condition=RealmItem.signing_key.does_not_exist())
+    except UpdateError as err:
+        if err.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        realm.refresh(consistent_read=True)
+    return str(realm.signing_key)
 
 
 def link_realm(realm: RealmItem, root_id: str | None) -> None:

@@ -80,3 +80,19 @@ def test_x_ray_is_imported_and_patched_only_inside_lambda(lambda_env, expected) 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"AWS_DEFAULT_REGION": "us-east-1", "PATH": "", **lambda_env})
     assert out.stdout.strip() == expected
+
+
+def test_two_first_uses_of_a_realm_agree_on_one_signing_key(aws, realm) -> None:
+    """Two requests that both find no signing key (concurrent first launches) must end with the
+    same key, or the loser's tokens fail to verify (a 401 in the player)."""
+    from chalicelib import tokens
+    from chalicelib.store import accounts, repos
+
+    seen_before = repos.get_realm(realm.realm_id)
+    seen_before.signing_key = None  # as both requests read it before either wrote
+    repos.get_realm(realm.realm_id).update(actions=[type(seen_before).signing_key.remove()])
+    first = tokens.signing_key(realm.realm_id)
+    tokens._cache.clear()  # the other request's process has no cache
+    stored = accounts.set_signing_key_once(seen_before, tokens.seal(realm.realm_id, b"k" * 32))
+    assert tokens.unseal(realm.realm_id, stored) == first
+    assert tokens.signing_key(realm.realm_id) == first
