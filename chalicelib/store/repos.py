@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import time
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
@@ -31,7 +30,6 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 
-@lru_cache(maxsize=1)
 class AlreadyExists(Exception):
     """A conditional create found the item already there."""
 

@@ -84,7 +84,6 @@ class NewStatement:
     index_keys: list[str]
 
 
-@lru_cache(maxsize=1)
 def digest(value: str) -> str:
     """A fixed-length key part for an arbitrary IRI/IFI (keys stay far below 2 KB)."""
     return hashlib.sha256(value.encode()).hexdigest()[:40]
