@@ -31,6 +31,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from moto.backends import get_backend
+from moto.core.common_models import BaseModel
 from moto.moto_server.werkzeug_app import (
     DomainDispatcherApplication,
     MotoRequestHandler,
@@ -81,8 +82,41 @@ copyreg.pickle(threading.Condition, lambda _c: (threading.Condition, ()))  # typ
 def install_storage(home: Path, *, fsync: bool = False) -> dynamo_disk.ItemStore:
     """Items in SQLite and object bytes in files under ``home`` (before any snapshot is restored);
     ``fsync``: every acknowledged write also survives a power loss (``NIMBUS_FSYNC=1``)."""
+    stop_instance_tracking()
     s3_disk.install(home / "s3")
     return dynamo_disk.install(home / "dynamodb.sqlite", fsync=fsync)
+
+
+_TRACKING_NEW = BaseModel.__new__
+
+
+def _untracked(cls: type, *_args: Any, **_kwargs: Any) -> Any:
+    return object.__new__(cls)
+
+
+def stop_instance_tracking() -> None:
+    """moto appends every model object it ever makes (each DynamoDB item read, S3 key, SQS
+    message, Kinesis record) to a class-level ``instances_tracked`` list, only so that its test
+    mocks can reset them; a long-running server never resets, so that list is a leak that grew
+    the stack by ~180 MB a minute under xAPI load. Objects are made untracked from now on."""
+    BaseModel.__new__ = _untracked  # type: ignore[assignment,method-assign]
+    for cls in _subclasses(BaseModel):
+        tracked = getattr(cls, "instances_tracked", None)
+        if isinstance(tracked, list):
+            tracked.clear()
+
+
+def resume_instance_tracking() -> None:
+    """Undo :func:`stop_instance_tracking` (tests that go back to moto's mocks)."""
+    BaseModel.__new__ = _TRACKING_NEW  # type: ignore[method-assign]
+
+
+def _subclasses(cls: type) -> list[type]:
+    found: list[type] = []
+    subclasses: list[type] = cls.__subclasses__()
+    for sub in subclasses:
+        found += [sub, *_subclasses(sub)]
+    return found
 
 
 class SerializedMoto:
