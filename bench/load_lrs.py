@@ -2,10 +2,12 @@
 
 All three use the stack's root provider (``lrsEndpoint``, ``lrsKey``, ``lrsSecret`` from
 ``$NIMBUS_HOME/credentials.json``) with ``X-Experience-API-Version: 2.0.0``. Statement ``i`` of a
-run has one of 500 agents, 20 verbs and 1,000 activities (``i`` modulo each), and one in a hundred
-is in the run's probe registration (the others each in their own), so the probe filters (those of
-statement 0) match 1/500, 1/20, 1/1000 and 1/100 of the statements. Agents, verbs and activities
-carry the run's id, so statements an earlier run left in the store match none of them.
+run has one of 50 agents, 20 verbs and 50 activities (``i`` modulo each), and one in fifty is in
+the run's probe registration (the others each in their own), so the probe filters (those of
+statement 0) match 1/50, 1/20, 1/50 and 1/50 of the statements: at 1,000 stored every filter
+already has more matches than a page holds, so a larger store changes only what is stored, not
+how much a GET must return (a ratio between a 1-row and a 10-row answer would measure the rows).
+Agents, verbs and activities carry the run's id, so statements an earlier run left in the store match none of them.
 
 * ``lrs``: ``--clients`` clients, each posting a ``--batch``-statement batch then one filtered GET
   (agent, verb, activity, registration in turn; limit 10), for ``--duration`` seconds;
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 
     from bench.load_client import Target, User
 
-EVERY = {"agent": 500, "verb": 20, "activity": 1000, "registration": 100}
+EVERY = {"agent": 50, "verb": 20, "activity": 50, "registration": 50}
 XAPI = {"X-Experience-API-Version": "2.0.0"}
 MAX_ROUNDS = 10_000_000  # a bound on any client's loop besides its deadline
 RATIO_TARGET = 1.5
@@ -64,11 +66,11 @@ class Statements:
 
     def statement(self, i: int) -> dict[str, Any]:
         return {"id": str(uuid.uuid4()),
-                "actor": {"objectType": "Agent", "mbox": f"mailto:learner{i % 500}.{self.run}@example.com"},
-                "verb": {"id": f"http://example.com/load/{self.run}/verbs/v{i % 20}"},
+                "actor": {"objectType": "Agent", "mbox": f"mailto:learner{i % EVERY['agent']}.{self.run}@example.com"},
+                "verb": {"id": f"http://example.com/load/{self.run}/verbs/v{i % EVERY['verb']}"},
                 "object": {"objectType": "Activity",
-                           "id": f"http://example.com/load/{self.run}/activities/a{i % 1000}"},
-                "context": {"registration": self.registration if i % 100 == 0 else str(uuid.uuid4())}}
+                           "id": f"http://example.com/load/{self.run}/activities/a{i % EVERY['activity']}"},
+                "context": {"registration": self.registration if i % EVERY['registration'] == 0 else str(uuid.uuid4())}}
 
     def filters(self, i: int = 0) -> dict[str, dict[str, str]]:
         """The GET parameters matching statement ``i`` by each filter (registration: the probe's)."""
