@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import threading
 import time
 from typing import TYPE_CHECKING, Any
@@ -72,6 +73,8 @@ ITEM_TARGETS = frozenset(f"DynamoDB_20120810.{name}" for name in (
     "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"))
 
 TRANSACT_WRITE = "DynamoDB_20120810.TransactWriteItems"
+#: The service of a SigV4-signed request: ``Credential=KEY/DATE/REGION/SERVICE/aws4_request``.
+_SIGNED_SERVICE = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request")
 #: How long DynamoDB remembers a ClientRequestToken (API Reference, TransactWriteItems).
 TOKEN_SECONDS = 600.0
 
@@ -129,6 +132,7 @@ class SerializedMoto:
         self._app = DomainDispatcherApplication(create_backend_app)
         self.journal = journal
         self.store = store
+        self._apps: dict[tuple[str, str], Callable[..., Any]] = {}
         #: ClientRequestToken → (digest of the request, status, headers, answer, when)
         self.tokens: dict[str, tuple[str, str, list[Any], bytes, float]] = {}
 
@@ -153,7 +157,7 @@ class SerializedMoto:
             ok = False
             try:
                 # Materialise the body inside the lock: moto streams from live state.
-                answer = b"".join(self._app(environ, capture))
+                answer = b"".join(self._backend_app(environ)(environ, capture))
                 ok = bool(status) and int(status[0].split()[0]) < 400
             finally:
                 if self.store is not None:
@@ -200,6 +204,19 @@ class SerializedMoto:
             if captured and int(captured[0].split()[0]) < 400:
                 self.tokens[token] = (digest, captured[0], captured[1], answer, now)
         return [answer]
+
+    def _backend_app(self, environ: dict[str, Any]) -> Callable[..., Any]:
+        """The moto service app for a request: moto works it out from host, path, headers and
+        body on every call (walking its list of services); a signed request's service and
+        target prefix decide it, so that answer is remembered."""
+        scope = _SIGNED_SERVICE.search(environ.get("HTTP_AUTHORIZATION", ""))
+        if scope is None or environ.get("PATH_INFO", "").startswith("/moto-api"):
+            return self._app.get_application(environ)
+        key = (scope.group(1), environ.get("HTTP_X_AMZ_TARGET", "").split(".")[0])
+        app = self._apps.get(key)
+        if app is None:
+            app = self._apps[key] = self._app.get_application(environ)
+        return app
 
     def replay(self, generation: int) -> int:
         """Apply the journal's requests newer than ``generation`` in order (after :func:`restore`)."""
