@@ -56,6 +56,8 @@ GENERATION = "journal:generation"
 #: A snapshot is taken this often while something changed, or sooner when the journal is big.
 SNAPSHOT_INTERVAL = 30.0
 SNAPSHOT_JOURNAL_BYTES = 64 * 1024 * 1024
+#: An object file is deleted only once this old (a key being written may not be in its bucket yet).
+GARBAGE_MIN_AGE = 60.0
 #: Requests that only read state: they do not mark the snapshot dirty.
 READ_TARGETS = frozenset({
     "DynamoDB_20120810.GetItem", "DynamoDB_20120810.Query", "DynamoDB_20120810.Scan",
@@ -299,7 +301,6 @@ def save(path: Path, moto: SerializedMoto) -> int:
             code = 1
             try:
                 gc.disable()
-                s3_disk.in_snapshot_child()
                 _write_snapshot(path, generation)
                 code = 0
             finally:
@@ -310,6 +311,9 @@ def save(path: Path, moto: SerializedMoto) -> int:
         raise RuntimeError(f"the snapshot writer failed (status {status}); the journal is kept")
     if moto.journal:
         moto.journal.drop_through(generation)
+    with moto.lock:
+        live = s3_disk.live_files()
+    s3_disk.collect_garbage(live, min_age=GARBAGE_MIN_AGE)
     return path.stat().st_size
 
 

@@ -3,9 +3,10 @@
 moto keeps each object's bytes in a ``tempfile.SpooledTemporaryFile`` (memory up to a few MB,
 an anonymous file beyond) and its ``FakeKey.__getstate__`` puts the bytes into every pickle. Here
 the buffer is a :class:`ContentFile`: a named file that is opened only for the read or write at
-hand (so 100,000 objects hold no file descriptors), pickled as its file name. A key's file goes
-when moto disposes of the key (deleted, overwritten, a multipart part merged); files that no key
-refers to after a crash are removed at start-up by :func:`collect_garbage`.
+hand (so 100,000 objects hold no file descriptors), pickled as its file name. Files no live key refers
+to (objects deleted or overwritten, multipart parts merged, a crash) are removed after each
+snapshot and at start-up by :func:`collect_garbage`: not when moto disposes of a key, because
+moto's copies of a key (and a restored snapshot's) share its file.
 
 Durability: the bytes of an acknowledged PUT are also in the fsynced journal until the next
 snapshot, and the snapshot child calls ``os.sync()`` before the snapshot replaces the old one, so
@@ -18,6 +19,7 @@ pinned exactly and ``tests/unit/test_local_storage.py`` round-trips it.
 from __future__ import annotations
 
 import tempfile
+import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +31,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 _ROOT: Path | None = None
-#: False in a snapshot child: it must never delete a file the parent still uses.
-_UNLINK_ON_CLOSE = [True]
 _ORIGINAL_GETSTATE = FakeKey.__getstate__
 _ORIGINAL_SETSTATE = FakeKey.__setstate__
 
@@ -90,8 +90,8 @@ class ContentFile:
         """Writes go straight to the file."""
 
     def close(self) -> None:
-        if not self.closed and _UNLINK_ON_CLOSE[0]:
-            self.path.unlink(missing_ok=True)
+        """The file stays: copies of a key (moto deep-copies keys, a snapshot restores them) share
+        it, so files go only when no live key refers to them (:func:`collect_garbage`)."""
         self.closed = True
 
 
@@ -148,11 +148,6 @@ def uninstall() -> None:
     _ROOT = None
 
 
-def in_snapshot_child() -> None:
-    """Called in a forked snapshot writer: never delete a file (the parent owns them)."""
-    _UNLINK_ON_CLOSE[0] = False
-
-
 def _live_keys() -> Iterator[FakeKey]:
     for account in s3_backends.values():
         for backend in account.values():
@@ -164,17 +159,25 @@ def _live_keys() -> Iterator[FakeKey]:
                     yield from multipart.parts.values()
 
 
-def collect_garbage() -> int:
-    """Delete content files no live key refers to (left by a crash); returns how many."""
+def live_files() -> set[str]:
+    """The content files live keys refer to (call with the local AWS's request lock held)."""
+    return {key._value_buffer.name for key in _live_keys()  # noqa: SLF001
+            if isinstance(key._value_buffer, ContentFile)}  # noqa: SLF001
+
+
+def collect_garbage(live: set[str] | None = None, min_age: float = 0.0) -> int:
+    """Delete content files that no live key refers to — objects deleted or overwritten, files
+    left by a crash — and that are older than ``min_age`` seconds (a key being written right
+    now may not be in its bucket yet); returns how many."""
     if _ROOT is None:
         return 0
-    live = {key._value_buffer.name for key in _live_keys()  # noqa: SLF001
-            if isinstance(key._value_buffer, ContentFile)}  # noqa: SLF001
+    live = live_files() if live is None else live
+    cutoff = time.time() - min_age
     removed = 0
     for folder in _ROOT.iterdir():
         if folder.is_dir():
             for path in folder.iterdir():
-                if path.name not in live:
-                    path.unlink()
+                if path.name not in live and path.stat().st_mtime <= cutoff:
+                    path.unlink(missing_ok=True)
                     removed += 1
     return removed

@@ -29,10 +29,9 @@ class _Body(io.BytesIO):
     """The raw body botocore reads an answer from."""
 
     def stream(self, **_kwargs: Any) -> Iterator[bytes]:
-        chunk = self.read()
-        while chunk:
-            yield chunk
-            chunk = self.read()
+        """The whole answer, leaving the read position alone: botocore reads ``content`` (through
+        this) for its history and then, for a streamed answer (S3 GetObject), reads the body."""
+        yield self.getvalue()
 
 
 def _bytes(body: Any) -> bytes:

@@ -202,6 +202,7 @@ def test_items_live_in_sqlite_not_in_the_snapshot(local_aws: tuple[str, Any], tm
 
 def test_s3_bytes_live_in_files_not_in_memory_or_the_snapshot(local_aws: tuple[str, Any], tmp_path: Path) -> None:
     from nimbus_local import aws as local
+    from nimbus_local import s3_disk
 
     endpoint, moto = local_aws
     s3 = boto3.client("s3", region_name=REGION, endpoint_url=endpoint)
@@ -214,7 +215,11 @@ def test_s3_bytes_live_in_files_not_in_memory_or_the_snapshot(local_aws: tuple[s
     assert local.save(tmp_path / "state.pickle", moto) < 100_000
     assert s3.get_object(Bucket="content", Key="courses/c/big.bin")["Body"].read() == body
     s3.delete_object(Bucket="content", Key="courses/c/gone.txt")
-    assert [p.stat().st_size for p in (tmp_path / "s3").rglob("*") if p.is_file()] == [len(body)]
+    s3.copy_object(Bucket="content", Key="courses/c/copy.bin", CopySource="content/courses/c/big.bin")
+    assert s3_disk.collect_garbage() == 1  # the deleted object's file; nothing a key still needs
+    assert sorted(p.stat().st_size for p in (tmp_path / "s3").rglob("*") if p.is_file()) == [len(body)] * 2
+    assert s3.get_object(Bucket="content", Key="courses/c/big.bin")["Body"].read() == body
+    assert s3.get_object(Bucket="content", Key="courses/c/copy.bin")["Body"].read() == body
 
 
 def test_moto_keeps_no_reference_to_items_it_has_answered(local_aws: tuple[str, Any]) -> None:
