@@ -3,13 +3,15 @@
 Where the state lives (see README, "The local stack"):
 
 - DynamoDB items: in SQLite (``$NIMBUS_HOME/dynamodb.sqlite``, :mod:`nimbus_local.dynamo_disk`),
-  one transaction per request, committed (fsynced) before the answer leaves; a request answered
+  one transaction per request, committed before the answer leaves; a request answered
   with an error rolls back. Queries read only the partition and key range they ask for.
 - S3 object bytes: one file per object under ``$NIMBUS_HOME/s3/`` (:mod:`nimbus_local.s3_disk`).
 - Everything else moto holds (S3 keys and buckets, SQS, Kinesis, table definitions — small): in
   memory, pickled to ``$NIMBUS_HOME/state.pickle`` by a *forked child* (copy-on-write, as Redis'
   BGSAVE does), so the request lock is held only for the fork, whatever the data size; between
-  snapshots the requests that changed it are in the fsynced journal (:mod:`nimbus_local.journal`).
+  snapshots the requests that changed it are in the journal (:mod:`nimbus_local.journal`).
+  Commits and journal records reach the OS before the answer (a killed process loses nothing);
+  ``NIMBUS_FSYNC=1`` also fsyncs them (a power loss loses nothing either).
 
 So a ``kill -9`` loses no write that was acknowledged: at most the one call in flight, which its
 caller never saw succeed. This relies on moto internals: moto is pinned exactly and
@@ -274,7 +276,7 @@ def _state() -> dict[str, Any]:
     return state
 
 
-def _write_snapshot(path: Path, generation: int) -> None:
+def _write_snapshot(path: Path, generation: int, *, sync: bool) -> None:
     state = _state()
     state[GENERATION] = generation
     data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
@@ -283,7 +285,8 @@ def _write_snapshot(path: Path, generation: int) -> None:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
-    os.sync()  # object files and item store too, before the journal they are in goes
+    if sync:  # NIMBUS_FSYNC: object files and item store on disk before the journal goes
+        os.sync()
     tmp.replace(path)
 
 
@@ -301,7 +304,7 @@ def save(path: Path, moto: SerializedMoto) -> int:
             code = 1
             try:
                 gc.disable()
-                _write_snapshot(path, generation)
+                _write_snapshot(path, generation, sync=bool(moto.journal and moto.journal.fsync))
                 code = 0
             finally:
                 os._exit(code)

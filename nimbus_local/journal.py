@@ -1,8 +1,8 @@
 """The local AWS's write-ahead journal: changing requests since the last snapshot, by generation.
 
 Every AWS request that changed state outside the DynamoDB item store (S3 objects and buckets,
-SQS, Kinesis, DynamoDB table definitions) is appended to ``journal.<generation>.bin`` and fsynced
-before its answer is sent. A snapshot *rotates* the journal — later requests go to the next
+SQS, Kinesis, DynamoDB table definitions) is appended to ``journal.<generation>.bin`` before its
+answer is sent (and fsynced with ``NIMBUS_FSYNC=1``). A snapshot *rotates* the journal — later requests go to the next
 generation — and records the generation it covers; once the snapshot is on disk the covered
 files are deleted. A start restores the snapshot and replays the newer generations in order.
 A record torn by a crash mid-append (its caller never saw an answer) is ignored.

@@ -8,9 +8,10 @@ to (objects deleted or overwritten, multipart parts merged, a crash) are removed
 snapshot and at start-up by :func:`collect_garbage`: not when moto disposes of a key, because
 moto's copies of a key (and a restored snapshot's) share its file.
 
-Durability: the bytes of an acknowledged PUT are also in the fsynced journal until the next
-snapshot, and the snapshot child calls ``os.sync()`` before the snapshot replaces the old one, so
-a crash or power loss loses no acknowledged object (see ``nimbus_local.aws``).
+Durability: the bytes of an acknowledged PUT are also in the journal until the next snapshot, so
+a killed process loses no acknowledged object; with ``NIMBUS_FSYNC=1`` the journal is fsynced and
+the snapshot child calls ``os.sync()`` before the snapshot replaces the old one, so a power loss
+loses none either (see ``nimbus_local.aws``).
 
 This relies on moto internals (``moto.s3.models.tempfile`` and ``FakeKey``'s state); moto is
 pinned exactly and ``tests/unit/test_local_storage.py`` round-trips it.
