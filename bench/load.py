@@ -10,7 +10,11 @@
 * ``lrs-soak``: batches posted back to back for ``--duration`` (600) seconds: every one accepted?
   resident memory flat?
 * ``lrs-ratio``: filtered GET latency with ``--small`` (1,000) and ``--large`` (100,000) statements
-  stored; target ratio ≤ 1.5 per filter (``bench/load_lrs.py``).
+  stored; target ratio ≤ 1.5 per filter (``bench/load_lrs.py``);
+* ``content``: the 200 MB / 5,000-file SCORM package imported ``--copies`` (10) times through the
+  presigned upload against ``unzip -q`` of it (target ≤ 3x), a ping every 50 ms meanwhile, then a
+  stop (SIGTERM) and a restart on the same data that must still serve the courses
+  (``bench/load_content.py``).
 
 The stack is a fresh ``python -m nimbus_local`` (as ``make run`` starts it) on a temporary
 ``NIMBUS_HOME`` with free ports, stopped afterwards — or, when ``NIMBUS_URL`` and ``NIMBUS_HOME``
@@ -19,7 +23,8 @@ process listening on its port). Only 127.0.0.1 is ever contacted. Each scenario 
 saves ``bench/results/load_<scenario>.json`` and prints a one-line headline last.
 
 Small smoke runs: ``learners --learners 5 --interval 2 --duration 20``, ``lrs --clients 2
---duration 15 --batch 20``, ``lrs-soak --duration 20``, ``lrs-ratio --small 200 --large 1000``.
+--duration 15 --batch 20``, ``lrs-soak --duration 20``, ``lrs-ratio --small 200 --large 1000``,
+``content --copies 2``.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from typing import Any
 from bench.load_client import target
 from bench.measure import save
 
-SCENARIOS = ("learners", "lrs", "lrs-soak", "lrs-ratio")
+SCENARIOS = ("learners", "lrs", "lrs-soak", "lrs-ratio", "content")
 
 
 def _positive(kind: type[Any]) -> Any:
@@ -50,11 +55,16 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0],
                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     scenarios = top.add_subparsers(dest="scenario", metavar="{" + ",".join(SCENARIOS) + "}")
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--timeout", type=_positive(float), default=60.0, help="seconds per request (60)")
-    common.add_argument("--rss-every", type=_positive(float), default=5.0,
-                        help="seconds between samples of the stack's resident memory (5)")
     integer, number = _positive(int), _positive(float)
+
+    def options(rss_every: float) -> argparse.ArgumentParser:
+        found = argparse.ArgumentParser(add_help=False)
+        found.add_argument("--timeout", type=number, default=60.0, help="seconds per request (60)")
+        found.add_argument("--rss-every", type=number, default=rss_every,
+                           help=f"seconds between samples of the stack's resident memory ({rss_every:g})")
+        return found
+
+    common = options(5.0)
 
     learners = scenarios.add_parser("learners", parents=[common], help="learners launching and committing")
     learners.add_argument("--learners", type=integer, default=200, help="simulated learners (200)")
@@ -80,6 +90,10 @@ def parser() -> argparse.ArgumentParser:
     ratio.add_argument("--repeat", type=integer, default=30, help="GETs per filter and size; the median counts (30)")
     ratio.add_argument("--batch", type=integer, default=100, help="statements per POST while loading (100)")
     ratio.add_argument("--fill-clients", type=integer, default=4, help="concurrent clients loading (4)")
+
+    content = scenarios.add_parser("content", parents=[options(2.0)],
+                                   help="200 MB course imports, then a stop and a restart")
+    content.add_argument("--copies", type=integer, default=10, help="imports of the 200 MB package (10)")
     return top
 
 
@@ -97,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench import load_learners
 
             result, headline = load_learners.run(stack, args)
+        elif args.scenario == "content":
+            from bench import load_content
+
+            result, headline = load_content.run(stack, args)
         elif args.scenario == "lrs-ratio":
             from bench import load_lrs
 
@@ -105,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             from bench import load_lrs
 
             result, headline = load_lrs.run_load(stack, args, soak=args.scenario == "lrs-soak")
-        died = stack.alive()
+        died = stack.alive() or result.pop("stack_died", "")
     result.update(scenario=args.scenario, stack=stack.base_url, total_seconds=round(time.perf_counter() - started, 1))
     if died:
         result["stack_died"] = died

@@ -6,7 +6,9 @@
 * :class:`Load` and :class:`User`: simulated users are asyncio tasks, each with its own
   ``requests.Session`` whose calls run on a thread pool (one thread per user), so a user waiting
   for an answer never holds up another; every request's latency and status is recorded;
-* :class:`RssSampler`: the stack process's resident memory (``VmRSS``) every few seconds.
+* :class:`RssSampler`: the stack process's resident memory (``VmRSS``) every few seconds;
+* :func:`import_course` and :func:`wait_for_import`: a course imported through API v2, its job
+  polled until COMPLETE.
 
 Everything goes to 127.0.0.1: a URL on another host is refused before it is requested.
 """
@@ -249,6 +251,33 @@ class User:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.load.pool, functools.partial(
             self.call_sync, kind, method, url, ok, **kwargs))
+
+
+def wait_for_import(user: User, job: str, auth: tuple[str, str], what: str, *, timeout: float = 120.0,
+                    every: float = 0.2) -> dict[str, Any]:
+    """Poll ``GET /api/v2/courses/importJobs/{job}`` until it leaves RUNNING (at most ``timeout``
+    seconds): its answer when COMPLETE, else a ``SystemExit`` naming ``what``."""
+    deadline = time.monotonic() + timeout
+    for _ in range(int(timeout / every) + 1):
+        status = user.call_sync("import status", "GET", f"/api/v2/courses/importJobs/{job}", auth=auth)
+        if status is not None and status.json()["status"] != "RUNNING":
+            if status.json()["status"] != "COMPLETE":
+                raise SystemExit(f"course import of {what} failed: {status.text[:500]}")
+            return status.json()  # type: ignore[no-any-return]
+        if time.monotonic() > deadline:
+            break
+        time.sleep(every)
+    raise SystemExit(f"course import of {what} did not finish in {timeout:g} s")
+
+
+def import_course(user: User, course_id: str, package: bytes, auth: tuple[str, str]) -> None:
+    """A small package imported through ``POST /api/v2/courses/importJobs/upload`` (multipart, as
+    the SDK sends it), waited for until COMPLETE."""
+    started = user.call_sync("import", "POST", f"/api/v2/courses/importJobs/upload?courseId={course_id}", auth=auth,
+                             files={"file": (f"{course_id}.zip", package, "application/zip")})
+    if started is None:
+        raise SystemExit(f"course import of {course_id} was refused")
+    wait_for_import(user, started.json()["result"], auth, course_id)
 
 
 class RssSampler:

@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bench.load_client import Load, percentiles
+from bench.load_client import Load, import_course, percentiles
 
 if TYPE_CHECKING:
     import argparse
@@ -71,22 +71,6 @@ def _ops(learner: Learner, seq: int, suspend_bytes: int, final: bool) -> list[li
         if final:
             ops.insert(-1, ["set", "cmi.success_status", "passed"])
     return [*ops, ["finish"]] if final else ops
-
-
-def import_course(user: User, course_id: str, package: bytes, auth: tuple[str, str]) -> None:
-    started = user.call_sync("import", "POST", f"/api/v2/courses/importJobs/upload?courseId={course_id}", auth=auth,
-                             files={"file": (f"{course_id}.zip", package, "application/zip")})
-    if started is None:
-        raise SystemExit(f"course import of {course_id} was refused")
-    job = started.json()["result"]
-    for _ in range(600):  # at most 2 minutes
-        status = user.call_sync("import status", "GET", f"/api/v2/courses/importJobs/{job}", auth=auth)
-        if status is not None and status.json()["status"] != "RUNNING":
-            if status.json()["status"] != "COMPLETE":
-                raise SystemExit(f"course import of {course_id} failed: {status.text[:500]}")
-            return
-        time.sleep(0.2)
-    raise SystemExit(f"course import of {course_id} did not finish in 2 minutes")
 
 
 async def _commit(user: User, base: str, body: dict[str, Any]) -> bool:
