@@ -22,7 +22,7 @@ from __future__ import annotations
 import tempfile
 import time
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import moto.s3.models as s3_models
 from moto.s3.models import FakeKey, FakeMultipart, s3_backends
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 _ROOT: Path | None = None
+#: Content folders known to exist.
+_FOLDERS: set[Path] = set()
 _ORIGINAL_GETSTATE = FakeKey.__getstate__
 _ORIGINAL_SETSTATE = FakeKey.__setstate__
 
@@ -45,15 +47,27 @@ class ContentFile:
             raise RuntimeError("nimbus_local.s3_disk.install() was not called")
         self.name = name or uuid.uuid4().hex
         self.path = _ROOT / self.name[:2] / self.name
-        if name is None:
-            self.path.parent.mkdir(exist_ok=True)
-            self.path.touch()
+        #: A new buffer has no file until its first write (one syscall fewer per object).
+        self.exists = name is not None
         self.position = 0
         self.closed = False
 
+    def _open_for_writing(self) -> BinaryIO:
+        if self.exists:
+            try:
+                return open(self.path, "r+b")  # noqa: SIM115 - closed by the caller's with
+            except FileNotFoundError:  # restored, but never written (an empty object)
+                pass
+        folder = self.path.parent
+        if folder not in _FOLDERS:
+            folder.mkdir(exist_ok=True)
+            _FOLDERS.add(folder)
+        self.exists = True
+        return open(self.path, "wb")  # noqa: SIM115
+
     def seek(self, position: int, whence: int = 0) -> int:
         if whence == 2:
-            position += self.path.stat().st_size
+            position += self.path.stat().st_size if self.path.exists() else 0
         elif whence == 1:
             position += self.position
         self.position = position
@@ -73,17 +87,18 @@ class ContentFile:
         return data
 
     def write(self, data: bytes) -> int:
-        self.path.parent.mkdir(exist_ok=True)
-        with open(self.path, "r+b" if self.path.exists() else "wb") as fh:
-            fh.seek(self.position)
+        with self._open_for_writing() as fh:
+            if self.position:
+                fh.seek(self.position)
             written = fh.write(data)
         self.position += written
         return written
 
     def truncate(self, size: int | None = None) -> int:
         size = self.position if size is None else size
-        self.path.parent.mkdir(exist_ok=True)
-        with open(self.path, "r+b" if self.path.exists() else "wb") as fh:
+        if not self.exists and size == 0:
+            return 0  # nothing written yet: already empty
+        with self._open_for_writing() as fh:
             fh.truncate(size)
         return size
 
