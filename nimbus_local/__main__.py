@@ -108,6 +108,7 @@ def main() -> int:
     creds = seed.ensure(home, os.environ["BASE_URL"], aws_port)
     snapshotter = aws.Snapshotter(snapshot, moto)
     aws.save(snapshot, moto)
+    aws.settle_heap()  # the restored state: out of every later collection
     snapshotter.start()
     pump = EventPump(app_module.app, app_module, region,
                      trim=lambda arn, shard, seq: aws.trim_kinesis(moto, arn, shard, seq))

@@ -220,6 +220,11 @@ def test_s3_bytes_live_in_files_not_in_memory_or_the_snapshot(local_aws: tuple[s
     assert sorted(p.stat().st_size for p in (tmp_path / "s3").rglob("*") if p.is_file()) == [len(body)] * 2
     assert s3.get_object(Bucket="content", Key="courses/c/big.bin")["Body"].read() == body
     assert s3.get_object(Bucket="content", Key="courses/c/copy.bin")["Body"].read() == body
+    s3.put_object(Bucket="content", Key="courses/d/other.txt", Body=b"elsewhere")
+    listed = s3.list_object_versions(Bucket="content", Prefix="courses/c/")  # only that prefix's keys
+    assert [v["Key"] for v in listed["Versions"]] == ["courses/c/big.bin", "courses/c/copy.bin"]
+    everything = s3.list_object_versions(Bucket="content")["Versions"]
+    assert sorted(v["Key"] for v in everything) == ["courses/c/big.bin", "courses/c/copy.bin", "courses/d/other.txt"]
 
 
 def test_moto_keeps_no_reference_to_items_it_has_answered(local_aws: tuple[str, Any]) -> None:
