@@ -60,6 +60,8 @@ SNAPSHOT_INTERVAL = 30.0
 SNAPSHOT_JOURNAL_BYTES = 64 * 1024 * 1024
 #: An object file is deleted only once this old (a key being written may not be in its bucket yet).
 GARBAGE_MIN_AGE = 60.0
+#: A request (or snapshot fork) holding the request lock this long is logged.
+SLOW_SECONDS = 0.1
 #: Requests that only read state: they do not mark the snapshot dirty.
 READ_TARGETS = frozenset({
     "DynamoDB_20120810.GetItem", "DynamoDB_20120810.Query", "DynamoDB_20120810.Scan",
@@ -158,6 +160,7 @@ class SerializedMoto:
             return start_response(code, headers, exc_info)
 
         with self.lock:
+            held = time.perf_counter()
             ok = False
             try:
                 # Materialise the body inside the lock: moto streams from live state.
@@ -171,6 +174,8 @@ class SerializedMoto:
             if journaled and ok:
                 assert self.journal is not None  # noqa: S101 - for the type checker
                 self.journal.append(environ, body)
+            _report_slow("request", held, target or f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}",
+                         len(answer) + len(body))
         return [answer]
 
     def _idempotent(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -242,6 +247,14 @@ class SerializedMoto:
         return count
 
 
+def _report_slow(what: str, since: float, name: str, size: int) -> None:
+    """Log what held the local AWS's request lock longer than ``SLOW_SECONDS`` (every other
+    request waited that long)."""
+    held = time.perf_counter() - since
+    if held >= SLOW_SECONDS:
+        LOG.warning("local AWS lock held %.0f ms by %s %s (%d bytes)", held * 1000, what, name, size)
+
+
 def _read_body(environ: dict[str, Any]) -> bytes:
     """Read the request body once and put it back for moto."""
     length = environ.get("CONTENT_LENGTH")
@@ -297,6 +310,7 @@ def save(path: Path, moto: SerializedMoto) -> int:
     pickles its copy-on-write view of the state and writes it while the parent goes on serving.
     """
     with moto.lock:
+        held = time.perf_counter()
         generation = moto.journal.rotate() if moto.journal else 0
         moto.dirty = False
         pid = os.fork()
@@ -308,6 +322,7 @@ def save(path: Path, moto: SerializedMoto) -> int:
                 code = 0
             finally:
                 os._exit(code)
+        _report_slow("snapshot fork", held, f"generation {generation}", 0)
     _, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         moto.dirty = True
