@@ -151,7 +151,8 @@ class SerializedMoto:
     def _serve(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         reading = environ.get("REQUEST_METHOD") in ("GET", "HEAD") or target in READ_TARGETS
-        journaled = self.journal is not None and not reading and target not in ITEM_TARGETS
+        in_memory_change = not reading and target not in ITEM_TARGETS  # items commit to SQLite
+        journaled = self.journal is not None and in_memory_change
         body = _read_body(environ) if journaled else b""
         status: list[str] = []
 
@@ -168,9 +169,8 @@ class SerializedMoto:
                 ok = bool(status) and int(status[0].split()[0]) < 400
             finally:
                 if self.store is not None:
-                    self.store.end(ok)  # commit (fsync) or roll back before anyone sees the answer
-            if not reading and target not in ITEM_TARGETS:
-                self.dirty = True
+                    self.store.end(ok)  # commit or roll back before anyone sees the answer
+            self.dirty |= in_memory_change
             if journaled and ok:
                 assert self.journal is not None  # noqa: S101 - for the type checker
                 self.journal.append(environ, body)

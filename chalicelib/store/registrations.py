@@ -96,7 +96,6 @@ class AlreadyExists(Exception):
     """A registration with this id exists."""
 
 
-
 def reg_pk(realm_id: str, registration_id: str) -> str:
     return f"{realm_id}#REG#{registration_id}"
 
