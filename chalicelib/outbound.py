@@ -7,6 +7,11 @@ forms of those, and the IPv6 metadata address fd00:ec2::254), and then connects 
 address (so a DNS answer that changes between check and connect — rebinding — cannot slip
 through). TLS still verifies the certificate against the host name. Only http and https on
 any port; redirects at most :data:`MAX_REDIRECTS`; bodies capped at ``max_bytes``.
+
+A self-hosted install may name private networks it trusts in ``NIMBUS_OUTBOUND_ALLOW``
+(comma-separated CIDRs, empty by default): addresses inside them are reachable — an LRS or a
+postback receiver on the office network, or a test's receiver on 127.0.0.1. The metadata
+addresses stay refused whatever the list says.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import json
+import os
 import socket
 import ssl
 from dataclasses import dataclass
@@ -39,7 +45,32 @@ def _forbidden(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return not address.is_global or address.is_multicast
 
 
+#: Never reachable, whatever ``NIMBUS_OUTBOUND_ALLOW`` says: the cloud metadata services.
+METADATA = (ipaddress.ip_network("169.254.169.254/32"), ipaddress.ip_network("fd00:ec2::254/128"))
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def operator_allowlist(raw: str | None = None) -> tuple[Network, ...]:
+    """The networks named in ``NIMBUS_OUTBOUND_ALLOW``; a malformed entry is a startup error."""
+    text = os.environ.get("NIMBUS_OUTBOUND_ALLOW", "") if raw is None else raw
+    networks: list[Network] = []
+    for entry in (part.strip() for part in text.split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError as err:
+            raise ValueError(f"NIMBUS_OUTBOUND_ALLOW: {entry!r} is not a CIDR ({err})") from err
+    return tuple(networks)
+
+
 def _globally_routable(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    plain = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped else address
+    if any(plain in network for network in METADATA):
+        return False
+    if any(plain.version == network.version and plain in network for network in operator_allowlist()):
+        return True
     return not _forbidden(address)
 
 
@@ -156,16 +187,36 @@ def download(url: str, sink: IO[bytes], max_bytes: int, timeout: float = TIMEOUT
         conn.close()
 
 
-def post_json(url: str, payload: object, timeout: float = 10.0) -> int:
-    """POST JSON (a postback); return the HTTP status. 3xx is not followed for POST bodies."""
-    body = json.dumps(payload).encode()
+@dataclass(frozen=True)
+class Reply:
+    """What a receiver answered to :func:`send`."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def send(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None, *,
+         timeout: float = 10.0, max_bytes: int = 1024 * 1024) -> Reply:
+    """One request (postbacks, statement forwarding, PENS, LTI outcomes); redirects are not
+    followed — a 3xx is returned as it is, for the caller to judge. The reply's body is read up
+    to ``max_bytes`` and refused beyond it."""
     target = resolve(url)
     conn = _connection(target, timeout)
     try:
-        conn.request("POST", target.path, body=body,
-                     headers={"User-Agent": USER_AGENT, "Content-Type": "application/json"})
-        return conn.getresponse().status
+        conn.request(method, target.path, body=body, headers={"User-Agent": USER_AGENT, **(headers or {})})
+        response = conn.getresponse()
+        data = response.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise OutboundRefused(f"{url} answered with more than {max_bytes} bytes")
+        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, data)
     except (OSError, http.client.HTTPException) as err:
-        raise OutboundRefused(f"could not post to {url}: {err}") from err
+        raise OutboundRefused(f"could not reach {url}: {err}") from err
     finally:
         conn.close()
+
+
+def post_json(url: str, payload: object, timeout: float = 10.0) -> int:
+    """POST JSON (a postback); return the HTTP status. 3xx is not followed for POST bodies."""
+    reply = send("POST", url, json.dumps(payload).encode(), {"Content-Type": "application/json"}, timeout=timeout)
+    return reply.status
