@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Anchor, Button, Code, Group, Table, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Code, Group, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
 import { SectionPage } from '../../app/SectionPage';
+import { QueryTable, type Column } from '../../components/DataTable';
 
 export interface AppSummary {
   id: string;
@@ -16,6 +17,19 @@ export interface AppSummary {
 interface Created extends AppSummary {
   secret: string;
 }
+
+const COLUMNS: Column<AppSummary>[] = [
+  {
+    header: 'Name',
+    cell: (app) => (
+      <Anchor component={Link} to={`/apps/${encodeURIComponent(app.id)}`}>
+        {app.name}
+      </Anchor>
+    ),
+  },
+  { header: 'App ID', cell: (app) => <Code>{app.id}</Code> },
+  { header: 'Created', cell: (app) => new Date(app.created).toLocaleString() },
+];
 
 export default function AppsPage() {
   const queryClient = useQueryClient();
@@ -40,31 +54,14 @@ export default function AppsPage() {
       title="Apps"
       summary="API applications: an App ID and secret keys for the SCORM Cloud compatible API."
     >
-      {apps.isError && <Alert color="red">{apps.error.message}</Alert>}
-      <Table>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>App ID</Table.Th>
-            <Table.Th>Created</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {(apps.data?.apps ?? []).map((app) => (
-            <Table.Tr key={app.id}>
-              <Table.Td>
-                <Anchor component={Link} to={`/apps/${encodeURIComponent(app.id)}`}>
-                  {app.name}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>
-                <Code>{app.id}</Code>
-              </Table.Td>
-              <Table.Td>{new Date(app.created).toLocaleString()}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <QueryTable
+        label="Apps"
+        query={apps}
+        rows={apps.data?.apps}
+        rowKey={(app) => app.id}
+        columns={COLUMNS}
+        empty="No apps yet."
+      />
       <form onSubmit={submit} aria-label="New app">
         <Group align="end">
           <TextInput label="New app name" value={name} onChange={(e) => setName(e.currentTarget.value)} />

@@ -10,7 +10,6 @@ import {
   List,
   Progress,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
@@ -18,7 +17,8 @@ import {
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { SectionPage } from '../../app/SectionPage';
-import { STANDARD_NAMES, formatBytes, libraryApi, uploadCourse } from './api';
+import { QueryTable, type Column } from '../../components/DataTable';
+import { STANDARD_NAMES, formatBytes, libraryApi, uploadCourse, type Course } from './api';
 
 function ImportStatus({ jobId, courseId }: { jobId: string; courseId: string }) {
   const queryClient = useQueryClient();
@@ -99,53 +99,46 @@ function AddContent() {
   );
 }
 
+const COLUMNS: Column<Course>[] = [
+  {
+    header: 'Title',
+    cell: (course) => (
+      <Anchor component={Link} to={`/library/${encodeURIComponent(course.id)}`}>
+        {course.title}
+      </Anchor>
+    ),
+  },
+  { header: 'Course ID', cell: (course) => <Code>{course.id}</Code> },
+  {
+    header: 'Standard',
+    cell: (course) => (
+      <Badge variant="light">
+        {STANDARD_NAMES[course.courseLearningStandard] ?? course.courseLearningStandard}
+      </Badge>
+    ),
+  },
+  { header: 'Version', cell: (course) => course.version },
+  { header: 'Updated', cell: (course) => new Date(course.updated).toLocaleString() },
+];
+
 export default function LibraryPage() {
   const library = useQuery({ queryKey: ['library'], queryFn: ({ signal }) => libraryApi.list(signal) });
-  const courses = library.data?.courses ?? [];
   return (
     <SectionPage title="Library" summary="Courses you import appear here.">
-      {library.isError && <Alert color="red">{library.error.message}</Alert>}
       <AddContent />
       {library.data && (
         <Text size="sm" c="dimmed">
           {library.data.total} courses · {formatBytes(library.data.storage.bytesExpanded)} stored
         </Text>
       )}
-      {library.isSuccess && courses.length === 0 && <Text>No courses yet: add one above.</Text>}
-      {courses.length > 0 && (
-        <Table aria-label="Courses">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Title</Table.Th>
-              <Table.Th>Course ID</Table.Th>
-              <Table.Th>Standard</Table.Th>
-              <Table.Th>Version</Table.Th>
-              <Table.Th>Updated</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {courses.map((course) => (
-              <Table.Tr key={course.id}>
-                <Table.Td>
-                  <Anchor component={Link} to={`/library/${encodeURIComponent(course.id)}`}>
-                    {course.title}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  <Code>{course.id}</Code>
-                </Table.Td>
-                <Table.Td>
-                  <Badge variant="light">
-                    {STANDARD_NAMES[course.courseLearningStandard] ?? course.courseLearningStandard}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>{course.version}</Table.Td>
-                <Table.Td>{new Date(course.updated).toLocaleString()}</Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+      <QueryTable
+        label="Courses"
+        query={library}
+        rows={library.data?.courses}
+        rowKey={(course) => course.id}
+        columns={COLUMNS}
+        empty="No courses yet: add one above."
+      />
     </SectionPage>
   );
 }
