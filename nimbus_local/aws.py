@@ -43,7 +43,7 @@ from moto.moto_server.werkzeug_app import (
 from moto.s3.models import s3_backends
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from nimbus_local import dynamo_disk, s3_disk
+from nimbus_local import dynamo_disk, moto_speed, s3_disk
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -92,6 +92,7 @@ def install_storage(home: Path, *, fsync: bool = False) -> dynamo_disk.ItemStore
     """Items in SQLite and object bytes in files under ``home`` (before any snapshot is restored);
     ``fsync``: every acknowledged write also survives a power loss (``NIMBUS_FSYNC=1``)."""
     stop_instance_tracking()
+    moto_speed.install()
     s3_disk.install(home / "s3")
     return dynamo_disk.install(home / "dynamodb.sqlite", fsync=fsync)
 

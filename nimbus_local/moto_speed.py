@@ -1,0 +1,132 @@
+"""Targeted speed-ups of pinned moto's hot paths: the same answers, less CPU per request.
+
+The local stack is one Python process, so every microsecond moto spends under the request lock
+is a microsecond no other request runs (the GIL). Profiles of the LRS and runtime-commit loads
+(docs/performance.md, "The local stack under load") found work that grows with nothing useful:
+
+* ``LimitedSizeDict`` (an item's attributes) re-sums the size of *every* attribute on each
+  insert, to enforce DynamoDB's 400 KB item limit. Building an item attribute by attribute is
+  therefore quadratic, and so is unpickling one (pickle re-inserts a dict subclass's entries one
+  by one) — which the disk store does for every item it reads. Here an item is built with one
+  size check over all its attributes (the same limit, the same error: sizes are never negative,
+  so the sum of a prefix exceeds the limit only if the whole does), and unpickling restores the
+  attributes in one ``dict.update``: they passed the check when they were written.
+* ``BaseResponse.call_action`` lists the handler class's methods with ``inspect.getmembers`` on
+  every request; the list of a class does not change, so it is computed once per class.
+* The update-expression validator deep-copies the parsed expression with the generic
+  ``copy.deepcopy``; the AST nodes get a ``__deepcopy__`` that copies their attributes directly.
+* Kinesis ``PutRecord(s)`` records CloudWatch metrics in memory that nothing local reads and
+  nothing ever trims — a slow leak under xAPI load; they are not recorded.
+
+Every patch is checked against unpatched moto by ``tests/unit/test_local_storage.py`` (the same
+answers for the same calls) and by ``tests/unit/test_moto_speed.py``; moto is pinned exactly.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import moto.core.responses
+import moto.dynamodb.parsing.ast_nodes
+from moto.dynamodb.exceptions import ItemSizeTooLarge
+from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
+from moto.dynamodb.models.utilities import bytesize
+from moto.kinesis.models import KinesisBackend
+
+#: moto modules seen through ``Any`` (one is untyped, one does not re-export what it imports).
+core_responses: Any = moto.core.responses
+Node: Any = vars(moto.dynamodb.parsing.ast_nodes)["Node"]
+
+#: moto's own figure for the item size limit (``LimitedSizeDict.__setitem__``).
+ITEM_SIZE_LIMIT = 405000
+
+_ORIGINALS: dict[str, Any] = {}
+
+
+def _rebuild_attributes(entries: dict[str, Any]) -> LimitedSizeDict:
+    return LimitedSizeDict(entries)  # its __init__ uses dict.update: no per-entry size check
+
+
+def _reduce_attributes(self: LimitedSizeDict) -> tuple[Any, tuple[dict[str, Any]]]:
+    return _rebuild_attributes, (dict(self),)
+
+
+def _size(value: Any) -> int:
+    return value.size() if type(value) is DynamoType else bytesize(str(value))
+
+
+def _item_init(self: Item, hash_key: DynamoType, range_key: DynamoType | None, attrs: dict[str, Any]) -> None:
+    self.hash_key = hash_key
+    self.range_key = range_key
+    converted = {key: DynamoType(value) for key, value in attrs.items()}
+    if sum(bytesize(key) + _size(value) for key, value in converted.items()) > ITEM_SIZE_LIMIT:
+        raise ItemSizeTooLarge
+    self.attrs = LimitedSizeDict(converted)
+
+
+_METHOD_NAMES: dict[type, list[str]] = {}
+
+
+def _method_names(clazz: Any) -> list[str]:
+    found = _METHOD_NAMES.get(clazz)
+    if found is None:
+        found = _METHOD_NAMES[clazz] = _ORIGINALS["method_names_from_class"](clazz)
+    return found
+
+
+def _node_deepcopy(self: Any, memo: dict[int, Any]) -> Any:
+    """What ``copy.deepcopy`` makes of a node (parent links included, through ``memo``),
+    without ``__reduce_ex__`` for every node."""
+    clone = object.__new__(type(self))
+    memo[id(self)] = clone
+    state: dict[str, Any] = {}
+    for name, value in self.__dict__.items():
+        if value is None or isinstance(value, str | int | float | bool):
+            state[name] = value
+        elif isinstance(value, list):
+            state[name] = [child if child is None or isinstance(child, str)
+                           else copy.deepcopy(child, memo) for child in value]
+        else:
+            state[name] = copy.deepcopy(value, memo)
+    clone.__dict__.update(state)
+    return clone
+
+
+def _no_stream_metrics(self: KinesisBackend, *_args: Any, **_kwargs: Any) -> None:
+    """CloudWatch metrics of a stream: not kept locally (nothing reads them)."""
+
+
+def install() -> None:
+    """Apply the patches (idempotent)."""
+    if _ORIGINALS:
+        return
+    _ORIGINALS["reduce"] = LimitedSizeDict.__dict__.get("__reduce__")
+    _ORIGINALS["item_init"] = Item.__init__
+    _ORIGINALS["method_names_from_class"] = core_responses.method_names_from_class
+    _ORIGINALS["node_deepcopy"] = Node.__dict__.get("__deepcopy__")
+    _ORIGINALS["stream_metrics"] = KinesisBackend._send_stream_metrics  # noqa: SLF001 - moto's method
+    LimitedSizeDict.__reduce__ = _reduce_attributes  # type: ignore[assignment,method-assign]
+    Item.__init__ = _item_init  # type: ignore[method-assign]
+    core_responses.method_names_from_class = _method_names
+    Node.__deepcopy__ = _node_deepcopy
+    KinesisBackend._send_stream_metrics = _no_stream_metrics  # type: ignore[method-assign]  # noqa: SLF001
+
+
+def uninstall() -> None:
+    """Back to plain moto (tests compare against it)."""
+    if not _ORIGINALS:
+        return
+    if _ORIGINALS["reduce"] is None:
+        del LimitedSizeDict.__reduce__
+    Item.__init__ = _ORIGINALS["item_init"]  # type: ignore[method-assign]
+    core_responses.method_names_from_class = _ORIGINALS["method_names_from_class"]
+    if _ORIGINALS["node_deepcopy"] is None:
+        del Node.__deepcopy__
+    KinesisBackend._send_stream_metrics = _ORIGINALS["stream_metrics"]  # type: ignore[method-assign]  # noqa: SLF001
+    _ORIGINALS.clear()
+    _METHOD_NAMES.clear()
+
+
+def installed() -> bool:
+    return bool(_ORIGINALS)
