@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+SWITCH_INTERVAL = 0.0005  # seconds; see main()
 
 
 def _prepare_environment(host: str, aws_port: int) -> None:
@@ -70,6 +71,11 @@ def _open_aws(home: Path, host: str, snapshot: Path) -> tuple[Any, Any, Any, boo
 
 
 def main() -> int:
+    # One process serves every request: a thread back from a short GIL-free call (SQLite, a
+    # socket, hashing, os.urandom in each botocore call) waits for the GIL up to the switch
+    # interval while another thread computes. 0.5 ms instead of CPython's 5 ms keeps those
+    # waits short (docs/performance.md, "The local stack under load").
+    sys.setswitchinterval(SWITCH_INTERVAL)
     host = os.environ.get("NIMBUS_HOST", "127.0.0.1")
     home = Path(os.environ.get("NIMBUS_HOME") or ROOT / ".local").resolve()
     home.mkdir(parents=True, exist_ok=True)
