@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from chalicelib import listing, plans
+from chalicelib import course_files, listing, plans
 from chalicelib.config import settings
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.standards.activity_tree import Activity, CourseStructure, api_activity, from_dict
@@ -209,6 +209,8 @@ def _remove_version_blobs(version: CourseVersionItem) -> None:
             blobs.delete_prefix(key)
     if version.tree_key:
         blobs.delete_prefix(version.tree_key)
+    if version.content_prefix:
+        blobs.delete_prefix(course_files.index_key(version.content_prefix))
 
 
 def delete(realm_id: str, course_id: str) -> None:

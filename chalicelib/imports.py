@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import courses, outbound, plans
+from chalicelib import course_files, courses, outbound, plans
 from chalicelib.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 from chalicelib.observability import log_event
 from chalicelib.standards import PackageReading, read_package
@@ -210,18 +210,22 @@ def _finish_error(job: ImportJobItem, options: Options, message: str) -> str:
     return "ERROR"
 
 
-def _extract(reading: PackageReading, prefix: str, upload_path: Path) -> int:
-    """Write the package's files under ``prefix``; return how many were written."""
+def _extract(reading: PackageReading, prefix: str, upload_path: Path, package_key: str) -> int:
+    """Make the package's files servable under ``prefix``: small ones indexed inside the stored
+    package (:mod:`chalicelib.course_files`), the rest written as objects; return how many."""
     package = reading.package
     count = 0
     if package is not None:
-        def put(item: tuple[str, Any]) -> None:
-            name, info = item
+        packed, extract = course_files.plan(package, upload_path)
+        course_files.write_index(prefix, package_key, packed)
+        count += len(packed)
+
+        def put(name: str) -> None:
             with package.open(name) as stream:
-                blobs.put_stream(prefix + name, stream, info.file_size)
+                blobs.put_stream(prefix + name, stream, package.entries[name].file_size)
 
         with ThreadPoolExecutor(UPLOAD_WORKERS) as pool:
-            for _ in pool.map(put, package.files()):
+            for _ in pool.map(put, extract):
                 count += 1
     for name, data in reading.generated.items():
         blobs.put_bytes(prefix + name, data)
@@ -247,15 +251,16 @@ def _store(job: ImportJobItem, options: Options, reading: PackageReading, upload
     except plans.PlanLimitReached as err:
         raise ImportRefused(err.message) from err
     try:
-        files = _extract(reading, content_prefix, upload_path)
         with open(upload_path, "rb") as stream:
             blobs.put_stream(package_key, stream, upload_path.stat().st_size, "application/zip")
+        files = _extract(reading, content_prefix, upload_path, package_key)
         blobs.put_bytes(tree_key, json.dumps(to_dict(reading.structure)).encode(), "application/json")
         course = _save(existing, reading, options, realm_id, number=number, keys=
                        {"content_prefix": content_prefix, "package_key": package_key, "tree_key": tree_key,
                         "file_count": files, "import_job_id": job.job_id})
     except BaseException:
-        for prefix in (content_prefix, package_key.rsplit("/", 1)[0] + "/", tree_key):
+        for prefix in (content_prefix, package_key.rsplit("/", 1)[0] + "/", tree_key,
+                       course_files.index_key(content_prefix)):
             blobs.delete_prefix(prefix)
         raise
     store.add_storage(realm_id, bytes_expanded=reading.expanded_bytes, courses=0 if existing else 1, versions=1)

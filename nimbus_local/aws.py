@@ -150,6 +150,12 @@ class SerializedMoto:
         return self._serve(environ, start_response)
 
     def _serve(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if "HTTP_RANGE" in environ:
+            with self.lock:
+                ranged = s3_disk.ranged_get(environ)
+            if ranged is not None:
+                start_response(ranged[0], ranged[1])
+                return [ranged[2]]
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         reading = environ.get("REQUEST_METHOD") in ("GET", "HEAD") or target in READ_TARGETS
         in_memory_change = not reading and target not in ITEM_TARGETS  # items commit to SQLite

@@ -4,7 +4,9 @@ Layout of the content bucket (every key after the first segment starts with the 
 
 * ``uploads/{realm}/{jobId}/{file}``       what a caller uploaded (S3 → SQS → import);
 * ``packages/{realm}/{course}/{n}/{file}`` the original package of course version n;
-* ``content/{realm}/{course}/{n}/...``      its extracted files, served to the player;
+* ``content/{realm}/{course}/{n}/...``      its files written one by one (large media, generated
+                                            files; :mod:`chalicelib.course_files`);
+* ``packs/{realm}/{course}/{n}.json``       where its other files lie inside the package;
 * ``trees/{realm}/{course}/{n}.json``       its activity tree (too big for a DynamoDB item).
 
 The bucket is versioned, so "delete" here removes every version of every key under a prefix:
@@ -69,6 +71,17 @@ def get_bytes(key: str) -> bytes | None:
         if err.response["Error"]["Code"] in ("NoSuchKey", "404"):
             return None
         raise
+
+
+def get_range(key: str, start: int, length: int) -> bytes | None:
+    """``length`` bytes of an object from ``start`` (an HTTP Range GET); None if it is gone."""
+    try:
+        answer = _s3().get_object(Bucket=bucket(), Key=key, Range=f"bytes={start}-{start + length - 1}")
+    except ClientError as err:
+        if err.response["Error"]["Code"] in ("NoSuchKey", "404"):
+            return None
+        raise
+    return answer["Body"].read()  # type: ignore[no-any-return]
 
 
 def size_of(key: str) -> int | None:
