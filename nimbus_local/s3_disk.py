@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import moto.s3.models as s3_models
 from moto.s3.models import FakeKey, FakeMultipart, S3Backend, s3_backends
+from moto.s3.utils import ARCHIVE_STORAGE_CLASSES
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -180,21 +181,11 @@ _SIGNED_S3 = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/s3/aws4_request")
 _PLAIN_HEADERS = {"HTTP_HOST", "HTTP_USER_AGENT", "HTTP_ACCEPT_ENCODING", "HTTP_AUTHORIZATION",
                   "HTTP_X_AMZ_DATE", "HTTP_X_AMZ_CONTENT_SHA256", "HTTP_X_AMZ_CHECKSUM_MODE",
                   "HTTP_AMZ_SDK_INVOCATION_ID", "HTTP_AMZ_SDK_REQUEST", "HTTP_RANGE", "HTTP_ACCEPT",
-                  "HTTP_CONNECTION", "HTTP_X_AMZ_SECURITY_TOKEN"}
+                  "HTTP_CONNECTION", "HTTP_X_AMZ_SECURITY_TOKEN", "HTTP_IF_MATCH"}
 
 
-def ranged_get(environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
-    """Answer ``GET /bucket/key`` with ``Range: bytes=a-b`` from the object's file, reading only
-    that range — moto reads the whole object and slices it, and the player reads small files out
-    of a course's stored package this way (``chalicelib.course_files``). The answer is moto's
-    (status 206, its headers: ETag, Last-Modified, Content-Range...); any request this does not
-    cover exactly (another form of range, conditions, versions, overrides, CORS, SSE-C, a missing
-    object, a range past the end) returns None and goes to moto. Call with the request lock held."""
-    match = _RANGE.match(environ.get("HTTP_RANGE", ""))
-    if (match is None or environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING")
-            or not _SIGNED_S3.search(environ.get("HTTP_AUTHORIZATION", ""))
-            or any(k.startswith("HTTP_") and k not in _PLAIN_HEADERS for k in environ)):
-        return None
+def _servable_key(environ: dict[str, Any]) -> FakeKey | None:
+    """The object a ranged GET names, if :func:`ranged_get` may answer for it."""
     bucket_name, _, key_name = environ.get("PATH_INFO", "").lstrip("/").partition("/")
     owner = s3_backends.bucket_accounts.get(bucket_name)  # (partition, account)
     if not key_name or owner is None:
@@ -203,8 +194,30 @@ def ranged_get(environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], byt
     bucket = backends[owner[1]][owner[0]].buckets.get(bucket_name)
     versions = bucket.keys.getlist(key_name, []) if bucket is not None else []
     key = versions[-1] if versions else None
-    buffer = getattr(key, "_value_buffer", None)
-    if not isinstance(key, FakeKey) or not isinstance(buffer, ContentFile) or key.multipart is not None:
+    if (not isinstance(key, FakeKey) or not isinstance(getattr(key, "_value_buffer", None), ContentFile)
+            or key.storage_class in ARCHIVE_STORAGE_CLASSES):
+        return None
+    if_match = environ.get("HTTP_IF_MATCH")  # s3transfer's ranged downloads send it
+    if if_match and key.etag not in (if_match, f'"{if_match}"'):
+        return None  # moto answers 412
+    return key
+
+
+def ranged_get(environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes] | None:
+    """Answer ``GET /bucket/key`` with ``Range: bytes=a-b`` from the object's file, reading only
+    that range — moto reads the whole object and slices it, and the player reads small files out
+    of a course's stored package this way (``chalicelib.course_files``). The answer is moto's
+    (status 206, its headers: ETag, Last-Modified, Content-Range...); any request this does not
+    cover exactly (another form of range, conditions other than a matching If-Match, versions,
+    overrides, CORS, SSE-C, archived or missing objects, a range past the end) returns None and
+    goes to moto. Call with the request lock held."""
+    match = _RANGE.match(environ.get("HTTP_RANGE", ""))
+    if (match is None or environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING")
+            or not _SIGNED_S3.search(environ.get("HTTP_AUTHORIZATION", ""))
+            or any(k.startswith("HTTP_") and k not in _PLAIN_HEADERS for k in environ)):
+        return None
+    key = _servable_key(environ)
+    if key is None:
         return None
     begin, end = int(match.group(1)), int(match.group(2))
     size = key.size
@@ -212,7 +225,7 @@ def ranged_get(environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], byt
         return None
     end = min(end, size - 1)
     try:
-        with open(buffer.path, "rb") as fh:
+        with open(key._value_buffer.path, "rb") as fh:  # type: ignore[attr-defined]  # noqa: SLF001
             fh.seek(begin)
             body = fh.read(end - begin + 1)
     except FileNotFoundError:

@@ -8,12 +8,14 @@ memory) and against the local stack's server (``nimbus_local.aws`` with ``dynamo
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import pytest
+from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 if TYPE_CHECKING:
@@ -280,7 +282,17 @@ def _ranges(s3: Any) -> list[Any]:
     body = bytes(range(256)) * 4000
     s3.put_object(Bucket="content", Key="packages/c/p.zip", Body=body, ContentType="application/zip",
                   Metadata={"origin": "test"})
+    s3.upload_fileobj(io.BytesIO(body * 10), "content", "packages/c/multipart.zip",  # 10 MB: 2 parts
+                      Config=TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024))
+    etag = s3.head_object(Bucket="content", Key="packages/c/multipart.zip")["ETag"]
     record: list[Any] = []
+    for key, spec, condition in (("multipart.zip", "bytes=6000000-6000099", etag),
+                                 ("multipart.zip", "bytes=0-99", '"not-the-etag"')):
+        try:
+            answer = s3.get_object(Bucket="content", Key=f"packages/c/{key}", Range=spec, IfMatch=condition)
+            record.append((spec, answer["ContentRange"], answer["ETag"], answer["Body"].read()))
+        except ClientError as err:
+            record.append((spec, err.response["Error"]["Code"]))
     for spec in ("bytes=0-0", "bytes=10-4095", "bytes=1000-1000000000", "bytes=1023999-1023999",
                  "bytes=5000000-5000010", "bytes=-100", "bytes=7-"):
         try:
@@ -318,7 +330,7 @@ def test_ranged_gets_read_only_the_range_and_answer_as_moto(local_aws: tuple[str
 
     monkeypatch.setattr(s3_disk, "ranged_get", counting)
     on_disk = _ranges(boto3.client("s3", region_name=REGION, endpoint_url=endpoint))
-    assert served.count(True) == 4  # the plain ranges inside the object; the rest go to moto
+    assert served.count(True) == 5  # the plain ranges inside the objects; the rest go to moto
     dynamo_disk.uninstall()
     moto_speed.uninstall()
     s3_disk.uninstall()
