@@ -188,7 +188,7 @@ def _import(job: ImportJobItem, options: Options, upload: UploadedObject) -> str
             file_name = options.file_name or PurePosixPath(upload.key).name
             reading = read_package(path, file_name, options.content_type, media_metadata=options.media_metadata)
             try:
-                result = _store(job, options, reading, path)
+                result = _store(job, options, reading, path, upload)
             finally:
                 reading.close()
         except (PackageError, ImportRefused) as err:
@@ -237,7 +237,8 @@ def _extract(reading: PackageReading, prefix: str, upload_path: Path, package_ke
     return count
 
 
-def _store(job: ImportJobItem, options: Options, reading: PackageReading, upload_path: Path) -> dict[str, Any]:
+def _store(job: ImportJobItem, options: Options, reading: PackageReading, upload_path: Path,
+           upload: UploadedObject) -> dict[str, Any]:
     realm_id, course_id = job.realm_id, options.course_id
     existing = store.get_course(realm_id, course_id)
     if existing is not None and not options.may_create_new_version:
@@ -251,8 +252,8 @@ def _store(job: ImportJobItem, options: Options, reading: PackageReading, upload
     except plans.PlanLimitReached as err:
         raise ImportRefused(err.message) from err
     try:
-        with open(upload_path, "rb") as stream:
-            blobs.put_stream(package_key, stream, upload_path.stat().st_size, "application/zip")
+        # the upload becomes the stored package by a server-side copy (it is deleted afterwards)
+        blobs.copy_whole(upload.bucket, upload.key, package_key, "application/zip")
         files = _extract(reading, content_prefix, upload_path, package_key)
         blobs.put_bytes(tree_key, json.dumps(to_dict(reading.structure)).encode(), "application/json")
         course = _save(existing, reading, options, realm_id, number=number, keys=

@@ -108,6 +108,13 @@ def copy(source_key: str, dest_key: str) -> None:
     _s3().copy({"Bucket": bucket(), "Key": source_key}, bucket(), dest_key)
 
 
+def copy_whole(source_bucket: str, source_key: str, dest_key: str, kind: str) -> None:
+    """One server-side ``CopyObject`` (objects up to 5 GB) with a new Content-Type: no bytes
+    pass through the caller."""
+    _s3().copy_object(Bucket=bucket(), Key=dest_key, CopySource={"Bucket": source_bucket, "Key": source_key},
+                      ContentType=kind, MetadataDirective="REPLACE")
+
+
 def delete_prefix(prefix: str) -> int:
     """Delete every version of every object under ``prefix``; return how many were removed."""
     if not prefix or prefix.count("/") < 2:
