@@ -108,7 +108,7 @@ def parse_groups(data: str) -> dict[str, Group]:
             current = groups.setdefault(name, Group(name))
             continue
         if current is None:
-            if line.strip():
+            if line.strip() and not line.strip().startswith(";"):
                 raise HacpError(INVALID_COMMAND, f"aicc_data line {number}: {line[:60]!r} is outside any [group]")
             continue
         if current.name not in KEYWORD_GROUPS:
