@@ -14,5 +14,5 @@ An AICC assignable unit (AU) is launched with ``aicc_sid`` (its HACP session) an
 * :mod:`~chalicelib.aicc.commands`: one handler per command (a dispatch table);
 * :mod:`~chalicelib.aicc.sessions`: the signed, expiring ``aicc_sid`` and the AU's launch URL;
 * :mod:`~chalicelib.aicc.completion`: ``.cmp`` completion requirements of blocks and AUs;
-* :mod:`~chalicelib.aicc.endpoint` and :mod:`~chalicelib.aicc.routes`: ``POST /aicc/hacp``.
+* :mod:`~chalicelib.aicc.endpoint` and :mod:`~chalicelib.aicc.routes`: ``POST /launch/aicc/hacp``.
 """

@@ -1,4 +1,4 @@
-"""The HACP endpoint (``POST /aicc/hacp``, AICC CMI001 v4 HACP): one form post in, one plain-text
+"""The HACP endpoint (``POST /launch/aicc/hacp``, AICC CMI001 v4 HACP): one form post in, one plain-text
 answer out, always HTTP 200 with the HACP error number (the protocol's own error channel).
 
 Order of checks: the command must be one of CMI001's (1, "Invalid Command"), the session id one

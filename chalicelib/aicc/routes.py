@@ -1,4 +1,4 @@
-"""``POST /aicc/hacp``: the HACP endpoint an AICC AU's ``aicc_url`` names (AICC CMI001 v4, HACP).
+"""``POST /launch/aicc/hacp``: the HACP endpoint an AICC AU's ``aicc_url`` names (AICC CMI001 v4, HACP).
 
 Public: the ``session_id`` is the capability (``chalicelib.aicc.sessions``). Answers are
 ``text/plain`` and allow any origin, so externally hosted AUs can read them from script
@@ -20,13 +20,13 @@ HEADERS: dict[str, str | list[str]] = {"Content-Type": "text/plain; charset=utf-
            "Access-Control-Allow-Origin": "*"}
 
 
-@api.route("/aicc/hacp", methods=["POST"], content_types=FORMS)
+@api.route("/launch/aicc/hacp", methods=["POST"], content_types=FORMS)
 def hacp() -> Response:
     body = api.current_request.raw_body or b""
     return Response(body=endpoint.handle(body), status_code=200, headers=dict(HEADERS))
 
 
-@api.route("/aicc/hacp", methods=["OPTIONS"])
+@api.route("/launch/aicc/hacp", methods=["OPTIONS"])
 def hacp_preflight() -> Response:
     return Response(body="", status_code=204, headers={
         **HEADERS, "Access-Control-Allow-Methods": "POST, OPTIONS",

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from chalicelib.runtime.sessions import PlayerSession
 
 SESSION_SECONDS = 12 * 3600
-ENDPOINT_PATH = "/aicc/hacp"
+ENDPOINT_PATH = "/launch/aicc/hacp"
 PURPOSE = "hacp"
 
 

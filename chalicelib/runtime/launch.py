@@ -297,6 +297,12 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
     raise Conflict("The registration kept changing; try again.")
 
 
+def table_of_contents(session: sessions.PlayerSession) -> dict[str, Any]:
+    """GET .../toc: the table of contents as it is now (AICC AUs report over HACP, not the player)."""
+    details = _registration(session).details or {}
+    return {"toc": delivery.toc(details), "buttons": delivery.buttons(details)}
+
+
 def content_url(session: sessions.PlayerSession, href: str) -> str:
     if urlsplit(href).scheme in ("http", "https"):
         return href

@@ -22,7 +22,7 @@ FORM = "application/x-www-form-urlencoded"
 
 def hacp(client: Any, command: str, sid: str, data: str = "", content_type: str = FORM, **more: str) -> dict[str, str]:
     body = urlencode({"command": command, "version": "4.0", "session_id": sid, "aicc_data": data, **more})
-    answered = client.http.post("/aicc/hacp", body=body, headers={"Content-Type": content_type})
+    answered = client.http.post("/launch/aicc/hacp", body=body, headers={"Content-Type": content_type})
     assert answered.status_code == 200, answered.body
     assert answered.headers["Content-Type"].startswith("text/plain")
     text = answered.body.decode()
@@ -84,7 +84,7 @@ def test_an_au_plays_through_hacp_and_the_registration_shows_its_results(client,
     delivered = player.deliver()
     assert delivered["activityId"] == "A1"
     sid, url = sid_of(delivered)
-    assert url == "http://127.0.0.1:8000/aicc/hacp"
+    assert url == "http://127.0.0.1:8000/launch/aicc/hacp"
     assert urlsplit(delivered["contentUrl"]).path.endswith("/c/au1/index.html") and len(sid) > 60
 
     got = hacp(client, "GetParam", sid)
@@ -207,7 +207,7 @@ def test_wrong_commands_and_session_ids(client, realm, hacp_course) -> None:
     assert (answered["error_text"], answered["aicc_data"]) == ("Invalid Session ID", "")
     # field names are case-insensitive and a charset on the content type is fine
     body = urlencode({"COMMAND": "getparam", "Version": "4.0", "Session_ID": sid, "AICC_DATA": ""})
-    got = client.http.post("/aicc/hacp", body=body, headers={"Content-Type": FORM + "; charset=UTF-8"})
+    got = client.http.post("/launch/aicc/hacp", body=body, headers={"Content-Type": FORM + "; charset=UTF-8"})
     assert got.body.decode().startswith("error=0\r\nerror_text=Successful\r\n")
     assert got.headers["Access-Control-Allow-Origin"] == "*"
 
@@ -262,7 +262,7 @@ def test_external_au_and_au_password(client, realm) -> None:
     parts = urlsplit(external)
     assert (parts.scheme, parts.netloc, parts.path) == ("https", "au.example.com", "/lesson2/start.htm")
     query = parse_qs(parts.query)
-    assert query["x"] == ["1"] and query["aicc_url"] == ["http://127.0.0.1:8000/aicc/hacp"]
+    assert query["x"] == ["1"] and query["aicc_url"] == ["http://127.0.0.1:8000/launch/aicc/hacp"]
     assert hacp(client, "GetParam", query["aicc_sid"][0])["error"] == "0"
 
 
