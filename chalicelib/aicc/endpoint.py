@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.aicc import commands, completion, course, protocol, sessions
 from chalicelib.aicc.errors import (
+    ERRORS,
     INVALID_AU_PASSWORD,
     INVALID_COMMAND,
     INVALID_SESSION_ID,
@@ -71,10 +72,13 @@ def _run(session: HacpSession, request: Request, command: str) -> str:
 
 
 def _entry(session: HacpSession, request: Request, moment: str, code: int, **more: Any) -> dict[str, Any]:
-    entry = {"t": moment, "kind": "hacp", "command": commands.NAMES.get(request.command.lower(), request.command[:40]),
-             "activityId": session.activity_id, "attemptId": session.attempt_id,
-             "aiccData": request.aicc_data[:LOGGED_CHARS], **more, "error": code}
-    return entry
+    """A debug-log entry: ``call``/``args``/``result``/``error`` as the runtime's calls are logged
+    (the web app and the shared log page show those), plus the HACP details."""
+    name = commands.NAMES.get(request.command.lower(), request.command[:40])
+    return {"t": moment, "kind": "hacp", "call": f"HACP {name}", "command": name,
+            "args": [request.aicc_data[:LOGGED_CHARS]] if request.aicc_data else [],
+            "activityId": session.activity_id, "attemptId": session.attempt_id,
+            "result": ERRORS[code], **more, "error": code}
 
 
 def _log(session: HacpSession, request: Request, err: HacpError) -> None:

@@ -148,7 +148,8 @@ def test_an_au_plays_through_hacp_and_the_registration_shows_its_results(client,
     assert activity(registration(client, realm, "r1"), "A1")["activitySuccess"] == "PASSED"
     logged = [e for e in debug_entries(client, realm, "r1") if e.get("kind") == "hacp"]
     assert [e["command"] for e in logged][:3] == ["GetParam", "PutParam", "PutObjectives"]
-    assert "Student_ID=l-1" in logged[0]["result"] and logged[1]["aiccData"].startswith("[CORE]")
+    assert "Student_ID=l-1" in logged[0]["result"] and logged[1]["args"][0].startswith("[CORE]")
+    assert logged[1]["call"] == "HACP PutParam" and logged[1]["result"] == "Successful"
     assert logged[-1]["error"] == 3 and logged[-1]["errorText"] == "Invalid Session ID"
     path_kept = client.http.get("/api/v2/registrations/r1", headers=realm.basic)
     assert path_kept.status_code == 200
