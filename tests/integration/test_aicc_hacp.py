@@ -204,6 +204,8 @@ def test_wrong_commands_and_session_ids(client, realm, hacp_course) -> None:
     assert hacp(client, "GetParam", "made-up-session")["error"] == "3"
     realm_id, body, mac = sid.split(".")
     assert hacp(client, "GetParam", f"{realm_id}.{body}.{mac[::-1]}")["error"] == "3"  # forged
+    player_token = player.base.rsplit("/", 1)[-1]  # a player session is not a HACP session
+    assert hacp(client, "GetParam", player_token)["error"] == "3"
     answered = hacp(client, "GetParam", "nope")
     assert (answered["error_text"], answered["aicc_data"]) == ("Invalid Session ID", "")
     # field names are case-insensitive and a charset on the content type is fine
