@@ -8,7 +8,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import courses
-from chalicelib.aicc import sessions
+from chalicelib.aicc import completion, sessions
 from chalicelib.store import courses as course_store
 
 if TYPE_CHECKING:
@@ -42,3 +42,12 @@ def launch_url(player: PlayerSession, item: Any, delivered: dict[str, Any]) -> s
     au = next((a for a in found.root.walk() if a.identifier == delivered["activityId"]), None) if found else None
     return sessions.au_url(player, str(delivered["contentUrl"]), str(delivered["activityId"]),
                            str(delivered["attemptId"]), au.aicc_password if au is not None else "")
+
+
+def refresh_completion(item: Any, details: dict[str, Any]) -> None:
+    """Re-evaluate the ``.cmp`` completion requirements into ``details["aiccResults"]`` (after an
+    AU's data changed: a HACP put, or a delivery that closed an abandoned session)."""
+    found = structure(item.realm_id, item.course_id, int(item.course_version))
+    results = completion.evaluate(details, found) if found is not None else None
+    if results is not None:
+        details["aiccResults"] = results

@@ -15,7 +15,7 @@ import copy
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.aicc import commands, completion, course, protocol, sessions
+from chalicelib.aicc import commands, course, protocol, sessions
 from chalicelib.aicc.errors import (
     ERRORS,
     INVALID_AU_PASSWORD,
@@ -111,11 +111,7 @@ def _apply(session: HacpSession, request: Request, command: str, item: Any, *, d
     outcome = commands.COMMANDS[command](found, request)
     stamp = moment.isoformat()
     commands.save(found, details, session, str(details.get("standard", "AICC")), stamp)
-    structure = course.structure(item.realm_id, item.course_id, int(item.course_version))
-    if structure is not None:
-        results = completion.evaluate(details, structure)
-        if results is not None:
-            details["aiccResults"] = results
+    course.refresh_completion(item, details)
     finished = bool(found.record.get("done"))
     return [_entry(session, request, stamp, SUCCESSFUL, **outcome)], finished
 

@@ -276,6 +276,8 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         attempt_id = uuid.uuid4().hex
         delivered = delivery.deliver(details, activity_id, dict(item.learner or {}), attempt_id=attempt_id,
                                      launch_id=session.launch_id, moment=moment, navigation=navigation)
+        if details.get("standard") == "AICC":  # closing an abandoned AU session may meet a .cmp requirement
+            aicc_course.refresh_completion(item, details)
         item.details = details
         changed = _roll_up(item)
         entry = {"t": moment.isoformat(), "kind": "deliver", "activityId": activity_id, "attemptId": attempt_id,

@@ -275,3 +275,19 @@ def test_a_launch_without_tracking_answers_but_keeps_nothing(client, realm, hacp
     assert hacp(client, "PutParam", sid, "[Core]\r\nLesson_Status=passed\r\n")["error"] == "0"
     assert hacp(client, "PutParam", sid, "[Core]\r\nLesson_Status=nope\r\n")["error"] == "1"
     assert activity(registration(client, realm, "r1"), "A1")["activitySuccess"] == "UNKNOWN"
+
+
+def test_an_au_left_without_exit_au_is_closed_on_relaunch_and_counts(client, realm, hacp_course) -> None:
+    player = _launch(client, realm, "r1", hacp_course)
+    delivered = player.deliver("A1")
+    sid, _ = sid_of(delivered)
+    assert hacp(client, "PutParam", sid, "[Core]\r\nScore=90\r\nTime=00:03:00\r\n")["error"] == "0"
+    assert registration(client, realm, "r1")["registrationSuccess"] == "UNKNOWN"
+    left = player.post("commit", {"attemptId": delivered["attemptId"], "seq": 1, "activityId": "A1", "ops": [],
+                                  "unload": True})  # the tab went away before ExitAU
+    assert left.status_code == 200, left.body
+    player.deliver("A1")  # the abandoned session is closed like ExitAU: mastery 80 ≤ 90 → passed
+    found = registration(client, realm, "r1")
+    assert activity(found, "A1")["runtime"]["completionStatus"] == "passed"
+    assert activity(found, "A1")["runtime"]["totalTime"] == "0000:03:00.00"
+    assert found["registrationSuccess"] == "PASSED"  # .cmp: B1 passed with A1
