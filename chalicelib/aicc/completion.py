@@ -71,3 +71,12 @@ def evaluate(details: dict[str, Any], structure: CourseStructure) -> dict[str, d
 
     visit(structure.root)
     return found
+
+
+def block_statuses(details: dict[str, Any]) -> dict[str, str]:
+    """The lesson status of every block (and the course) of an AICC registration, from the rollup
+    (``.cmp`` results included): ``.pre`` prerequisites may name blocks as well as AUs (CMI001 §5)."""
+    tree = details.get("tree") or {}
+    activities, results = details.get("activities", {}), progress.engine_results(details)
+    return {node["id"]: _status(progress.rollup(node, activities, results))
+            for node in progress.nodes(tree) if node.get("children")}

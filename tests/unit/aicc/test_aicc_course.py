@@ -60,3 +60,16 @@ def test_a_block_is_passed_when_its_requirement_holds(tmp_path: Path) -> None:
 def test_without_a_cmp_file_nothing_changes(tmp_path: Path) -> None:
     found = _structure(tmp_path, cmp=False)
     assert completion.evaluate(_details(found, {"A1": "passed"}), found) is None
+
+
+def test_prerequisites_may_name_blocks(tmp_path: Path) -> None:
+    from chalicelib.runtime import delivery
+
+    found = _structure(tmp_path)
+    details = _details(found, {"A1": "passed"})
+    node = {"id": "A3", "href": "a3.html", "prerequisites": "B1 & ~A2"}
+    assert delivery.statuses(details)["B1"] == "incomplete"  # the default rollup: A2 is not done
+    assert not delivery.available(details, node)
+    details["aiccResults"] = completion.evaluate(details, found)
+    assert delivery.statuses(details)["B1"] == "passed" and delivery.available(details, node)
+    assert not delivery.available(_details(found, {"A2": "completed"}), node)
