@@ -12,6 +12,7 @@ launch's debug log (kind ``hacp``: command, AU, ``aicc_data`` sent, answer, erro
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from chalicelib.aicc.sessions import HacpSession
 
 LOGGED_CHARS = 4000
+MAX_PROGRESS_CHARS = 340_000  # the registration item, with its other attributes, under 400 KB
 
 
 def handle(body: bytes | str) -> str:
@@ -112,6 +114,10 @@ def _apply(session: HacpSession, request: Request, command: str, item: Any, *, d
     stamp = moment.isoformat()
     commands.save(found, details, session, str(details.get("standard", "AICC")), stamp)
     course.refresh_completion(item, details)
+    size = len(json.dumps(details, separators=(",", ":")))
+    if size > MAX_PROGRESS_CHARS:
+        raise HacpError(INVALID_COMMAND, f"the registration's progress would be {size} characters; it is kept in one "
+                                         f"DynamoDB item (400 KB), so at most {MAX_PROGRESS_CHARS}")
     finished = bool(found.record.get("done"))
     return [_entry(session, request, stamp, SUCCESSFUL, **outcome)], finished
 

@@ -21,7 +21,8 @@ from chalicelib.aicc.protocol import parse_table
 if TYPE_CHECKING:
     from chalicelib.runtime.api_state import RuntimeData
 
-MAX_RECORDS = 500
+MAX_RECORDS = 200
+MAX_FIELD_CHARS = 255  # a kept path/performance field (the registration is one 400 KB item)
 MAX_INTERACTIONS = 1000
 #: CMI001 interaction types (and their first letters) → SCORM 1.2 ``cmi.interactions.n.type``.
 INTERACTION_TYPES: dict[str, str] = {
@@ -123,9 +124,10 @@ def interactions(data: RuntimeData, aicc_data: str) -> dict[str, Any]:
 
 
 def journal(state: dict[str, Any], kind: str, aicc_data: str, command: str) -> dict[str, Any]:
-    """PutPath / PutPerformance: the records kept as sent, the newest :data:`MAX_RECORDS`."""
+    """PutPath / PutPerformance: the records kept as sent (fields cut at :data:`MAX_FIELD_CHARS`),
+    the newest :data:`MAX_RECORDS`."""
     records = parse_table(aicc_data, command)
     kept = state.setdefault("hacp", {}).setdefault(kind, [])
-    kept.extend(records)
+    kept.extend({k: v[:MAX_FIELD_CHARS] for k, v in r.items()} for r in records)
     del kept[: max(0, len(kept) - MAX_RECORDS)]
     return {"records": len(records)}

@@ -291,3 +291,18 @@ def test_an_au_left_without_exit_au_is_closed_on_relaunch_and_counts(client, rea
     assert activity(found, "A1")["runtime"]["completionStatus"] == "passed"
     assert activity(found, "A1")["runtime"]["totalTime"] == "0000:03:00.00"
     assert found["registrationSuccess"] == "PASSED"  # .cmp: B1 passed with A1
+
+
+def test_a_put_that_would_overflow_the_registration_item_is_refused(client, realm, hacp_course) -> None:
+    player = _launch(client, realm, "r1", hacp_course)
+    sid, _ = sid_of(player.deliver("A1"))
+    big = "x" * 64000
+    assert hacp(client, "PutParam", sid, f"[Core_Lesson]\r\n{big}\r\n[Comments]\r\n{big}\r\n")["error"] == "0"
+    huge = ('"interaction_id","student_response"\r\n' + '"q1","' + "y" * 115_000 + '"\r\n'
+            + '"q2","' + "z" * 115_000 + '"\r\n')
+    answered = hacp(client, "PutInteractions", sid, huge)
+    assert answered["error"] == "1"
+    runtime = activity(registration(client, realm, "r1"), "A1")["runtime"]
+    assert runtime["runtimeInteractions"] == [] and len(runtime["suspendData"]) == 64000
+    refused = [e for e in debug_entries(client, realm, "r1") if e.get("kind") == "hacp"][-1]
+    assert "400 KB" in refused["detail"]
