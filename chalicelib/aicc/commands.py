@@ -46,9 +46,9 @@ def attempt(details: dict[str, Any], session: HacpSession) -> Attempt:
     return Attempt(state, record, RuntimeData.from_dict(state["data"]))
 
 
-def get_param(found: Attempt, _request: Request, course_id: str) -> tuple[str, dict[str, Any]]:
-    """GetParam: the AU's starting data."""
-    return datamodel.get_param(found.data, course_id), {}
+def get_param(found: Attempt, course_id: str) -> str:
+    """GetParam: the AU's starting data (read only)."""
+    return datamodel.get_param(found.data, course_id)
 
 
 def put_param(found: Attempt, request: Request) -> dict[str, Any]:

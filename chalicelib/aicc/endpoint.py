@@ -100,7 +100,7 @@ def _get_param(session: HacpSession, request: Request) -> str:
     item = _registration(session)
     details = item.details or {}
     found = commands.attempt(details, session)
-    data, _ = commands.get_param(found, request, str((details.get("tree") or {}).get("id") or item.course_id))
+    data = commands.get_param(found, str((details.get("tree") or {}).get("id") or item.course_id))
     store.append_log(session.realm_id, session.registration_id, session.launch_id,
                      [_entry(session, request, datetime.now(UTC).isoformat(), SUCCESSFUL,
                              result=data[:LOGGED_CHARS])])
