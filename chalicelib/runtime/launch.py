@@ -10,6 +10,8 @@ Flow (``routes/launch.py``)::
     GET  /launch/s/{session}/c/{path...}         -> the course's files, same origin as the API
     POST /launch/s/{session}/commit              -> apply a batch (once, in order, version-locked)
     POST /launch/s/{session}/exit                -> end of the launch; where to go next
+    GET  /launch/s/{session}/toc                 -> the table of contents now (AICC AUs report over HACP)
+    POST /launch/aicc/hacp                       -> AICC HACP (chalicelib.aicc), session in the form
 
 A commit costs one consistent GetItem, one TransactWriteItems (registration + launch record +
 debug-log batch) and, when the registration's results changed, one Kinesis record.

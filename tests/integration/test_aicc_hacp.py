@@ -213,6 +213,9 @@ def test_wrong_commands_and_session_ids(client, realm, hacp_course) -> None:
     got = client.http.post("/launch/aicc/hacp", body=body, headers={"Content-Type": FORM + "; charset=UTF-8"})
     assert got.body.decode().startswith("error=0\r\nerror_text=Successful\r\n")
     assert got.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = client.http.request("OPTIONS", "/launch/aicc/hacp", headers={"Origin": "https://au.example.com"})
+    assert preflight.status_code == 204 and preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
 
 
 def test_sessions_expire_and_end_when_the_au_is_launched_again(client, realm, hacp_course, monkeypatch) -> None:
