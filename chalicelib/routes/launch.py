@@ -93,6 +93,11 @@ def commit(session: str) -> dict[str, Any]:
     return launch.apply_commit(sessions.player_session(session), _body())
 
 
+@api.route("/launch/s/{session}/toc", methods=["GET"])
+def toc(session: str) -> dict[str, Any]:
+    return launch.table_of_contents(sessions.player_session(session))
+
+
 @api.route("/launch/s/{session}/exit", methods=["POST"], content_types=TEXT)
 def exit_launch(session: str) -> dict[str, str]:
     return launch.exit_launch(sessions.player_session(session))

@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.aicc import completion
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.runtime import prerequisites, progress, sequencing
 from chalicelib.runtime.api_state import RuntimeData
@@ -90,6 +91,8 @@ def statuses(details: dict[str, Any]) -> dict[str, str]:
     for activity_id, state in details.get("activities", {}).items():
         data = state.get("data") or {}
         out[activity_id] = (data.get("values") or {}).get("cmi.core.lesson_status", "")
+    if details.get("standard") == "AICC":  # AICC .pre expressions may name blocks too
+        out.update(completion.block_statuses(details))
     return out
 
 

@@ -10,6 +10,8 @@ Flow (``routes/launch.py``)::
     GET  /launch/s/{session}/c/{path...}         -> the course's files, same origin as the API
     POST /launch/s/{session}/commit              -> apply a batch (once, in order, version-locked)
     POST /launch/s/{session}/exit                -> end of the launch; where to go next
+    GET  /launch/s/{session}/toc                 -> the table of contents now (AICC AUs report over HACP)
+    POST /launch/aicc/hacp                       -> AICC HACP (chalicelib.aicc), session in the form
 
 A commit costs one consistent GetItem, one TransactWriteItems (registration + launch record +
 debug-log batch) and, when the registration's results changed, one Kinesis record.
@@ -23,16 +25,20 @@ import time
 import uuid
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
 from chalicelib import courses, registrations
+from chalicelib.aicc import course as aicc_course
 from chalicelib.config import settings
 from chalicelib.errors import ApiError, BadRequest, Conflict, NotFound
 from chalicelib.runtime import commit, delivery, progress, sequencing, sessions
 from chalicelib.store import courses as course_store
 from chalicelib.store import registrations as store
 from chalicelib.store import streams
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 DEFAULT_EXPIRY = 120
 MAX_EXPIRY = 7 * 24 * 3600
@@ -272,6 +278,8 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         attempt_id = uuid.uuid4().hex
         delivered = delivery.deliver(details, activity_id, dict(item.learner or {}), attempt_id=attempt_id,
                                      launch_id=session.launch_id, moment=moment, navigation=navigation)
+        if details.get("standard") == "AICC":  # closing an abandoned AU session may meet a .cmp requirement
+            aicc_course.refresh_completion(item, details)
         item.details = details
         changed = _roll_up(item)
         entry = {"t": moment.isoformat(), "kind": "deliver", "activityId": activity_id, "attemptId": attempt_id,
@@ -287,8 +295,16 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         delivered["toc"] = delivery.toc(details)
         delivered["buttons"] = delivery.buttons(details)
         delivered["contentUrl"] = content_url(session, delivered["href"])
+        if details.get("standard") == "AICC":  # the AU talks HACP (chalicelib.aicc), not window.API
+            delivered["contentUrl"] = aicc_course.launch_url(session, item, delivered)
         return delivered
     raise Conflict("The registration kept changing; try again.")
+
+
+def table_of_contents(session: sessions.PlayerSession) -> dict[str, Any]:
+    """GET .../toc: the table of contents as it is now (AICC AUs report over HACP, not the player)."""
+    details = _registration(session).details or {}
+    return {"toc": delivery.toc(details), "buttons": delivery.buttons(details)}
 
 
 def content_url(session: sessions.PlayerSession, href: str) -> str:
@@ -363,6 +379,33 @@ def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any
         return {"applied": True, "seq": batch.seq, "completion": item.completion, "success": item.success,
                 "toc": delivery.toc(details), "buttons": delivery.buttons(details)}
     raise Conflict("The registration kept changing; the runtime will retry this commit.")
+
+
+def record(realm_id: str, registration_id: str, launch_id: str, instance: int,
+           change: Callable[[Any, dict[str, Any], datetime], tuple[list[Any], bool]], *, tracking: bool = True) -> Any:
+    """Apply ``change(item, details, moment) -> (debug-log entries, launch finished)`` to a registration
+    the way commits are applied: re-read and re-applied on a concurrent write, rolled up, written
+    with the launch record and the log in one transaction, the registration event announced. An
+    exception from ``change`` leaves everything as it was. (AICC HACP, ``chalicelib.aicc``.)"""
+    for _ in range(COMMIT_RETRIES):
+        item = store.get(realm_id, registration_id)
+        if item is None:
+            raise NotFound("The registration of this launch no longer exists.")
+        if int(item.instance) != instance:
+            raise Conflict("This registration was reset or moved to a new course version; launch it again.")
+        details = dict(item.details or {})
+        moment = now()
+        log, finished = change(item, details, moment)
+        item.details = details
+        changed = _roll_up(item)
+        try:
+            store.write_commit(item, launch_id, _launch_actions(item, moment, exited=finished), log)
+        except store.VersionConflict:
+            continue
+        if changed and not item.sandbox and tracking:
+            streams.put_registration_event(event(item, moment))
+        return item
+    raise Conflict("The registration kept changing; try again.")
 
 
 def event(item: Any, moment: datetime) -> dict[str, Any]:

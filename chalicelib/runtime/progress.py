@@ -41,7 +41,7 @@ SUCCESS_2004 = {"passed": "PASSED", "failed": "FAILED"}
 
 
 def is_scorm12(standard: str) -> bool:
-    return standard in ("SCORM11", "SCORM12")
+    return standard in ("SCORM11", "SCORM12", "AICC")  # AICC: CMI001's data model is 1.2's (chalicelib.aicc)
 
 
 def compact_tree(activity: Activity) -> dict[str, Any]:
@@ -162,8 +162,9 @@ def completion_amount(rolled: dict[str, Any]) -> float:
 
 
 def engine_results(details: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
-    """The sequencer's per-activity results kept with the registration (None without sequencing)."""
-    return (details.get("sequencer") or {}).get("results")
+    """The sequencer's per-activity results kept with the registration (None without sequencing);
+    for AICC courses, the ``.cmp`` completion requirements' results (``chalicelib.aicc.completion``)."""
+    return (details.get("sequencer") or {}).get("results") or details.get("aiccResults")
 
 
 def remember(state: dict[str, Any], attempt_id: str, record: dict[str, Any]) -> None:

@@ -255,6 +255,8 @@ class Activity:
     mastery_score: float | None = None  # 1.2 adlcp:masteryscore (0-100) / AICC mastery_score
     scaled_passing_score: float | None = None  # 2004: primary objective minNormalizedMeasure
     prerequisites: str = ""  # 1.2 adlcp:prerequisites / AICC .pre (aicc_script)
+    aicc_password: str = ""  # AICC .au AU_Password: HACP requests must carry it (CMI001 HACP error 2)
+    aicc_completion: list[str] = field(default_factory=list)  # AICC .cmp [requirement, result] (chalicelib.aicc)
     shared_data: list[DataMap] = field(default_factory=list)
     cmi5: Cmi5Au | None = None
 

@@ -231,6 +231,18 @@
     updateToc(delivered.toc || toc);
     document.getElementById('course-title').textContent = config.title + ' — ' + (delivered.title || '');
     frame.src = delivered.contentUrl;
+    if (delivered.standard === 'AICC') { watchHacp(state); }
+  }
+
+  /** AICC AUs report over HACP straight to the server (chalicelib.aicc), not through this page:
+   *  the table of contents (statuses, prerequisites, Next) is refreshed from the server meanwhile. */
+  var HACP_POLL_MS = 2000;
+  function watchHacp(state) {
+    var timer = setInterval(function () {
+      if (current !== state || exited) { clearInterval(timer); return; }
+      fetch(base + '/toc', { credentials: 'omit' }).then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (answer) { if (answer && current === state) { updateToc(answer.toc); } }, function () {});
+    }, HACP_POLL_MS);
   }
 
   /** SCORM 2004 navigation requests the SCO made before Terminate (RTE 4.4, adl.nav.request). */

@@ -98,7 +98,7 @@ def _au(row: dict[str, str], titles: dict[str, tuple[str, str]], folder: str, pa
     activity = Activity(identifier=system_id, title=title, kind="SCO", resource_identifier=system_id,
                         href=with_parameters(href, row.get("web_launch", "")),
                         parameters=row.get("web_launch", ""), data_from_lms=row.get("core_vendor", ""),
-                        max_time_allowed=row.get("max_time_allowed", ""))
+                        max_time_allowed=row.get("max_time_allowed", ""), aicc_password=row.get("au_password", ""))
     action = row.get("time_limit_action", "").lower().replace(" ", "").replace(",no", ",no ")
     activity.time_limit_action = action if action in TIME_LIMIT_ACTIONS else ""
     score = row.get("mastery_score", "")
@@ -117,7 +117,7 @@ def read(package: Package, crs: str, warnings: list[str], fallback_title: str) -
     au_file = _companion(package, crs, "au")
     if au_file is None:
         raise PackageError("the AICC course has no .au file (CMI001 §5.1.3: assignable units)", file=crs)
-    des_file, cst_file, pre_file = (_companion(package, crs, ext) for ext in ("des", "cst", "pre"))
+    des_file, cst_file, pre_file, cmp_file = (_companion(package, crs, ext) for ext in ("des", "cst", "pre", "cmp"))
     titles: dict[str, tuple[str, str]] = {}
     if des_file:
         titles = {r.get("system_id", "").lower(): (r.get("title", ""), r.get("description", ""))
@@ -140,6 +140,8 @@ def read(package: Package, crs: str, warnings: list[str], fallback_title: str) -
         warnings.append(f"{crs}: no .cst file; the AUs are delivered in .au order.")
     if pre_file:
         _prerequisites(table(_text(package, pre_file)), root)
+    if cmp_file:
+        _completion(table(_text(package, cmp_file)), root, cmp_file, warnings)
     return CourseStructure(standard="AICC", title=root.title, root=root, identifier=root.identifier,
                            description=course.get("course_description", {}).get("__text__", ""),
                            version_label=info.get("version", ""), warnings=warnings)
@@ -180,3 +182,21 @@ def _prerequisites(rows: list[dict[str, str]], root: Activity) -> None:
         target = by_id.get(row.get("structure_element", "").lower())
         if target is not None:
             target.prerequisites = row.get("prerequisite", "")
+
+
+def _completion(rows: list[dict[str, str]], root: Activity, cmp_file: str, warnings: list[str]) -> None:
+    """``.cmp`` (CMI001 §5 completion requirements): a structure element (block, AU or the
+    course's ``root``) takes the status ``result`` when the ``requirement`` expression (the
+    prerequisites' aicc_script) holds. ``next``/``return`` (branching) are not supported: warned."""
+    by_id = {a.identifier.lower(): a for a in root.walk()}
+    for row in rows:
+        name = row.get("structure_element", "").lower()
+        target = root if name == "root" else by_id.get(name)
+        requirement = row.get("requirement", "")
+        if target is None or not requirement:
+            warnings.append(f"{cmp_file}: a row for {name or '(none)'!r} names no structure element or requirement; "
+                            "ignored.")
+            continue
+        target.aicc_completion = [requirement, row.get("result", "") or "completed"]
+        if row.get("next") or row.get("return"):
+            warnings.append(f"{cmp_file}: {target.identifier!r}: next/return branching is not supported; ignored.")
