@@ -73,6 +73,7 @@ def main() -> int:
     host = os.environ.get("NIMBUS_HOST", "127.0.0.1")
     home = Path(os.environ.get("NIMBUS_HOME") or ROOT / ".local").resolve()
     home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("NIMBUS_OUTBOX", str(home / "outbox"))  # invitation emails as .eml files (issue 13)
     started = time.perf_counter()
 
     _hold(home)
