@@ -51,8 +51,8 @@ def message(to_address: str, to_name: str, data: dict[str, str]) -> EmailMessage
     built["Subject"] = render(TEMPLATE["SubjectPart"], data)
     built["Date"] = format_datetime(datetime.now(UTC))
     built["Message-ID"] = make_msgid(domain="nimbus.local")
-    built.set_content(render(TEMPLATE["TextPart"], data))
-    built.add_alternative(render(TEMPLATE["HtmlPart"], data, html=True), subtype="html")
+    built.set_content(render(TEMPLATE["TextPart"], data), cte="quoted-printable")
+    built.add_alternative(render(TEMPLATE["HtmlPart"], data, html=True), subtype="html", cte="quoted-printable")
     return built
 
 
