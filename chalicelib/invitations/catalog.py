@@ -84,21 +84,26 @@ def _matches(item: InvitationItem, query: Query) -> bool:
     return not query.filter or query.filter.lower() in field.lower()
 
 
-def list_page(realm_id: str, query: Query, *,
-              with_counts: bool = False) -> tuple[list[dict[str, Any]], str | None, int]:
-    """One page of invitations (shape by kind), the next ``more`` token or None, and the total."""
+def list_items(realm_id: str, query: Query) -> tuple[list[InvitationItem], str | None, int]:
+    """One page of invitation items, the next ``more`` token or None, and the total."""
     key, descending = ORDERS[query.order_by]
     found = [i for i in store.list_group(realm_id) if _matches(i, query)]
     found.sort(key=lambda i: (_moment(i, key), i.invitation_id), reverse=descending)
-    page = found[query.offset:query.offset + PAGE_SIZE]
     more = listing.more_token(query, query.offset + PAGE_SIZE) if query.offset + PAGE_SIZE < len(found) else None
+    return found[query.offset:query.offset + PAGE_SIZE], more, len(found)
+
+
+def list_page(realm_id: str, query: Query, *,
+              with_counts: bool = False) -> tuple[list[dict[str, Any]], str | None, int]:
+    """One page of invitations (shape by kind), the next ``more`` token or None, and the total."""
+    page, more, total = list_items(realm_id, query)
     if query.kind == "public":
         shown = [common.public_json(i) for i in page]
     elif query.kind == "private":
         shown = [common.private_json(i, common.private_counts(i) if with_counts else None) for i in page]
     else:
         shown = [common.summary_json(i) for i in page]
-    return shown, more, len(found)
+    return shown, more, total
 
 
 # --- the people of an invitation ------------------------------------------------------------------

@@ -37,11 +37,8 @@ def invitation_list() -> dict[str, Any]:
     kind = params.pop("kind", "all") or "all"
     if kind not in ("all", "public", "private"):
         raise BadRequest("kind must be one of all, public, private.")
-    realm_id = caller(api).realm_id
-    found, more, total = catalog.list_page(realm_id, catalog.query_from(params, "all"))
-    items = [store.get(realm_id, f["id"]) for f in found]
-    shown = [_shape(i) for i in items if i is not None and (kind == "all" or i.public == (kind == "public"))]
-    return {"invitations": shown, "more": more, "total": total}
+    items, more, total = catalog.list_items(caller(api).realm_id, catalog.query_from(params, kind))
+    return {"invitations": [_shape(i) for i in items], "more": more, "total": total}
 
 
 @api.route("/api/app/invitations/public", methods=["POST"])

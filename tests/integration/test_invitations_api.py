@@ -320,3 +320,59 @@ def test_splash_pages_for_invitations_that_let_nobody_in(client, realm, golf, st
     assert answer.status_code in (403, 410), answer.body
     assert answer.headers["X-Invitation-State"] == state
     assert _registrations(client, realm) == []
+
+
+# --- the web app's routes ----------------------------------------------------------------------------------
+
+
+def _owner(client: Any, realm: RealmCredentials) -> dict[str, str]:
+    signed = client.http.post("/api/session", body=json.dumps({"email": realm.owner_email,
+                                                               "password": realm.owner_password}),
+                              headers={"Content-Type": "application/json"})
+    assert signed.status_code == 200, signed.body
+    return {"Cookie": signed.headers["Set-Cookie"].split(";")[0], "X-CSRF-Token": signed.json_body["csrfToken"],
+            "Content-Type": "application/json"}
+
+
+def test_web_app_creates_lists_shows_updates_resends_and_reads_the_outbox(client, realm, golf, outbox) -> None:
+    owner = _owner(client, realm)
+    made = client.http.post("/api/app/invitations/private", headers=owner, body=json.dumps({
+        "courseId": golf, "invitationEmail": {"subject": "Golf", "addresses": ["Ada Lovelace <ada@example.com>"]}}))
+    assert made.status_code == 200, made.body
+    assert made.json_body["jobStatus"]["status"] == "STARTED"
+    public_made = client.http.post("/api/app/invitations/public", headers=owner,
+                                   body=json.dumps({"courseId": golf, "registrationCap": 3}))
+    assert public_made.status_code == 200
+    drain(client)
+    listed = client.http.get("/api/app/invitations?kind=private", headers=owner).json_body
+    assert [i["id"] for i in listed["invitations"]] == [made.json_body["id"]] and listed["total"] == 1
+    assert client.http.get(f"/api/app/invitations?courseId={golf}", headers=owner).json_body["total"] == 2
+    detail = client.http.get(f"/api/app/invitations/{made.json_body['id']}", headers=owner).json_body
+    assert detail["kind"] == "private" and detail["jobStatus"]["status"] == "COMPLETE"
+    assert detail["people"][0]["firstName"] == "Ada" and detail["people"][0]["registrationReport"]["complete"] == \
+        "UNKNOWN"
+    changed = client.http.put(f"/api/app/invitations/{public_made.json_body['id']}", headers=owner,
+                              body=json.dumps({"registrationCap": 9, "expirationDate": None}))
+    assert changed.json_body["registrationCap"] == 9
+    refused = client.http.put(f"/api/app/invitations/{public_made.json_body['id']}", headers=owner,
+                              body=json.dumps({"registrationCap": -2}))
+    assert refused.status_code == 400 and "registrationCap" in refused.json_body["message"]
+    resent = client.http.post(f"/api/app/invitations/{made.json_body['id']}/resend", headers=owner, body="{}")
+    assert resent.status_code == 200 and resent.json_body["status"] == "STARTED"
+    drain(client)
+    box = client.http.get("/api/app/outbox", headers=owner).json_body
+    assert box["enabled"] is True and len(box["messages"]) == 2
+    assert all(m["to"] == "Ada Lovelace <ada@example.com>" and "/u/1." in m["links"][0] for m in box["messages"])
+    assert sorted(m["number"] for m in box["messages"]) == [1, 2]
+    other = accounts_realm_owner(client)
+    assert client.http.get("/api/app/outbox", headers=other).json_body["messages"] == []
+    assert client.http.get(f"/api/app/invitations/{made.json_body['id']}", headers=other).status_code == 404
+
+
+def accounts_realm_owner(client: Any) -> dict[str, str]:
+    """The owner of another realm (signs up)."""
+    signed = client.http.post("/api/signup", headers={"Content-Type": "application/json"}, body=json.dumps({
+        "realmName": "Other", "email": "other@example.com", "password": "correct horse battery"}))
+    assert signed.status_code == 200, signed.body
+    return {"Cookie": signed.headers["Set-Cookie"].split(";")[0], "X-CSRF-Token": signed.json_body["csrfToken"],
+            "Content-Type": "application/json"}
