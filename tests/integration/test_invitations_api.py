@@ -376,3 +376,46 @@ def accounts_realm_owner(client: Any) -> dict[str, str]:
     assert signed.status_code == 200, signed.body
     return {"Cookie": signed.headers["Set-Cookie"].split(";")[0], "X-CSRF-Token": signed.json_body["csrfToken"],
             "Content-Type": "application/json"}
+
+
+def test_splash_says_so_when_the_plan_has_no_registrations_left(client, realm, golf) -> None:
+    from chalicelib import plans
+
+    inv = _public(client, realm, golf)
+    plans.record_registration(realm.realm_id, 10)  # the trial plan's 10 are used
+    answer = Visitor(client, inv["url"]).submit("late@example.com")
+    assert answer.status_code == 403 and answer.headers["X-Invitation-State"] == "plan"
+    assert _registrations(client, realm) == []
+    assert _json(client, realm, "get", f"/api/v2/invitations/public/{inv['id']}").json_body["registrationCount"] == 0
+
+
+def _ses_template() -> None:
+    """The SES template as infra/resources.json declares it (CloudFormation creates it on AWS)."""
+    import boto3
+
+    from chalicelib.invitations import emails
+
+    boto3.client("ses", region_name="us-east-1").create_template(Template=dict(emails.TEMPLATE))
+
+
+def test_on_aws_the_job_sends_through_ses_and_names_what_ses_refused(client, realm, golf,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+
+    monkeypatch.delenv("NIMBUS_OUTBOX", raising=False)
+    monkeypatch.setenv("MAIL_FROM", "courses@acme.test")
+    _ses_template()
+    ses = boto3.client("ses", region_name="us-east-1")
+    made = _json(client, realm, "post", "/api/v2/invitations/private", {
+        "courseId": golf, "invitationEmail": {"subject": "Golf", "addresses": ["ada@example.com", "alan@example.com"]}})
+    assert made.status_code == 200, made.body
+    drain(client)  # the sender is not verified yet: SES refuses every message
+    status = _json(client, realm, "get", f"/api/v2/invitations/private/{made.json_body['id']}/jobStatus").json_body
+    assert status["status"] == "ERROR" and len(status["errors"]) == 2
+    assert {e.split(":")[0] for e in status["errors"]} == {"ada@example.com", "alan@example.com"}
+    ses.verify_email_identity(EmailAddress="courses@acme.test")
+    client.http.post(f"/api/app/invitations/{made.json_body['id']}/resend", headers=_owner(client, realm), body="{}")
+    drain(client)
+    status = _json(client, realm, "get", f"/api/v2/invitations/private/{made.json_body['id']}/jobStatus").json_body
+    assert status == {"status": "COMPLETE", "errors": [], "total": 2, "processed": 2}
+    assert ses.get_send_quota()["SentLast24Hours"] == 2
