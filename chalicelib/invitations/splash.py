@@ -160,7 +160,11 @@ def accept(ref: str, form: dict[str, str], client_ip: str, cookie: str | None,  
         return _form(item, cookie, secure, status=400, values=values, error=error)
     known = store.user_by_email(item.realm_id, item.invitation_id, values["email"])
     if known is not None:
-        return _launch(item, known)
+        if registrations.exists(item.realm_id, known.registration_id):
+            return _launch(item, known)
+        # its registration was deleted since (API, "Clear Existing Registrations"): register anew
+        store.remove_user(item.realm_id, item.invitation_id, known)
+        store.give_back_seat(item.realm_id, item.invitation_id)
     return _register(item, values)
 
 

@@ -419,3 +419,15 @@ def test_on_aws_the_job_sends_through_ses_and_names_what_ses_refused(client, rea
     status = _json(client, realm, "get", f"/api/v2/invitations/private/{made.json_body['id']}/jobStatus").json_body
     assert status == {"status": "COMPLETE", "errors": [], "total": 2, "processed": 2}
     assert ses.get_send_quota()["SentLast24Hours"] == 2
+
+
+def test_an_address_whose_registration_was_deleted_registers_again(client, realm, golf) -> None:
+    inv = _public(client, realm, golf, registrationCap=1)
+    assert Visitor(client, inv["url"]).submit("ada@example.com").status_code == 303
+    (first,) = _registrations(client, realm)
+    assert _json(client, realm, "delete", f"/api/v2/registrations/{first['id']}").status_code == 204
+    again = Visitor(client, inv["url"]).submit("ada@example.com")
+    assert again.status_code == 303, again.body
+    (second,) = _registrations(client, realm)
+    assert second["id"] != first["id"] and second["learner"]["email"] == "ada@example.com"
+    assert _json(client, realm, "get", f"/api/v2/invitations/public/{inv['id']}").json_body["registrationCount"] == 1
