@@ -331,3 +331,73 @@ def test_trial_realm_refuses_an_invitation_that_does_not_fit(stack: LocalStack, 
     assert web.get(f"{stack.base_url}/api/account", timeout=10).json()["registrationsCounted"] == 9
     listed = web.get(f"{stack.base_url}/api/app/invitations", timeout=10).json()["invitations"]
     assert len(listed) == 1
+
+
+@pytest.mark.browser
+def test_web_app_shares_a_course_and_shows_the_invitation_and_outbox(browser: Any, stack: LocalStack,
+                                                                    course: str) -> None:
+    """The owner creates a public and a private invitation from the course page's Share menu in
+    the SPA, copies the public URL, sees the people and their results, and reads the Outbox."""
+    from playwright.sync_api import expect
+
+    creds = stack.credentials()
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{stack.base_url}/library/{course}")
+    page.get_by_label("Email").fill(creds["ownerEmail"])
+    page.get_by_label("Password").fill(creds["ownerPassword"])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Golf Invitations")).to_be_visible(timeout=15_000)
+
+    page.get_by_role("button", name="Share").click()
+    page.get_by_role("menuitem", name="Public invitation…").click()
+    page.get_by_label("Registration cap").fill("3")
+    page.get_by_role("button", name="Create link").click()
+    expect(page.get_by_role("heading", level=1, name="Public invitation")).to_be_visible(timeout=10_000)
+    url = page.get_by_label("Invitation URL").inner_text()
+    assert url.startswith(stack.base_url + "/invite/")
+    expect(page.get_by_role("button", name="Copy URL")).to_be_visible()
+
+    visitor = browser.new_context()
+    splash = visitor.new_page()
+    splash.goto(url)
+    expect(splash.get_by_role("heading", name="Golf Invitations")).to_be_visible()
+    run = uuid.uuid4().hex[:6]
+    splash.get_by_label("First name").fill("Ada")
+    splash.get_by_label("Last name").fill("Lovelace")
+    splash.get_by_label("Email").fill(f"web-{run}@example.com")
+    splash.get_by_role("button", name="Start the course").click()
+    _finish(splash)
+    visitor.close()
+
+    page.reload()
+    people = page.get_by_role("table", name="People")
+    expect(people).to_contain_text(f"web-{run}@example.com", timeout=10_000)
+    expect(people).to_contain_text("COMPLETED")
+    page.get_by_role("switch", name="Enabled (learners may launch)").click()
+    expect(page.get_by_text("Disabled", exact=True)).to_be_visible(timeout=10_000)
+
+    page.goto(f"{stack.base_url}/library/{course}")
+    page.get_by_role("button", name="Share").click()
+    page.get_by_role("menuitem", name="Private invitation…").click()
+    page.get_by_label("Learners").fill(f"Grace Hopper <grace-web-{run}@example.com>\nnot-an-address")
+    page.get_by_label("Subject").fill("Golf from the web app")
+    page.get_by_role("button", name="Invite and send emails").click()
+    expect(page.get_by_role("heading", level=1, name="Private invitation")).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("list", name="Email problems")).to_contain_text("not-an-address", timeout=15_000)
+    expect(page.get_by_role("table", name="People")).to_contain_text("Grace Hopper")
+
+    page.goto(f"{stack.base_url}/invitations/outbox")
+    outbox = page.get_by_role("table", name="Outbox")
+    expect(outbox).to_contain_text(f"grace-web-{run}@example.com", timeout=10_000)
+    expect(outbox).to_contain_text("Golf from the web app")
+    link = outbox.locator("a[href*='/u/']").first.get_attribute("href")
+    assert link and link.startswith(stack.base_url + "/invite/")
+
+    page.goto(f"{stack.base_url}/invitations")
+    table = page.get_by_role("table", name="Invitations")
+    expect(table).to_contain_text("Golf Invitations", timeout=10_000)
+    assert errors == []
+    context.close()
