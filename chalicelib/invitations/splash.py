@@ -21,8 +21,10 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from chalicelib import plans, registrations
+from chalicelib.config import settings
 from chalicelib.errors import ApiError
 from chalicelib.invitations import common, fields, pages
 from chalicelib.runtime import launch
@@ -88,8 +90,13 @@ def _form_token(cookie: str, item: InvitationItem) -> str:
     return hmac.new(cookie.encode(), f"{item.realm_id}.{item.invitation_id}".encode(), hashlib.sha256).hexdigest()
 
 
+def cookie_path() -> str:
+    """``/invite/`` under the public base URL's path (API Gateway serves the app under ``/api``)."""
+    return urlsplit(settings().base_url).path.rstrip("/") + "/invite/"
+
+
 def _cookie_header(value: str, secure: bool) -> str:
-    return (f"{COOKIE}={value}; Path=/invite/; HttpOnly; SameSite=Strict; Max-Age=86400"
+    return (f"{COOKIE}={value}; Path={cookie_path()}; HttpOnly; SameSite=Strict; Max-Age=86400"
             + ("; Secure" if secure else ""))
 
 

@@ -58,3 +58,17 @@ def test_learners_accept_three_forms_and_report_malformed_addresses() -> None:
     assert bad == ["nobody", "two@@example.com"]
     with pytest.raises(BadRequest, match="at most 1000"):
         fields.learners(["a@b.cd"] * 1001)
+
+
+def test_the_splash_cookie_is_scoped_to_invitation_links_under_the_base_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.config import settings
+    from chalicelib.invitations import splash
+
+    monkeypatch.setenv("BASE_URL", "https://abc.execute-api.us-east-1.amazonaws.com/api")
+    settings.cache_clear()
+    try:
+        assert splash.cookie_path() == "/api/invite/"
+    finally:
+        monkeypatch.undo()
+        settings.cache_clear()
+    assert splash.cookie_path() == "/invite/"
