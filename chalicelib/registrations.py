@@ -123,19 +123,23 @@ def create(realm_id: str, body: object, course_version: int | None = None, *,
 def create_many(realm_id: str, course_id: str, learners: list[tuple[str, dict[str, str]]], *,
                 details: dict[str, Any] | None = None) -> list[RegistrationItem]:
     """Registrations ``(registrationId, learner)`` for several learners at once (private
-    invitations): the plan is checked for all of them first (402, nothing created, when they do
-    not all fit), then each is created and all are counted. If one cannot be written, the ones
-    written are removed again and the error is raised."""
+    invitations; the ids must be fresh random ones): the plan is checked for all of them first
+    (402, nothing created, when they do not all fit), then they are written in batches and all
+    are counted. If a batch fails, what was written is removed again and the error is raised."""
     course = courses.require(realm_id, course_id)
     version = courses.version_of(realm_id, course)
     plans.check_registration_allowed(realm_id, len(learners))
-    made: list[RegistrationItem] = []
+    shape = _new_item(realm_id, "shape", course, version, {"id": "shape"}, tags=[], xapi_id="", sandbox=False)
+    made = []
+    for registration_id, learner in learners:
+        moment = now()
+        made.append(RegistrationItem(
+            realm_id=realm_id, registration_id=check_id(registration_id), course_id=course.course_id,
+            course_version=int(shape.course_version), instance=0, learner=_learner(learner), tags=[],
+            created=moment, updated=moment, sandbox=False, expires=None,
+            details={**(shape.details or {}), "xapiRegistrationId": str(uuid.uuid4()), **(details or {})}))
     try:
-        for registration_id, learner in learners:
-            item = _new_item(realm_id, check_id(registration_id), course, version, _learner(learner), tags=[],
-                             xapi_id=str(uuid.uuid4()), sandbox=False)
-            item.details = {**(item.details or {}), **(details or {})}
-            made.append(store.create(item))
+        store.create_many(made)
     except Exception:
         for item in made:
             store.delete(realm_id, item.registration_id)

@@ -44,7 +44,7 @@ def create(realm_id: str, body: object, creator: str = "") -> dict[str, Any]:
     creator = fields.creating_user(body.get("creatingUserEmail")) or creator
     course = courses.require(realm_id, course_id)
     moment = common.now()
-    earlier = _already_invited(realm_id, course_id) if option != "CREATE_NEW" else {}
+    earlier = _already_invited(realm_id, course_id, {g.email for g in good}) if option != "CREATE_NEW" else {}
     refused = [f"{learner.email}: already invited to this course; duplicateRegistrationOption FAIL sent nothing"
                for learner in good if option == "FAIL" and learner.email in earlier]
     good = [learner for learner in good if not (option == "FAIL" and learner.email in earlier)]
@@ -74,16 +74,17 @@ def create(realm_id: str, body: object, creator: str = "") -> dict[str, Any]:
     return common.summary_json(item)
 
 
-def _already_invited(realm_id: str, course_id: str) -> dict[str, str]:
-    """Email → registration of everyone a private invitation to this course registered before
-    (whose registration still exists)."""
+def _already_invited(realm_id: str, course_id: str, wanted: set[str]) -> dict[str, str]:
+    """Email → registration of those of ``wanted`` that a private invitation to this course
+    registered before (and whose registration still exists)."""
     found: dict[str, str] = {}
     for item in store.list_group(realm_id):
         if item.public or item.course_id != course_id:
             continue
         for person in store.users(realm_id, item.invitation_id):
-            if registrations.exists(realm_id, person.registration_id):
-                found.setdefault(person.email, person.registration_id)
+            if person.email in wanted and person.email not in found and \
+                    registrations.exists(realm_id, person.registration_id):
+                found[person.email] = person.registration_id
     return found
 
 
