@@ -7,6 +7,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import vault
 from chalicelib.config import settings
 from chalicelib.courses import iso
 from chalicelib.errors import NotFound
@@ -75,8 +76,21 @@ def public_url(realm_id: str, invitation_id: str) -> str:
     return f"{settings().base_url.rstrip('/')}/invite/{realm_id}.{invitation_id}"
 
 
+def _link_context(realm_id: str, invitation_id: str, number: int) -> str:
+    return f"invitation-link:{realm_id}:{invitation_id}:{number}"
+
+
+def seal_link_secret(realm_id: str, invitation_id: str, number: int) -> str:
+    """A new personal-link secret, sealed for storage (it must be read back to resend the link)."""
+    return vault.seal(secrets.token_urlsafe(18).encode(), _link_context(realm_id, invitation_id, number))
+
+
+def link_secret(realm_id: str, invitation_id: str, user: UserInvitationItem) -> str:
+    return vault.unseal(str(user.link_secret), _link_context(realm_id, invitation_id, int(user.number))).decode()
+
+
 def personal_url(realm_id: str, invitation_id: str, user: UserInvitationItem) -> str:
-    return f"{public_url(realm_id, invitation_id)}/u/{int(user.number)}.{user.link_secret}"
+    return f"{public_url(realm_id, invitation_id)}/u/{int(user.number)}.{link_secret(realm_id, invitation_id, user)}"
 
 
 def post_back_json(item: InvitationItem) -> dict[str, Any] | None:

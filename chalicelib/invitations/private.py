@@ -5,7 +5,6 @@ to each by a job (:mod:`.jobs`)."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from typing import Any
 
@@ -51,7 +50,8 @@ def create(realm_id: str, body: object, creator: str = "") -> dict[str, Any]:
     people = [UserInvitationItem(number=n, email=learner.email, first_name=learner.first_name,
                                  last_name=learner.last_name,
                                  registration_id=earlier.get(learner.email) or str(uuid.uuid4()),
-                                 link_secret=secrets.token_urlsafe(18), created=moment, updated=moment)
+                                 link_secret=common.seal_link_secret(realm_id, invitation_id, n),
+                                 created=moment, updated=moment)
               for n, learner in enumerate(good, start=1)]
     registrations.create_many(realm_id, course_id, [
         (p.registration_id, {"id": p.email, "firstName": p.first_name, "lastName": p.last_name, "email": p.email})

@@ -217,7 +217,8 @@ def open_personal(ref: str, token: str, client_ip: str) -> Outcome:
         return _refuse("rate", item.course_title)
     number, _, secret = token.partition(".")
     user = store.get_user(item.realm_id, item.invitation_id, int(number)) if number.isdigit() else None
-    if user is None or not user.link_secret or not hmac.compare_digest(user.link_secret, secret):
+    if user is None or not user.link_secret or \
+            not hmac.compare_digest(common.link_secret(item.realm_id, item.invitation_id, user), secret):
         return _refuse("unknown")
     return _launch(item, user)
 

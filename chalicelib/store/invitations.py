@@ -104,7 +104,7 @@ class UserInvitationItem(_Item):
     first_name = UnicodeAttribute(default="")
     last_name = UnicodeAttribute(default="")
     registration_id = UnicodeAttribute()
-    link_secret = UnicodeAttribute(null=True)  # private: the personal link's capability
+    link_secret = UnicodeAttribute(null=True)  # private: the personal link's secret, sealed (chalicelib.vault)
     launched = BooleanAttribute(default=False)
     emails_sent = NumberAttribute(default=0)
     created = UTCDateTimeAttribute()

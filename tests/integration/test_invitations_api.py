@@ -182,6 +182,10 @@ def test_private_invitation_registers_everyone_at_once_and_emails_links(client, 
     assert ada["Subject"] == "Golf for you" and ada["To"].addresses[0].display_name == "Ada Lovelace"
     text = ada.get_body(preferencelist=("plain",)).get_content()
     link = re.search(r"https?://\S+/invite/\S+", text).group(0)  # type: ignore[union-attr]
+    from chalicelib.store import invitations as invitation_store
+
+    stored_secrets = {p.link_secret for p in invitation_store.users(realm.realm_id, summary["id"])}
+    assert link.rsplit(".", 1)[1] not in str(stored_secrets)  # sealed at rest, not in clear
     opened = client.http.get(urlsplit(link).path)
     assert opened.status_code == 303, opened.body
     player = Player(client, opened.headers["Location"])
