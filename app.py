@@ -11,6 +11,9 @@ from chalice.app import Chalice
 from chalicelib import reportage, uploads
 from chalicelib.aicc import routes as aicc_routes
 from chalicelib.config import settings
+from chalicelib.invitations import routes as invitation_routes
+from chalicelib.invitations import splash_routes as invitation_splash_routes
+from chalicelib.invitations import web as invitation_web_routes
 from chalicelib.lrs import routes as lrs_routes
 from chalicelib.middleware import install as install_middleware
 from chalicelib.observability import configure_logging, enable_xray, log_event
@@ -50,6 +53,9 @@ app.register_blueprint(lrs_routes.api)
 app.register_blueprint(lrs_viewer_routes.api)
 app.register_blueprint(xapi_credential_routes.api, url_prefix="/api/v2")
 app.register_blueprint(aicc_routes.api)  # AICC HACP (chalicelib.aicc)
+app.register_blueprint(invitation_routes.api, url_prefix="/api/v2")  # invitations (issue 13)
+app.register_blueprint(invitation_web_routes.api)
+app.register_blueprint(invitation_splash_routes.api)
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")

@@ -53,6 +53,10 @@ DEFAULTS: dict[str, str] = {
     "LOCKOUT_ATTEMPTS": "5",
     "LOCKOUT_MINUTES": "15",
     "MASTER_KEY": "",  # seals per-realm OAuth signing keys; required in Lambda (chalicelib.tokens)
+    # invitations (issue 13): email through SES, or .eml files in a local outbox directory
+    "NIMBUS_OUTBOX": "",
+    "MAIL_FROM": "Nimbus <no-reply@nimbus.local>",
+    "INVITATION_EMAIL_TEMPLATE": "nimbus-invitation",
 }
 
 

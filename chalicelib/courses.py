@@ -216,11 +216,13 @@ def _remove_version_blobs(version: CourseVersionItem) -> None:
 def delete(realm_id: str, course_id: str) -> None:
     """Delete a course, every version, its stored files; give the storage back.
 
-    Its registrations (and sandbox previews) go too, as in SCORM Cloud's DeleteCourse; invitations
-    and dispatches will follow when they exist."""
+    Its registrations (and sandbox previews) and invitations go too, as in SCORM Cloud's
+    DeleteCourse; dispatches will follow when they exist."""
     from chalicelib import registrations  # noqa: PLC0415 - registrations import this module
+    from chalicelib.invitations import common as invitations  # noqa: PLC0415 - it imports this module
 
     course = require(realm_id, course_id)
+    invitations.delete_for_course(realm_id, course_id)
     registrations.delete_for_course(realm_id, course_id)
     removed = store.delete_course(course)
     for version in removed:

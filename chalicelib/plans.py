@@ -111,19 +111,20 @@ def _how_to_lift(plan: Plan) -> str:
         " or wait for next month" if plan.limit_type == "monthly" else "")
 
 
-def check_registration_allowed(realm_id: str) -> None:
-    """Raise :class:`PlanLimitReached` if one more registration would exceed the plan."""
+def check_registration_allowed(realm_id: str, count: int = 1) -> None:
+    """Raise :class:`PlanLimitReached` if ``count`` more registrations would exceed the plan."""
     root = coverage_root(realm_id)
     plan = plan_of(realm_id)
     if plan.registration_limit is None:
         return
     used = registrations_counted(root, plan)
-    if used >= plan.registration_limit:
+    if used + count > plan.registration_limit:
         period = "per month" if plan.limit_type == "monthly" else "in total"
         group = "this realm" if len(covered_realms(root)) == 1 else f"realm {root} and the realms linked to it"
+        needs = f" This needs {count}, so none were created." if count > 1 else ""
         raise PlanLimitReached(
             f"Registration limit reached: the {plan.name} plan allows {plan.registration_limit} registrations "
-            f"{period}, and {group} have used {used}. To create more, {_how_to_lift(plan)}.")
+            f"{period}, and {group} have used {used}.{needs} To create more, {_how_to_lift(plan)}.")
 
 
 def check_storage(realm_id: str, extra_bytes: int) -> None:

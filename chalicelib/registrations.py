@@ -93,8 +93,10 @@ def _new_item(realm_id: str, registration_id: str, course: Any, version: Any, le
                  "tree": tree, "activities": {}})
 
 
-def create(realm_id: str, body: object, course_version: int | None = None) -> RegistrationItem:
-    """CreateRegistrationSchema → a new registration (409 if the id exists, 402 over the plan)."""
+def create(realm_id: str, body: object, course_version: int | None = None, *,
+           details: dict[str, Any] | None = None) -> RegistrationItem:
+    """CreateRegistrationSchema → a new registration (409 if the id exists, 402 over the plan).
+    ``details`` are kept with it (an invitation's id and postBack setting)."""
     if not isinstance(body, dict):
         raise BadRequest("The body must be a JSON object (CreateRegistrationSchema).")
     registration_id = check_id(body.get("registrationId"))
@@ -108,6 +110,7 @@ def create(realm_id: str, body: object, course_version: int | None = None) -> Re
         raise Conflict(f"Registration {registration_id!r} already exists.")
     plans.check_registration_allowed(realm_id)
     item = _new_item(realm_id, registration_id, course, version, learner, tags=tags, xapi_id=xapi_id, sandbox=False)
+    item.details = {**(item.details or {}), **(details or {})}
     try:
         store.create(item)
     except store.AlreadyExists as err:
@@ -115,6 +118,35 @@ def create(realm_id: str, body: object, course_version: int | None = None) -> Re
     plans.record_registration(realm_id)
     courses.count_registrations(realm_id, course_id, 1)
     return item
+
+
+def create_many(realm_id: str, course_id: str, learners: list[tuple[str, dict[str, str]]], *,
+                details: dict[str, Any] | None = None) -> list[RegistrationItem]:
+    """Registrations ``(registrationId, learner)`` for several learners at once (private
+    invitations; the ids must be fresh random ones): the plan is checked for all of them first
+    (402, nothing created, when they do not all fit), then they are written in batches and all
+    are counted. If a batch fails, what was written is removed again and the error is raised."""
+    course = courses.require(realm_id, course_id)
+    version = courses.version_of(realm_id, course)
+    plans.check_registration_allowed(realm_id, len(learners))
+    shape = _new_item(realm_id, "shape", course, version, {"id": "shape"}, tags=[], xapi_id="", sandbox=False)
+    made = []
+    for registration_id, learner in learners:
+        moment = now()
+        made.append(RegistrationItem(
+            realm_id=realm_id, registration_id=check_id(registration_id), course_id=course.course_id,
+            course_version=int(shape.course_version), instance=0, learner=_learner(learner), tags=[],
+            created=moment, updated=moment, sandbox=False, expires=None,
+            details={**(shape.details or {}), "xapiRegistrationId": str(uuid.uuid4()), **(details or {})}))
+    try:
+        store.create_many(made)
+    except Exception:
+        for item in made:
+            store.delete(realm_id, item.registration_id)
+        raise
+    plans.record_registration(realm_id, len(made))
+    courses.count_registrations(realm_id, course_id, len(made))
+    return made
 
 
 def create_sandbox(realm_id: str, course_id: str, number: int | None, who: str) -> RegistrationItem:

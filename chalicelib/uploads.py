@@ -92,7 +92,14 @@ def parse_task(body: str) -> dict[str, str] | None:
 
 
 def handle(body: str) -> None:
-    """One import-queue message: a fetch task or an S3 notification (see app.import_course)."""
+    """One import-queue message: an invitation email task, a fetch task or an S3 notification
+    (see app.import_course)."""
+    from chalicelib.invitations import jobs as invitation_jobs  # noqa: PLC0415 - invitations' email job (issue 13)
+
+    email_task = invitation_jobs.parse_task(body)
+    if email_task is not None:
+        invitation_jobs.handle(email_task)
+        return
     task = parse_task(body)
     if task is not None:
         imports.fetch(task["realmId"], task["jobId"], task["url"])

@@ -70,15 +70,22 @@ def _open_aws(home: Path, host: str, snapshot: Path) -> tuple[Any, Any, Any, boo
     return moto_server, moto, store, generation is not None or replayed > 0
 
 
-def main() -> int:
+def _home() -> Path:
+    """``$NIMBUS_HOME`` (created), and the process settings that go with serving from it."""
     # One process serves every request: a thread back from a short GIL-free call (SQLite, a
     # socket, hashing, os.urandom in each botocore call) waits for the GIL up to the switch
     # interval while another thread computes. 0.5 ms instead of CPython's 5 ms keeps those
     # waits short (docs/performance.md, "The local stack under load").
     sys.setswitchinterval(SWITCH_INTERVAL)
-    host = os.environ.get("NIMBUS_HOST", "127.0.0.1")
     home = Path(os.environ.get("NIMBUS_HOME") or ROOT / ".local").resolve()
     home.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("NIMBUS_OUTBOX", str(home / "outbox"))  # invitation emails as .eml files (issue 13)
+    return home
+
+
+def main() -> int:
+    host = os.environ.get("NIMBUS_HOST", "127.0.0.1")
+    home = _home()
     started = time.perf_counter()
 
     _hold(home)

@@ -8,6 +8,7 @@
 * ``/api/...`` paths that match no route answer 404 JSON, like the GatewayResponse in
   ``infra/resources.json`` on AWS; chalice's own ``{"Code","Message"}`` bodies become
   ``{"message"}``.
+* ``/invite/...`` (invitation links, issue 13) go to the app too.
 * Any other GET serves ``frontend/dist`` (index.html for client-side routes).
 """
 
@@ -50,7 +51,7 @@ class NimbusRequestHandler(ChaliceRequestHandler):
         parts = urlsplit(self.path)
         path = _SLASHES.sub("/", parts.path) or "/"
         self.path: str = urlunsplit(("", "", path, parts.query, ""))
-        if path == "/api" or path.startswith(("/api/", "/lrs/", "/launch/")):
+        if path == "/api" or path.startswith(("/api/", "/lrs/", "/launch/", "/invite/")):
             try:
                 self.route_matcher.match_route(self.path)
             except ValueError:

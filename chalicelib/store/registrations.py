@@ -121,6 +121,18 @@ def create(item: RegistrationItem) -> RegistrationItem:
     return item
 
 
+def create_many(items: list[RegistrationItem]) -> None:
+    """Put new registrations in batches of 25 (BatchWriteItem has no conditions: the caller gives
+    them fresh random ids). Each starts at version 1, as a first conditional save would."""
+    with RegistrationItem.batch_write() as batch:
+        for item in items:
+            item.pk, item.sk = reg_pk(item.realm_id, item.registration_id), "REG"
+            item.gsi1pk = _group(item.realm_id, bool(item.sandbox))
+            item.gsi1sk = f"{item.created.isoformat()}#{item.registration_id}"
+            item.version = 1
+            batch.save(item)
+
+
 def get(realm_id: str, registration_id: str, *, consistent: bool = True) -> RegistrationItem | None:
     try:
         return RegistrationItem.get(reg_pk(realm_id, registration_id), "REG", consistent_read=consistent)

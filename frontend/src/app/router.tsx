@@ -24,6 +24,8 @@ const SECTION_PAGES: Record<string, LazyPage> = {
   '/library/:courseId': lazy(() => import('../features/library/CoursePage')),
   '/registrations': lazy(() => import('../features/registrations/RegistrationsPage')),
   '/registrations/:registrationId': lazy(() => import('../features/registrations/RegistrationPage')),
+  '/invitations/outbox': lazy(() => import('../features/invitations/OutboxPage')),
+  '/invitations/:invitationId': lazy(() => import('../features/invitations/InvitationPage')),
 };
 
 export const routes: RouteObject[] = [

@@ -14,6 +14,8 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { SectionPage } from '../../app/SectionPage';
+import { CourseInvitations } from '../invitations/CourseInvitations';
+import { ShareMenu } from '../invitations/ShareMenu';
 import { STANDARD_NAMES, formatBytes, libraryApi, type Activity } from './api';
 
 function ActivityTree({ activity }: { activity: Activity }) {
@@ -120,6 +122,7 @@ export default function CoursePage() {
             <Button component={Link} to={`/registrations?courseId=${encodeURIComponent(data.id)}`} variant="light">
               Registrations
             </Button>
+            <ShareMenu courseId={data.id} courseTitle={data.title} />
             <Button
               color="red"
               variant="outline"
@@ -132,6 +135,7 @@ export default function CoursePage() {
             </Button>
           </Group>
           {remove.isError && <Alert color="red">{remove.error.message}</Alert>}
+          <CourseInvitations courseId={data.id} />
         </Stack>
       )}
     </SectionPage>

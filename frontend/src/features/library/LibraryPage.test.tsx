@@ -55,6 +55,7 @@ describe('Library', () => {
   it('shows a course page with its structure, warnings and versions, and deletes it', async () => {
     const fetchMock = stubFetch({
       'GET /api/session': () => jsonResponse(200, TEST_SESSION),
+      'GET /api/app/invitations?courseId=golf': () => jsonResponse(200, { invitations: [], more: null, total: 0 }),
       'GET /api/app/courses/golf': () =>
         jsonResponse(200, {
           ...COURSE,
