@@ -10,6 +10,7 @@ from chalice.app import Chalice
 
 from chalicelib import reportage, uploads
 from chalicelib.config import settings
+from chalicelib.dispatch import play_routes as dispatch_play_routes
 from chalicelib.dispatch import routes as dispatch_routes
 from chalicelib.lrs import routes as lrs_routes
 from chalicelib.middleware import install as install_middleware
@@ -50,6 +51,7 @@ app.register_blueprint(lrs_routes.api)
 app.register_blueprint(lrs_viewer_routes.api)
 app.register_blueprint(xapi_credential_routes.api, url_prefix="/api/v2")
 app.register_blueprint(dispatch_routes.api, url_prefix="/api/v2")
+app.register_blueprint(dispatch_play_routes.api)
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")

@@ -10,7 +10,7 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib import courses
-from chalicelib.dispatch import destinations, dispatches, fields, lti
+from chalicelib.dispatch import destinations, dispatches, fields, lti, package
 from chalicelib.errors import ApiError, BadRequest
 from chalicelib.middleware import request_json
 from chalicelib.routes import caller
@@ -53,6 +53,12 @@ def _batch_body() -> tuple[list[str], list[str]]:
     if not isinstance(body, dict) or not isinstance(body.get("ids"), list):
         raise BadRequest("The body must be a JSON object with ids and tags (BatchTagsSchema).")
     return [str(i) for i in body["ids"]], courses.parse_tags(body.get("tags"))
+
+
+def _zip(made: package.Package) -> Response:
+    """Exactly ``application/zip`` (API_V2.md gotcha 2); the SDK saves it under this name."""
+    return Response(body=made.body, headers={"Content-Type": "application/zip",
+                                             "Content-Disposition": f'attachment; filename="{made.file_name}"'})
 
 
 def _listed(key: str, found: list[dict[str, Any]], more: str | None, total: int) -> Response:
@@ -171,6 +177,13 @@ def reset_destination_dispatch_registration_count(destinationId: str) -> Respons
     return _done()
 
 
+@api.route("/dispatch/destinations/{destinationId}/dispatches/zip", methods=["GET"])
+def get_destination_dispatch_zip(destinationId: str) -> Response:  # noqa: N803
+    params = _params()
+    return _zip(package.for_destination(_realm(), destinationId, params.get("type"), params.get("cssUrl"),
+                                        params.get("tags")))
+
+
 @api.route("/dispatch/destinations/{destinationId}/lti13", methods=["GET"])
 def get_lti13_tool_configuration_schema(destinationId: str) -> Response:  # noqa: N803
     destinations.require(_realm(), destinationId)
@@ -287,6 +300,12 @@ def put_dispatch_tags(dispatchId: str) -> Response:  # noqa: N803
 def delete_dispatch_tags(dispatchId: str) -> Response:  # noqa: N803
     dispatches.change_tags(_realm(), dispatchId, remove=_tags_body())
     return _done()
+
+
+@api.route("/dispatch/dispatches/{dispatchId}/zip", methods=["GET"])
+def get_dispatch_zip(dispatchId: str) -> Response:  # noqa: N803
+    params = _params()
+    return _zip(package.for_dispatch(_realm(), dispatchId, params.get("type"), params.get("cssUrl")))
 
 
 @api.route("/dispatch/dispatches/{dispatchId}/lti", methods=["GET"])

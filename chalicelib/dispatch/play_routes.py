@@ -1,0 +1,77 @@
+"""``/dispatch/...`` outside the API: what a dispatch package talks to from inside a host LMS.
+
+* ``POST /dispatch/play``: the package's form (realm, dispatch id, key, host learner, attempt
+  marker, host origin) → the frame page playing the course, or the reason it cannot play;
+* ``GET /dispatch/s/{session}/status``: the registration's results for the relay (the player
+  session is the capability);
+* ``GET /dispatch/static/{asset}``: the frame page's script.
+
+The package's key, and the signed player session, are the capabilities (``permissions.public``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from chalice.app import Blueprint, Response
+
+from chalicelib import permissions
+from chalicelib.dispatch import frame, learners
+from chalicelib.errors import ApiError
+from chalicelib.runtime import launch, sessions
+
+api = Blueprint(__name__)
+PERMISSION = permissions.public("a dispatch package's key (checked by chalicelib.dispatch.learners) or a signed "
+                                "player session is the capability")
+FORM = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _html(body: str, status: int = 200) -> Response:
+    return Response(body=body, status_code=status, headers={
+        "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+
+
+def _form() -> dict[str, str]:
+    raw = api.current_request.raw_body or b""
+    text = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+    parsed = parse_qs(text, keep_blank_values=True)
+    return {name: values[0][:2000] for name, values in parsed.items()}
+
+
+def _origin(raw: str) -> str:
+    parts = urlsplit(raw)
+    ok = parts.scheme in ("http", "https") and parts.netloc and not parts.path and not parts.query
+    return f"{parts.scheme}://{parts.netloc}" if ok else ""
+
+
+@api.route("/dispatch/play", methods=["POST"], content_types=FORM)
+def play() -> Response:
+    form = _form()
+    host = _origin(form.get("host_origin", ""))
+    try:
+        host_learner = learners.HostLearner.from_scorm_name(form.get("learner_id", ""), form.get("learner_name", ""))
+        admitted = learners.admit(form.get("realm", ""), form.get("dispatch", ""), form.get("key", ""),
+                                  host_learner, form.get("attempt", "")[:64])
+        agent = str(api.current_request.headers.get("user-agent", ""))
+        session = launch.start(admitted.dispatch.realm_id, admitted.registration_id,
+                               {"redirect": "message", "tracking": True}, agent)
+        return _html(frame.playing(session, host, admitted.attempt, frame.title_of(admitted.dispatch)))
+    except ApiError as err:
+        return _html(frame.refused(err.message, host), int(err.status))
+
+
+@api.route("/dispatch/s/{session}/status", methods=["GET"])
+def status(session: str) -> dict[str, Any]:
+    found = sessions.player_session(session)
+    return learners.status(found.realm_id, found.registration_id)
+
+
+@api.route("/dispatch/static/{asset}", methods=["GET"])
+def static(asset: str) -> Response:
+    if asset != "frame.js":
+        return Response(body="Not found", status_code=404, headers={"Content-Type": "text/plain"})
+    return Response(body=(STATIC / asset).read_text(), headers={
+        "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=300"})
