@@ -16,7 +16,7 @@ _PAGE = """<!doctype html>
 <style>html,body{{margin:0;height:100%}}iframe{{border:0;width:100%;height:100%;display:block}}
 main{{font-family:sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}}</style>
 <script type="application/json" id="nimbus-dispatch-frame">{config}</script>
-<script src="/dispatch/static/frame.js" defer></script></head><body>{body}</body></html>"""
+<script src="/launch/dispatch/static/frame.js" defer></script></head><body>{body}</body></html>"""
 
 
 def _json(data: Any) -> str:
@@ -26,7 +26,7 @@ def _json(data: Any) -> str:
 
 def playing(session_token: str, host_origin: str, attempt: str, title: str) -> str:
     config = {"hostOrigin": host_origin, "attempt": attempt, "player": f"/launch/s/{session_token}/player",
-              "status": f"/dispatch/s/{session_token}/status"}
+              "status": f"/launch/dispatch/s/{session_token}/status"}
     body = f'<iframe id="nimbus-player" title="{escape(title)}" allow="fullscreen"></iframe>'
     return _PAGE.format(title=escape(title or "Course"), config=_json(config), body=body)
 
@@ -36,7 +36,7 @@ def refused(message: str, host_origin: str) -> str:
     config = {"hostOrigin": host_origin, "refused": message}
     if not host_origin:  # no origin to tell: show the message only
         return _PAGE.format(title="Cannot play this course", config=_json({}), body=body).replace(
-            '<script src="/dispatch/static/frame.js" defer></script>', "")
+            '<script src="/launch/dispatch/static/frame.js" defer></script>', "")
     return _PAGE.format(title="Cannot play this course", config=_json(config), body=body)
 
 

@@ -1,7 +1,7 @@
 """The learners a dispatch brings: one Nimbus registration per dispatch and host-LMS learner,
 resumed on later launches (SCORM Cloud dispatch registrations).
 
-A launch from a dispatch package (``POST /dispatch/play``) or a Basic LTI launch names the host's
+A launch from a dispatch package (``POST /launch/dispatch/play``) or a Basic LTI launch names the host's
 learner. :func:`admit` checks, in this order and before anything is written, that the package is
 genuine (its key), that the dispatch, its course and its destination still exist, that the
 dispatch is enabled and not expired; then it finds the learner's registration or — when the

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def launch_url(item: DispatchItem) -> str:
     base = settings().base_url.rstrip("/")
-    return f"{base}/dispatch/lti/{quote(item.realm_id, safe='')}/{quote(item.dispatch_id, safe='')}"
+    return f"{base}/launch/dispatch/lti/{quote(item.realm_id, safe='')}/{quote(item.dispatch_id, safe='')}"
 
 
 def descriptor(item: DispatchItem) -> dict[str, str]:

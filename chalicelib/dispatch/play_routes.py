@@ -1,10 +1,11 @@
-"""``/dispatch/...`` outside the API: what a dispatch package talks to from inside a host LMS.
+"""``/launch/dispatch/...`` (beside the player, outside the API): what a dispatch package talks to
+from inside a host LMS.
 
-* ``POST /dispatch/play``: the package's form (realm, dispatch id, key, host learner, attempt
+* ``POST /launch/dispatch/play``: the package's form (realm, dispatch id, key, host learner, attempt
   marker, host origin) → the frame page playing the course, or the reason it cannot play;
-* ``GET /dispatch/s/{session}/status``: the registration's results for the relay (the player
+* ``GET /launch/dispatch/s/{session}/status``: the registration's results for the relay (the player
   session is the capability);
-* ``GET /dispatch/static/{asset}``: the frame page's script.
+* ``GET /launch/dispatch/static/{asset}``: the frame page's script.
 
 The package's key, and the signed player session, are the capabilities (``permissions.public``).
 """
@@ -47,7 +48,7 @@ def _origin(raw: str) -> str:
     return f"{parts.scheme}://{parts.netloc}" if ok else ""
 
 
-@api.route("/dispatch/play", methods=["POST"], content_types=FORM)
+@api.route("/launch/dispatch/play", methods=["POST"], content_types=FORM)
 def play() -> Response:
     form = _form()
     host = _origin(form.get("host_origin", ""))
@@ -63,13 +64,13 @@ def play() -> Response:
         return _html(frame.refused(err.message, host), int(err.status))
 
 
-@api.route("/dispatch/s/{session}/status", methods=["GET"])
+@api.route("/launch/dispatch/s/{session}/status", methods=["GET"])
 def status(session: str) -> dict[str, Any]:
     found = sessions.player_session(session)
     return learners.status(found.realm_id, found.registration_id)
 
 
-@api.route("/dispatch/static/{asset}", methods=["GET"])
+@api.route("/launch/dispatch/static/{asset}", methods=["GET"])
 def static(asset: str) -> Response:
     if asset != "frame.js":
         return Response(body="Not found", status_code=404, headers={"Content-Type": "text/plain"})

@@ -155,7 +155,7 @@ def test_lti_descriptor_lti13_and_deletes(api: Api) -> None:
     api.ok("POST", "/dispatches", {"dispatches": [_dispatch("d1", "golf", "acme-lms"),
                                                   _dispatch("d2", "photo", "beta-lms", tags=["old"])]})
     info = api.ok("GET", "/dispatches/d1/lti")
-    assert "/dispatch/lti/" in info["url"] and info["url"].endswith("/d1")
+    assert "/launch/dispatch/lti/" in info["url"] and info["url"].endswith("/d1")
     assert info["consumerKey"] and len(info["sharedSecret"]) > 30
     assert api.ok("GET", "/dispatches/d1/lti") == info  # stable
     for path in ("/dispatches/d1/lti13", "/destinations/acme-lms/lti13",

@@ -1,5 +1,5 @@
 """Dispatch packages over HTTP (chalice's test client, moto): the zips of each type, and a
-package's launch (``POST /dispatch/play``) as its script sends it — registrations per host
+package's launch (``POST /launch/dispatch/play``) as its script sends it — registrations per host
 learner, resume, instances per host attempt, the cap, hashing, and refusals that store nothing."""
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def _play(client: Any, config: dict[str, Any], learner: str, attempt: str = "", 
     form = {"realm": config["realm"], "dispatch": config["dispatch"], "key": config["key"], "learner_id": learner,
             "learner_name": "Lovelace, Ada", "attempt": attempt, "host_origin": "https://lms.example.com",
             "runtime": "scorm12", **extra}
-    return client.http.post("/dispatch/play", body=urlencode(form),
+    return client.http.post("/launch/dispatch/play", body=urlencode(form),
                             headers={"Content-Type": "application/x-www-form-urlencoded"})
 
 

@@ -7,7 +7,7 @@
  *    `aicc_sid` (CMI001 §6.4).
  * 2. Reads the host's learner (cmi.core.student_id / cmi.learner_id, name), the attempt marker it
  *    saved in suspend data, and the total time the host has recorded so far.
- * 3. Posts them to Nimbus (`/dispatch/play`) into the frame: Nimbus answers with the course's
+ * 3. Posts them to Nimbus (`/launch/dispatch/play`) into the frame: Nimbus answers with the course's
  *    player, or with a page that says why it cannot play (disabled, expired, full...).
  * 4. Relays over postMessage, checking origins both ways: only messages from the Nimbus origin and
  *    from that frame are read; messages go only to the Nimbus origin. Progress (completion,
@@ -182,7 +182,7 @@
     var saved = String(learner.suspend || '');
     startTotal = learner.total || 0;
     var form = document.createElement('form');
-    form.method = 'POST'; form.action = config.server + '/dispatch/play'; form.target = frame.name;
+    form.method = 'POST'; form.action = config.server + '/launch/dispatch/play'; form.target = frame.name;
     form.acceptCharset = 'utf-8';
     var values = { realm: config.realm, dispatch: config.dispatch, key: config.key, learner_id: learner.id || '',
       learner_name: learner.name || '', attempt: saved.indexOf(MARK) === 0 ? saved.slice(MARK.length) : '',
