@@ -73,10 +73,10 @@ def post_back(raw: object, context: str) -> dict[str, Any] | None:
     url = text(raw.get("url"), "postBack.url", 2048)
     if url and not url.startswith(("http://", "https://")):
         raise BadRequest("postBack.url must be an http or https URL.")
-    auth = str(raw.get("authType") or "FORM").upper()
+    auth = str(raw.get("authType") or "FORM").upper().replace("UNDEFINED", "FORM")  # the SDK's default
     if auth not in POSTBACK_AUTH:
         raise BadRequest(f"postBack.authType must be one of {', '.join(POSTBACK_AUTH)}.")
-    results = str(raw.get("resultsFormat") or "COURSE").upper()
+    results = str(raw.get("resultsFormat") or "COURSE").upper().replace("UNDEFINED", "COURSE")
     if results not in POSTBACK_FORMATS:
         raise BadRequest(f"postBack.resultsFormat must be one of {', '.join(POSTBACK_FORMATS)}.")
     password = text(raw.get("password"), "postBack.password", 255)

@@ -9,7 +9,7 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
-from chalicelib import courses
+from chalicelib import courses, permissions
 from chalicelib.dispatch import destinations, dispatches, fields, lti, package
 from chalicelib.errors import ApiError, BadRequest
 from chalicelib.middleware import request_json
@@ -321,6 +321,7 @@ def get_lti13_dispatch(dispatchId: str) -> Response:  # noqa: N803
 
 
 @api.route("/dispatch/dispatches/{dispatchId}/launches", methods=["GET"])
-def get_lti13_dispatch_launch(dispatchId: str) -> Response:  # noqa: N803
-    dispatches.require(_realm(), dispatchId)
+@permissions.declare(permissions.public("the LTI 1.3 platform calls it without app credentials (the SDK sends "
+                                        "none); it answers 501 and reads nothing"))
+def get_lti13_dispatch_launch(dispatchId: str) -> Response:  # noqa: N803, ARG001
     raise NotImplementedYet("LTI 1.3 launches of dispatches are not available in Nimbus yet; use Basic LTI 1.1.")
