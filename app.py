@@ -3,6 +3,7 @@ wires them together (blueprints, middleware, event handlers)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -10,6 +11,7 @@ from chalice.app import Chalice
 
 from chalicelib import reportage, uploads
 from chalicelib.config import settings
+from chalicelib.dispatch import lti as dispatch_lti
 from chalicelib.dispatch import play_routes as dispatch_play_routes
 from chalicelib.dispatch import routes as dispatch_routes
 from chalicelib.lrs import routes as lrs_routes
@@ -82,6 +84,7 @@ def registration_events(event: KinesisEvent) -> dict[str, Any]:
         sequence = record.to_dict()["kinesis"]["sequenceNumber"]
         try:
             reportage.record(reportage.parse_event(record.data))
+            dispatch_lti.on_registration_event(json.loads(record.data))  # LTI 1.1 outcomes (issue 14)
         except reportage.MalformedEvent as err:
             log_event(LOG, "skipped malformed registration event", error=str(err), sequence=sequence)
         except Exception:

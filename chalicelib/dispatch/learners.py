@@ -119,10 +119,12 @@ def _new_registration(item: DispatchItem, host: HostLearner, key: str) -> str:
     return registration_id
 
 
-def _resume(item: DispatchItem, learner: DispatchLearnerItem, attempt: str) -> str:
+def _resume(item: DispatchItem, learner: DispatchLearnerItem, attempt: str | None) -> str:
     """The attempt marker for a returning learner. A marker from the host means the host resumes
     an attempt of ours: resume. None means a new host attempt: with ``instanced``, a registration
     that has progress gets a new instance."""
+    if attempt is None:
+        return learner.host_attempt
     if attempt:
         if attempt != learner.host_attempt:
             store.set_learner_attempt(learner, attempt)
@@ -144,9 +146,16 @@ def _resume(item: DispatchItem, learner: DispatchLearnerItem, attempt: str) -> s
 
 
 def admit(realm_id: str, dispatch_id: str, key: str, host: HostLearner, attempt: str) -> Admitted:
-    """Who plays: see the module docstring. Raises :class:`Refused` with the learner's message."""
+    """A launch from a dispatch package: see the module docstring. Raises :class:`Refused`."""
     item = playable(realm_id, dispatch_id)
     check_key(item, key)
+    return enroll(item, host, attempt)
+
+
+def enroll(item: DispatchItem, host: HostLearner, attempt: str | None) -> Admitted:
+    """The learner's registration (made when new); ``attempt`` None: the host keeps no attempts
+    (Basic LTI), the registration always resumes."""
+    realm_id, dispatch_id = item.realm_id, item.dispatch_id
     if not host.learner_id.strip():
         raise Refused("invalid")
     lkey = learner_key(item, host.learner_id)

@@ -5,7 +5,9 @@ from inside a host LMS.
   marker, host origin) → the frame page playing the course, or the reason it cannot play;
 * ``GET /launch/dispatch/s/{session}/status``: the registration's results for the relay (the player
   session is the capability);
-* ``GET /launch/dispatch/static/{asset}``: the frame page's script.
+* ``GET /launch/dispatch/static/{asset}``: the frame page's script;
+* ``POST /launch/dispatch/lti/{realm}/{dispatchId}``: a Basic LTI 1.1 launch (OAuth 1.0a signed form,
+  :mod:`chalicelib.dispatch.lti`) → the player, or a page saying what is wrong.
 
 The package's key, and the signed player session, are the capabilities (``permissions.public``).
 """
@@ -19,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 from chalice.app import Blueprint, Response
 
 from chalicelib import permissions
-from chalicelib.dispatch import frame, learners
+from chalicelib.dispatch import frame, learners, lti
 from chalicelib.errors import ApiError
 from chalicelib.runtime import launch, sessions
 
@@ -76,3 +78,20 @@ def static(asset: str) -> Response:
         return Response(body="Not found", status_code=404, headers={"Content-Type": "text/plain"})
     return Response(body=(STATIC / asset).read_text(), headers={
         "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=300"})
+
+
+@api.route("/launch/dispatch/lti/{realm}/{dispatchId}", methods=["POST"], content_types=FORM)
+def lti_launch(realm: str, dispatchId: str) -> Response:  # noqa: N803 - the path's names
+    request = api.current_request
+    raw = request.raw_body or b""
+    body = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+    try:
+        item = learners.playable(realm, dispatchId)
+        admitted, launched = lti.admit(realm, dispatchId, lti.launch_url(item), body,
+                                       str(request.headers.get("content-type", "")))
+        options = {"redirect": launch.redirect_target(launched.return_url or None), "tracking": True}
+        session = launch.start(realm, admitted.registration_id, options, str(request.headers.get("user-agent", "")))
+        return Response(body="", status_code=302, headers={
+            "Location": f"/launch/s/{session}/player", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    except ApiError as err:
+        return _html(frame.refused(err.message, ""), int(err.status))
