@@ -14,6 +14,7 @@ from chalicelib.config import settings
 from chalicelib.dispatch import lti as dispatch_lti
 from chalicelib.dispatch import play_routes as dispatch_play_routes
 from chalicelib.dispatch import routes as dispatch_routes
+from chalicelib.dispatch import web_routes as dispatch_web_routes
 from chalicelib.lrs import routes as lrs_routes
 from chalicelib.middleware import install as install_middleware
 from chalicelib.observability import configure_logging, enable_xray, log_event
@@ -54,6 +55,7 @@ app.register_blueprint(lrs_viewer_routes.api)
 app.register_blueprint(xapi_credential_routes.api, url_prefix="/api/v2")
 app.register_blueprint(dispatch_routes.api, url_prefix="/api/v2")
 app.register_blueprint(dispatch_play_routes.api)
+app.register_blueprint(dispatch_web_routes.api)
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")

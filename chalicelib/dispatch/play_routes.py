@@ -7,7 +7,10 @@ from inside a host LMS.
   session is the capability);
 * ``GET /launch/dispatch/static/{asset}``: the frame page's script;
 * ``POST /launch/dispatch/lti/{realm}/{dispatchId}``: a Basic LTI 1.1 launch (OAuth 1.0a signed form,
-  :mod:`chalicelib.dispatch.lti`) → the player, or a page saying what is wrong.
+  :mod:`chalicelib.dispatch.lti`) → the player, or a page saying what is wrong;
+* PENS (:mod:`chalicelib.dispatch.pens`): ``GET /launch/dispatch/pens/package/{token}/package.zip``
+  (a published package: signed, expiring, Basic credentials), ``/launch/dispatch/pens/callback/{token}``
+  (receipts and alerts), and ``/api/pens/collect`` (authoring tools publish into the Library).
 
 The package's key, and the signed player session, are the capabilities (``permissions.public``).
 """
@@ -16,12 +19,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from chalice.app import Blueprint, Response
 
 from chalicelib import permissions
-from chalicelib.dispatch import frame, learners, lti
+from chalicelib.dispatch import frame, learners, lti, pens
 from chalicelib.errors import ApiError
 from chalicelib.runtime import launch, sessions
 
@@ -95,3 +98,40 @@ def lti_launch(realm: str, dispatchId: str) -> Response:  # noqa: N803 - the pat
             "Location": f"/launch/s/{session}/player", "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
     except ApiError as err:
         return _html(frame.refused(err.message, ""), int(err.status))
+
+
+def _text(body: str, status: int = 200) -> Response:
+    return Response(body=body, status_code=status, headers={"Content-Type": "text/plain; charset=utf-8",
+                                                            "Cache-Control": "no-store"})
+
+
+def _raw() -> str:
+    request = api.current_request
+    raw = request.raw_body or b""
+    body = raw if isinstance(raw, str) else raw.decode("utf-8", "replace")
+    params = request.query_params
+    query = urlencode([(k, v) for k in params for v in params.getlist(k)]) if params is not None else ""
+    return "&".join(part for part in (query, body) if part)
+
+
+@api.route("/launch/dispatch/pens/package/{token}/package.zip", methods=["GET"])
+def pens_package(token: str) -> Response:
+    try:
+        made = pens.package_download(token, api.current_request.headers.get("authorization"))
+    except ApiError as err:
+        return Response(body={"message": err.message}, status_code=int(err.status), headers=dict(err.headers))
+    return Response(body=made.body, headers={"Content-Type": "application/zip",
+                                             "Content-Disposition": f'attachment; filename="{made.file_name}"'})
+
+
+@api.route("/launch/dispatch/pens/callback/{token}", methods=["GET", "POST"], content_types=FORM)
+def pens_callback(token: str) -> Response:
+    return _text(pens.callback(token, _raw()))
+
+
+@api.route("/api/pens/collect", methods=["GET", "POST"], content_types=FORM)
+@permissions.declare(permissions.public("PENS collect from authoring tools: the realm's API credentials travel "
+                                        "in system-user-id / system-password (CMI010 §6.2.13-14)"))
+def pens_collect() -> Response:
+    status, body = pens.receive(_raw())
+    return _text(body, status)

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 PUBLIC = {("POST", "/api/session"), ("POST", "/api/signup"),
-          ("GET", "/api/v2/dispatch/dispatches/{dispatchId}/launches")}  # LTI 1.3 launch: the platform calls it
+          ("GET", "/api/v2/dispatch/dispatches/{dispatchId}/launches"),  # LTI 1.3 launch: the platform calls it
+          ("GET", "/api/pens/collect"), ("POST", "/api/pens/collect")}  # PENS: credentials in the command
 #: Operations that answer 501 by design for now (issue 14: LTI 1.3 dispatch).
 NOT_IMPLEMENTED = ("/lti13", "/dispatches/{dispatchId}/launches")
 TOKEN_ENDPOINTS = {"/api/v2/oauth/authenticate/application/token", "/api/v2/appManagement/token"}
