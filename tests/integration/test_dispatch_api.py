@@ -172,3 +172,37 @@ def test_lti_descriptor_lti13_and_deletes(api: Api) -> None:
     api.ok("POST", "/dispatches", {"dispatches": [_dispatch("d9", "photo", "beta-lms")]})
     api.client.http.delete("/api/v2/courses/photo", headers=api.headers)
     assert api.call("GET", "/dispatches/d9").status_code == 404  # the course took its dispatch
+
+
+def test_the_web_apps_dispatch_tab_routes(api: Api, realm: RealmCredentials) -> None:
+    from chalicelib import accounts
+    from chalicelib.store import repos
+
+    user = repos.get_user(realm.owner_email)
+    assert user is not None
+    done = accounts.open_session(user, realm.realm_id)
+    web = {"Cookie": f"nimbus_session={done.token}", "X-CSRF-Token": done.csrf_token,
+           "Content-Type": "application/json"}
+    http = api.client.http
+    assert http.post("/api/app/dispatch/destinations", headers=web,
+                     body=json.dumps({"id": "gamma", "name": "Gamma LMS"})).status_code == 204
+    made = http.post("/api/app/dispatch/dispatches", headers=web, body=json.dumps(
+        {"courseIds": ["golf", "photo"], "destinationId": "gamma", "registrationCap": 20}))
+    assert made.status_code == 200 and len(made.json_body["ids"]) == 2
+    bad = http.post("/api/app/dispatch/dispatches", headers=web, body=json.dumps(
+        {"courseIds": ["golf"], "destinationId": "gamma"}))
+    assert bad.status_code == 400 and "courseId" in bad.json_body["message"]
+    listed = http.get("/api/app/dispatch/dispatches?destinationId=gamma&orderBy=course_title_asc", headers=web)
+    rows = listed.json_body["dispatches"]
+    assert [r["data"]["courseTitle"] for r in rows] == ["Golf Explained", "Photoshop Basics"]
+    assert all(r["data"]["registrationCap"] == 20 for r in rows)
+    first = rows[0]["id"]
+    assert http.put(f"/api/app/dispatch/dispatches/{first}", headers=web,
+                    body=json.dumps({"enabled": False})).status_code == 204
+    zipped = http.get(f"/api/app/dispatch/dispatches/{first}/zip?type=AICC", headers={**web, "Accept": "*/*"})
+    assert zipped.status_code == 200 and zipped.headers["Content-Type"] == "application/zip"
+    assert set(http.get(f"/api/app/dispatch/dispatches/{first}/lti", headers=web).json_body) == {
+        "url", "consumerKey", "sharedSecret"}
+    shown = http.get("/api/app/dispatch/destinations", headers=web).json_body["destinations"]
+    assert {d["id"]: d["data"]["dispatchCount"] for d in shown}["gamma"] == 2
+    assert http.get("/api/app/dispatch/dispatches", headers=realm.basic).status_code == 401  # app keys: no

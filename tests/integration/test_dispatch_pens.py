@@ -95,7 +95,7 @@ def test_publish_sends_collect_serves_the_package_and_keeps_receipts_and_alerts(
         {"dispatches": [{"id": "d1", "data": {"courseId": "golf", "destinationId": "lms"}}]}))
     owner = _owner(realm)
 
-    sent = client.http.post("/api/dispatch/dispatches/d1/pens", headers=owner, body=json.dumps(
+    sent = client.http.post("/api/app/dispatch/dispatches/d1/pens", headers=owner, body=json.dumps(
         {"targetUrl": target_lms.url("/pens"), "type": "SCORM_12", "systemUserId": "lms-admin",
          "systemPassword": "pw"}))
     assert sent.status_code == 200, sent.body
@@ -128,7 +128,7 @@ def test_publish_sends_collect_serves_the_package_and_keeps_receipts_and_alerts(
         assert answer.status_code == 200 and answer.body.decode().startswith("error=0\r\n")
     forged = client.http.post(callback[:-4] + "AAAA", headers=FORM, body="command=receipt&error=0")
     assert forged.body.decode().startswith("error=1201")
-    shown = client.http.get("/api/dispatch/dispatches/d1/pens", headers=owner).json_body["records"]
+    shown = client.http.get("/api/app/dispatch/dispatches/d1/pens", headers=owner).json_body["records"]
     assert [(r["kind"], r["error"], r.get("errorText")) for r in shown] == [
         ("collect", "0", "collect command received and understood"),
         ("receipt", "0", "package successfully collected"), ("alert", "0", "package deployed")]
