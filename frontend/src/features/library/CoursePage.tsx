@@ -6,6 +6,7 @@ import {
   Code,
   Group,
   List,
+  Menu,
   Stack,
   Table,
   Text,
@@ -120,6 +121,16 @@ export default function CoursePage() {
             <Button component={Link} to={`/registrations?courseId=${encodeURIComponent(data.id)}`} variant="light">
               Registrations
             </Button>
+            <Menu>
+              <Menu.Target>
+                <Button variant="light">Share</Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Item component={Link} to={`/dispatch?course=${encodeURIComponent(data.id)}`}>
+                  Dispatch
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
             <Button
               color="red"
               variant="outline"
