@@ -3,6 +3,7 @@ wires them together (blueprints, middleware, event handlers)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -11,6 +12,10 @@ from chalice.app import Chalice
 from chalicelib import reportage, uploads
 from chalicelib.aicc import routes as aicc_routes
 from chalicelib.config import settings
+from chalicelib.dispatch import lti as dispatch_lti
+from chalicelib.dispatch import play_routes as dispatch_play_routes
+from chalicelib.dispatch import routes as dispatch_routes
+from chalicelib.dispatch import web_routes as dispatch_web_routes
 from chalicelib.invitations import routes as invitation_routes
 from chalicelib.invitations import splash_routes as invitation_splash_routes
 from chalicelib.invitations import web as invitation_web_routes
@@ -56,6 +61,9 @@ app.register_blueprint(aicc_routes.api)  # AICC HACP (chalicelib.aicc)
 app.register_blueprint(invitation_routes.api, url_prefix="/api/v2")  # invitations (issue 13)
 app.register_blueprint(invitation_web_routes.api)
 app.register_blueprint(invitation_splash_routes.api)
+app.register_blueprint(dispatch_routes.api, url_prefix="/api/v2")
+app.register_blueprint(dispatch_play_routes.api)
+app.register_blueprint(dispatch_web_routes.api)
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")
@@ -86,6 +94,7 @@ def registration_events(event: KinesisEvent) -> dict[str, Any]:
         sequence = record.to_dict()["kinesis"]["sequenceNumber"]
         try:
             reportage.record(reportage.parse_event(record.data))
+            dispatch_lti.on_registration_event(json.loads(record.data))  # LTI 1.1 outcomes (issue 14)
         except reportage.MalformedEvent as err:
             log_event(LOG, "skipped malformed registration event", error=str(err), sequence=sequence)
         except Exception:

@@ -22,6 +22,7 @@ from chalicelib.errors import BadRequest, NotFound
 from chalicelib.standards.activity_tree import Activity, CourseStructure, api_activity, from_dict
 from chalicelib.store import blobs
 from chalicelib.store import courses as store
+from chalicelib.store import dispatch as dispatch_store
 from chalicelib.timestamps import parse_api_time
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def structure(version: CourseVersionItem) -> CourseStructure | None:
 
 def course_json(course: CourseItem, version: CourseVersionItem | None = None, *,
                 include_metadata: bool = False, root_activity: bool = True,
-                registrations: int = 0) -> dict[str, Any]:
+                registrations: int = 0, dispatched: bool = False) -> dict[str, Any]:
     """CourseSchema for a course (at ``version``, default its latest)."""
     shown: dict[str, Any] = {
         "id": course.course_id, "title": course.title, "xapiActivityId": course.activity_id or "",
@@ -96,7 +97,7 @@ def course_json(course: CourseItem, version: CourseVersionItem | None = None, *,
         "version": int(version.number if version else course.latest_version),
         "registrationCount": registrations, "activityId": course.activity_id or "",
         "courseLearningStandard": version.standard if version else course.standard,
-        "tags": list(course.tags or []), "dispatched": False,
+        "tags": list(course.tags or []), "dispatched": dispatched,
     }
     found = structure(version) if version is not None and (root_activity or include_metadata) else None
     if include_metadata:
@@ -113,8 +114,9 @@ def get(realm_id: str, course_id: str, *, include_metadata: bool = False,
     course = require(realm_id, course_id)
     count = store.registration_counts(realm_id, [course_id])[course_id] \
         if include_registration_count else 0
+    dispatched = dispatch_store.course_dispatch_counts(realm_id, [course_id])[course_id] > 0
     return course_json(course, version_of(realm_id, course), include_metadata=include_metadata,
-                       registrations=count)
+                       registrations=count, dispatched=dispatched)
 
 
 def tree(realm_id: str, course_id: str, number: int | None = None) -> tuple[CourseVersionItem, Activity | None]:
@@ -184,9 +186,11 @@ def list_page(realm_id: str, query: Query, *, include_metadata: bool = False,
     more = listing.more_token(query, query.offset + PAGE_SIZE) if query.offset + PAGE_SIZE < len(found) else None
     counts = store.registration_counts(realm_id, [c.course_id for c in page]) \
         if include_registration_count else {}
+    dispatch_counts = dispatch_store.course_dispatch_counts(realm_id, [c.course_id for c in page])
     shown = [course_json(c, store.get_version(realm_id, c.course_id, int(c.latest_version)) if include_metadata
                          else None, include_metadata=include_metadata, root_activity=False,
-                         registrations=counts.get(c.course_id, 0)) for c in page]
+                         registrations=counts.get(c.course_id, 0),
+                         dispatched=dispatch_counts.get(c.course_id, 0) > 0) for c in page]
     return shown, more, len(found)
 
 
@@ -216,14 +220,16 @@ def _remove_version_blobs(version: CourseVersionItem) -> None:
 def delete(realm_id: str, course_id: str) -> None:
     """Delete a course, every version, its stored files; give the storage back.
 
-    Its registrations (and sandbox previews) and invitations go too, as in SCORM Cloud's
-    DeleteCourse; dispatches will follow when they exist."""
+    Its registrations (and sandbox previews), invitations and dispatches go too, as in SCORM
+    Cloud's DeleteCourse."""
     from chalicelib import registrations  # noqa: PLC0415 - registrations import this module
+    from chalicelib.dispatch import dispatches  # noqa: PLC0415 - dispatches import this module
     from chalicelib.invitations import common as invitations  # noqa: PLC0415 - it imports this module
 
     course = require(realm_id, course_id)
     invitations.delete_for_course(realm_id, course_id)
     registrations.delete_for_course(realm_id, course_id)
+    dispatches.delete_for_course(realm_id, course_id)
     removed = store.delete_course(course)
     for version in removed:
         _remove_version_blobs(version)

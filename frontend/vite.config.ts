@@ -47,5 +47,6 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
     unstubGlobals: true,
+    testTimeout: 20000, // a test's own waits are 5 s each (src/test/setup.ts)
   },
 });

@@ -229,7 +229,7 @@ def registration(item: RegistrationItem, *, children: bool = False, with_io: boo
     learner = dict(item.learner or {})
     shown: dict[str, Any] = {
         "id": item.registration_id, "instance": int(item.instance or 0),
-        "xapiRegistrationId": details.get("xapiRegistrationId", ""), "dispatchId": None,
+        "xapiRegistrationId": details.get("xapiRegistrationId", ""), "dispatchId": details.get("dispatchId"),
         "updated": iso(item.updated), "registrationCompletion": item.completion,
         "registrationCompletionAmount": round(progress.completion_amount(rolled), 4),
         "registrationSuccess": item.success, "totalSecondsTracked": float(item.total_seconds or 0),

@@ -23,6 +23,12 @@
 
   function now() { return new Date().toISOString(); }
   function show(text) { status.textContent = text; }
+  /** A dispatch launch frames this player in a Nimbus page (same origin) that relays results to
+   * the host LMS: nudge it after each commit and on exit. Sent to our own origin only. */
+  function nudge(what) {
+    if (window.parent === window) { return; }
+    try { window.parent.postMessage({ type: 'nimbus:player', event: what }, location.origin); } catch (e) { /* no parent */ }
+  }
 
   // --- the commit transport -----------------------------------------------------------------
   function Channel(url, activityId, attemptId) {
@@ -70,6 +76,7 @@
           if (body.buttons) { buttons = body.buttons; }
           if (body.toc) { updateToc(body.toc); }
           show(self.queue.length ? 'Saving…' : 'Saved');
+          nudge('commit');
           self.send();
         } else if (code === 400 || code === 401 || code === 404 || code === 410) {
           self.failed = body.message || ('HTTP ' + code);  // refused for good: keep it for the next launch's log
@@ -282,6 +289,7 @@
       exited = true;
       return post('exit', {}).catch(function () { return { redirect: config.redirect }; });
     }).then(function (answer) {
+      nudge('exit');
       var target = answer.redirect || config.redirect;
       if (target === 'closer') { window.close(); message('You have exited the course. You may close this window.'); }
       else if (target === 'blank') { window.location.href = 'about:blank'; }

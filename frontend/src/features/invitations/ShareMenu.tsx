@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Group, Menu, Modal, NumberInput, Stack, TextInput, Textarea } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { invitationsApi, parseAddresses, toIso, type InvitationKind } from './api';
 
 interface ShareMenuProps {
@@ -21,6 +21,9 @@ export function ShareMenu({ courseId, courseTitle }: ShareMenuProps) {
         <Menu.Dropdown>
           <Menu.Item onClick={() => setKind('public')}>Public invitation…</Menu.Item>
           <Menu.Item onClick={() => setKind('private')}>Private invitation…</Menu.Item>
+          <Menu.Item component={Link} to={`/dispatch?course=${encodeURIComponent(courseId)}`}>
+            Dispatch
+          </Menu.Item>
         </Menu.Dropdown>
       </Menu>
       <Modal
