@@ -121,6 +121,10 @@ def test_a_host_learner_gets_one_registration_resumed_and_instanced_per_host_att
     assert frame["hostOrigin"] == "https://lms.example.com" and frame["player"].startswith("/launch/s/")
     [made] = _registrations(client, realm)
     assert made["dispatchId"] == "d1" and made["learner"]["id"] == "host-7"
+    by_destination = client.http.get("/api/v2/registrations?destinationId=acme", headers=realm.basic).json_body
+    assert [r["id"] for r in by_destination["registrations"]] == [made["id"]]
+    assert client.http.get("/api/v2/registrations?destinationId=other",
+                           headers=realm.basic).json_body["registrations"] == []
     assert (made["learner"]["firstName"], made["learner"]["lastName"]) == ("Ada", "Lovelace")
 
     player = _player(client, frame)
