@@ -404,12 +404,19 @@ function DestinationsPanel() {
 }
 
 export default function DispatchPage() {
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') === 'destinations' ? 'destinations' : 'dispatches';
+  const choose = (value: string | null) => {
+    const next = new URLSearchParams();
+    if (value === 'destinations') next.set('tab', 'destinations');
+    setParams(next);
+  };
   return (
     <SectionPage
       title="Dispatch"
       summary="Deliver courses through other learning management systems: packages, PENS and Basic LTI links that play from Nimbus and report back."
     >
-      <Tabs defaultValue="dispatches" keepMounted={false}>
+      <Tabs value={tab} onChange={choose} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="dispatches">Dispatches</Tabs.Tab>
           <Tabs.Tab value="destinations">Destinations</Tabs.Tab>
