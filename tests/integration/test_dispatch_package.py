@@ -189,6 +189,20 @@ def test_refused_launches_say_why_and_store_nothing(world) -> None:
     hashed = [r for r in _registrations(client, realm) if r["learner"]["id"] != "a"][0]
     assert "secret" not in json.dumps(hashed["learner"]) and hashed["learner"]["firstName"] == ""
 
+    from chalicelib.dispatch import learners
+
+    before = len(_registrations(client, realm))
+    original = learners.NEW_LEARNERS_PER_MINUTE
+    learners.NEW_LEARNERS_PER_MINUTE = 1
+    try:
+        admitted = _play(client, config, "flood-0").status_code == 200  # takes this minute's one place
+        flood = _play(client, config, "flood-1")
+        assert flood.status_code == 429 and "Too many new learners" in flood.body.decode()
+        assert _play(client, config, "a").status_code == 200  # known learners are never limited
+    finally:
+        learners.NEW_LEARNERS_PER_MINUTE = original
+    assert len(_registrations(client, realm)) == before + int(admitted)
+
     client.http.delete("/api/v2/courses/golf", headers=realm.basic)
     gone = _play(client, config, "a")
     assert gone.status_code == 410 and "no longer available" in gone.body.decode()
