@@ -296,6 +296,7 @@ class Query:
     filter_by: str = "id"
     order_by: str = "updated_desc"
     offset: int = 0
+    destination_id: str | None = None  # dispatch registrations of one destination (web app; issue 14)
 
 
 
@@ -314,7 +315,7 @@ def query_from(params: dict[str, str]) -> Query:
     return Query(params.get("courseId") or None, params.get("learnerId") or None,
                  parse_api_time(params.get("since"), "since"), parse_api_time(params.get("until"), "until"),
                  date_field, courses.parse_tags(params.get("tags")) or None, params.get("filter") or None,
-                 filter_by, order)
+                 filter_by, order, destination_id=params.get("destinationId") or None)
 
 
 def _filter_field(item: RegistrationItem, field: str) -> str:
@@ -334,6 +335,8 @@ def _matches(item: RegistrationItem, query: Query) -> bool:
     if query.learner_id and (item.learner or {}).get("id") != query.learner_id:
         return False
     if query.tags and not set(query.tags) & set(item.tags or []):
+        return False
+    if query.destination_id and (item.details or {}).get("destinationId") != query.destination_id:
         return False
     return not query.filter or query.filter.lower() in _filter_field(item, query.filter_by).lower()
 

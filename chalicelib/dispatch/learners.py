@@ -41,7 +41,11 @@ MESSAGES = {
     "expired": "Access to this course has expired.",
     "closed": "This course is not accepting new learners.",
     "full": "This course has reached its limit of learners.",
+    "busy": "Too many new learners are starting this course right now; try again in a minute.",
 }
+#: New learners one dispatch may admit per minute: a leaked package cannot mint registrations
+#: (which count against the plan) in bulk. Returning learners are never limited.
+NEW_LEARNERS_PER_MINUTE = 120
 
 
 class Refused(ApiError):
@@ -167,6 +171,8 @@ def enroll(item: DispatchItem, host: HostLearner, attempt: str | None) -> Admitt
     cap = int(item.registration_cap or 0)
     if cap and int(item.registration_count or 0) >= cap:
         raise Refused("full")
+    if not store.take_new_learner_slot(realm_id, dispatch_id, NEW_LEARNERS_PER_MINUTE):
+        raise Refused("busy", HTTPStatus.TOO_MANY_REQUESTS)
     registration_id = f"dispatch-{lkey[:40]}"
     if registration_store.get(realm_id, registration_id) is None:
         _new_registration(item, host, lkey)

@@ -12,7 +12,9 @@ nonces and PENS records. Everything lives in the courses table (single-table des
   course has (``dispatched`` on CourseSchema), an atomic counter of its own item;
 * LTI nonce    ``pk=LTINONCE#{consumerKey}#{nonce}``, ``sk=NONCE``: used once, expires (TTL);
 * PENS record  ``pk={realm}#DISPATCH#{id}``, ``sk=PENS#{iso time}#{n}``: a collect sent and the
-  receipts and alerts that came back.
+  receipts and alerts that came back;
+* rate window ``pk={realm}#DISPATCH#{id}``, ``sk=RATE#{epoch minute}``: new learners admitted that
+  minute (TTL).
 """
 
 from __future__ import annotations
@@ -133,6 +135,14 @@ class CourseDispatchCountItem(_Item):
 
     Meta = _meta()
     dispatches = NumberAttribute(default=0)
+
+
+class RateItem(_Item):
+    """New learners a dispatch admitted in one minute (``sk=RATE#{epoch minute}``), expires (TTL)."""
+
+    Meta = _meta()
+    admitted = NumberAttribute(default=0)
+    expires = NumberAttribute()
 
 
 class NonceItem(_Item):
@@ -332,6 +342,20 @@ def add_learner(realm_id: str, dispatch_id: str, learner_key: str, item: Dispatc
             if reason is not None and reason.code == "ConditionalCheckFailed":
                 raise AlreadyExists(what) from err
         raise
+
+
+def take_new_learner_slot(realm_id: str, dispatch_id: str, per_minute: int) -> bool:
+    """Count one new learner in this minute's window; False when the window is full."""
+    minute = int(time.time() // 60)
+    item = RateItem(dispatch_pk(realm_id, dispatch_id), f"RATE#{minute}")
+    try:
+        item.update(actions=[RateItem.admitted.add(1), RateItem.expires.set(minute * 60 + 180)],
+                    condition=RateItem.admitted.does_not_exist() | (RateItem.admitted < per_minute))
+    except UpdateError as err:
+        if _conditional(err):
+            return False
+        raise
+    return True
 
 
 def set_learner_attempt(learner: DispatchLearnerItem, host_attempt: str) -> None:

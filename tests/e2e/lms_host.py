@@ -18,7 +18,7 @@ import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 from lxml import etree
 
@@ -63,6 +63,8 @@ class LmsHost:
     def __init__(self) -> None:
         self.packages: dict[str, dict[str, bytes]] = {}
         self.commits: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        #: AICC HACP calls per (package, learner): (command, aicc_data)
+        self.hacp: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.server: ThreadingHTTPServer | None = None
         self.dist = scorm_again_dist()
 
@@ -77,6 +79,21 @@ class LmsHost:
 
     def url(self, name: str, learner: str, std: str = "scorm12") -> str:
         return f"{self.origin}/host/{name}?learner={learner}&std={std}"
+
+    def aicc_url(self, name: str, learner: str) -> str:
+        """The AU launched as an AICC LMS does (CMI001 §6.4): ``aicc_sid`` and ``aicc_url``."""
+        hacp = quote(f"{self.origin}/hacp/{name}/{learner}", safe="")
+        return f"{self.origin}/pkg/{name}/index.html?aicc_sid=sid-{learner}&aicc_url={hacp}"
+
+    def _hacp(self, name: str, learner: str, body: bytes) -> bytes:
+        form = {k.lower(): v for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
+        command = form.get("command", [""])[0].lower()
+        self.hacp.setdefault((name, learner), []).append((command, form.get("aicc_data", [""])[0]))
+        data = ""
+        if command == "getparam":
+            data = (f"[Core]\r\nStudent_ID={learner}\r\nStudent_Name=Learner, Host\r\nLesson_Location=\r\n"
+                    "Credit=C\r\nLesson_Status=n,a\r\nScore=\r\nTime=00:00:00\r\n[Core_Lesson]\r\n\r\n")
+        return f"error=0\r\nerror_text=Successful\r\naicc_data={data}".encode()
 
     def last_cmi(self, name: str, learner: str) -> dict[str, Any]:
         found = self.commits.get((name, learner)) or [{}]
@@ -151,7 +168,9 @@ class LmsHost:
             def do_POST(self) -> None:  # noqa: N802
                 segments = urlsplit(self.path).path.strip("/").split("/")
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                if segments[0] == "commit":
+                if segments[0] == "hacp":
+                    self._send(host._hacp(segments[1], segments[2], body), "text/plain")
+                elif segments[0] == "commit":
                     host.commits.setdefault((segments[1], segments[2]), []).append(json.loads(body or b"{}"))
                     self._send(b'{"result":"true","errorCode":0}', "application/json")
                 else:

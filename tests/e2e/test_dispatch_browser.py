@@ -171,6 +171,31 @@ def test_scorm2004_dispatch_reports_completion_success_score_and_time(
     assert any(o.id == "obj_photo" for o in module.runtime.runtime_objectives)
 
 
+def test_aicc_dispatch_reports_through_hacp(browser, sdk, dispatch_api, host: LmsHost, tmp_path) -> None:
+    from playwright.sync_api import expect
+
+    _import(sdk, tmp_path, "aicc-dispatch", sco_pages.playable_scorm12_zip(scos=1))
+    _dispatch(sdk, dispatch_api, "aicc-dispatch", "acme-aicc", "d-aicc")
+    host.import_package("aiccpkg", _package(dispatch_api, "d-aicc", "AICC"))
+    page = browser.new_page()
+    page.goto(host.aicc_url("aiccpkg", "host-alan"))
+    sco = page.frame_locator("#nimbus-course").frame_locator("#nimbus-player").frame_locator("#content")
+    expect(sco.get_by_role("heading", name="Lesson 1")).to_be_visible(timeout=20_000)
+    expect(sco.locator("#learner")).to_have_text("Learner, Host")
+    sco.locator("#answer").click()
+    sco.locator("#finish").click()
+    page.frame_locator("#nimbus-course").frame_locator("#nimbus-player").get_by_role("button", name="Exit").click()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and ("exitau", "") not in host.hacp.get(("aiccpkg", "host-alan"), []):
+        time.sleep(0.1)
+    calls = host.hacp[("aiccpkg", "host-alan")]
+    assert calls[0][0] == "getparam" and calls[-1][0] == "exitau"
+    last_put = [data for command, data in calls if command == "putparam"][-1]
+    assert "Lesson_Status=passed" in last_put and "Score=90" in last_put and "Time=00:02:30.00" in last_put
+    got = _registration(sdk, "aicc-dispatch")
+    assert got.registration_success == "PASSED" and got.learner.id == "host-alan" and got.total_seconds_tracked == 150
+
+
 def _refused(page: Any, text: str) -> None:
     from playwright.sync_api import expect
 

@@ -121,6 +121,10 @@ def test_a_host_learner_gets_one_registration_resumed_and_instanced_per_host_att
     assert frame["hostOrigin"] == "https://lms.example.com" and frame["player"].startswith("/launch/s/")
     [made] = _registrations(client, realm)
     assert made["dispatchId"] == "d1" and made["learner"]["id"] == "host-7"
+    by_destination = client.http.get("/api/v2/registrations?destinationId=acme", headers=realm.basic).json_body
+    assert [r["id"] for r in by_destination["registrations"]] == [made["id"]]
+    assert client.http.get("/api/v2/registrations?destinationId=other",
+                           headers=realm.basic).json_body["registrations"] == []
     assert (made["learner"]["firstName"], made["learner"]["lastName"]) == ("Ada", "Lovelace")
 
     player = _player(client, frame)
@@ -184,6 +188,20 @@ def test_refused_launches_say_why_and_store_nothing(world) -> None:
     assert _play(client, config, "secret-person@example.com").status_code == 200
     hashed = [r for r in _registrations(client, realm) if r["learner"]["id"] != "a"][0]
     assert "secret" not in json.dumps(hashed["learner"]) and hashed["learner"]["firstName"] == ""
+
+    from chalicelib.dispatch import learners
+
+    before = len(_registrations(client, realm))
+    original = learners.NEW_LEARNERS_PER_MINUTE
+    learners.NEW_LEARNERS_PER_MINUTE = 1
+    try:
+        admitted = _play(client, config, "flood-0").status_code == 200  # takes this minute's one place
+        flood = _play(client, config, "flood-1")
+        assert flood.status_code == 429 and "Too many new learners" in flood.body.decode()
+        assert _play(client, config, "a").status_code == 200  # known learners are never limited
+    finally:
+        learners.NEW_LEARNERS_PER_MINUTE = original
+    assert len(_registrations(client, realm)) == before + int(admitted)
 
     client.http.delete("/api/v2/courses/golf", headers=realm.basic)
     gone = _play(client, config, "a")

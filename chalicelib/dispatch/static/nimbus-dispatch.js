@@ -134,7 +134,8 @@
     }
     function parse(text) {
       var core = {}, section = '', lesson = [];
-      String(text).split(/\r?\n/).forEach(function (line) {
+      // the data may start on the aicc_data= line itself ("aicc_data=[Core]"), as many LMSs send it
+      String(text).replace(/^(aicc_data=)/im, '$1\n').split(/\r?\n/).forEach(function (line) {
         var header = /^\s*\[([^\]]+)\]\s*$/.exec(line);
         if (header) { section = header[1].toLowerCase(); return; }
         if (section === 'core_lesson') { lesson.push(line); return; }

@@ -127,4 +127,31 @@ describe('Dispatch', { timeout: 20000 }, () => {
     const init = callsTo(fetchMock, 'POST /api/app/dispatch/destinations')[0]?.[1];
     expect(JSON.parse(String(init?.body))).toEqual({ id: 'beta', name: 'Beta LMS' });
   });
+
+  it('lists the registrations that came through one destination', async () => {
+    stubFetch({
+      'GET /api/session': () => jsonResponse(200, TEST_SESSION),
+      'GET /api/app/registrations?destinationId=acme': () =>
+        jsonResponse(200, {
+          registrations: [
+            {
+              id: 'dispatch-abc',
+              learner: { id: 'host-7', firstName: 'Ada', lastName: 'Lovelace', email: '' },
+              course: { id: 'golf', title: 'Golf Explained', version: 0 },
+              registrationCompletion: 'COMPLETED',
+              registrationSuccess: 'PASSED',
+              score: { scaled: 90 },
+              updated: '2026-01-02T00:00:00Z',
+              dispatchId: 'golf-1a2b3c',
+            },
+          ],
+          more: null,
+          total: 1,
+        }),
+    });
+    renderApp('/registrations?destinationId=acme');
+    const table = await screen.findByRole('table', { name: 'Registrations' }, { timeout: 8000 });
+    expect(within(table).getByText('dispatch-abc')).toBeInTheDocument();
+    expect(screen.getByText('Learners who came through dispatch destination acme.')).toBeInTheDocument();
+  });
 });

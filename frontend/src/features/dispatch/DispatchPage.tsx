@@ -20,7 +20,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { SectionPage } from '../../app/SectionPage';
 import { QueryTable, type Column } from '../../components/DataTable';
 import { libraryApi } from '../library/api';
@@ -343,7 +343,17 @@ function DestinationsPanel() {
     {
       header: 'Dispatches',
       cell: (d) => (
-        <Anchor href={`/dispatch?destinationId=${encodeURIComponent(d.id)}`}>{d.data.dispatchCount ?? 0}</Anchor>
+        <Anchor component={Link} to={`/dispatch?destinationId=${encodeURIComponent(d.id)}`}>
+          {d.data.dispatchCount ?? 0}
+        </Anchor>
+      ),
+    },
+    {
+      header: 'Learners',
+      cell: (d) => (
+        <Anchor component={Link} to={`/registrations?destinationId=${encodeURIComponent(d.id)}`}>
+          Registrations
+        </Anchor>
       ),
     },
     { header: 'Created', cell: (d) => new Date(d.data.created).toLocaleDateString() },
@@ -394,12 +404,19 @@ function DestinationsPanel() {
 }
 
 export default function DispatchPage() {
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') === 'destinations' ? 'destinations' : 'dispatches';
+  const choose = (value: string | null) => {
+    const next = new URLSearchParams();
+    if (value === 'destinations') next.set('tab', 'destinations');
+    setParams(next);
+  };
   return (
     <SectionPage
       title="Dispatch"
       summary="Deliver courses through other learning management systems: packages, PENS and Basic LTI links that play from Nimbus and report back."
     >
-      <Tabs defaultValue="dispatches" keepMounted={false}>
+      <Tabs value={tab} onChange={choose} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="dispatches">Dispatches</Tabs.Tab>
           <Tabs.Tab value="destinations">Destinations</Tabs.Tab>

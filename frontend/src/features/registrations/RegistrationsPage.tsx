@@ -22,19 +22,23 @@ const COLUMNS: Column<Registration>[] = [
   { header: 'Updated', cell: (r) => new Date(r.updated).toLocaleString() },
 ];
 
-/** Every registration of the realm (or of one course: ?courseId=), newest activity first. */
+/** Every registration of the realm (or of one course: ?courseId=; of one dispatch destination:
+ * ?destinationId=), newest activity first. */
 export default function RegistrationsPage() {
   const [params] = useSearchParams();
   const courseId = params.get('courseId');
+  const destinationId = params.get('destinationId');
   const query = useQuery({
-    queryKey: ['registrations', courseId],
-    queryFn: ({ signal }) => registrationsApi.list(courseId, signal),
+    queryKey: ['registrations', courseId, destinationId],
+    queryFn: ({ signal }) => registrationsApi.list(courseId, signal, destinationId),
   });
+  const summary = destinationId
+    ? `Learners who came through dispatch destination ${destinationId}.`
+    : courseId
+      ? `Learners enrolled in course ${courseId}.`
+      : 'Every learner enrolment and its results.';
   return (
-    <SectionPage
-      title="Registrations"
-      summary={courseId ? `Learners enrolled in course ${courseId}.` : 'Every learner enrolment and its results.'}
-    >
+    <SectionPage title="Registrations" summary={summary}>
       <QueryTable
         label="Registrations"
         query={query}

@@ -103,9 +103,11 @@ export interface DebugLog {
 const enc = encodeURIComponent;
 
 export const registrationsApi = {
-  list: (courseId: string | null, signal?: AbortSignal) =>
+  list: (courseId: string | null, signal?: AbortSignal, destinationId?: string | null) =>
     api.get<{ registrations: Registration[]; more: string | null; total: number }>(
-      `/api/app/registrations${courseId ? `?courseId=${enc(courseId)}` : ''}`,
+      `/api/app/registrations${courseId ? `?courseId=${enc(courseId)}` : ''}${
+        destinationId ? `${courseId ? '&' : '?'}destinationId=${enc(destinationId)}` : ''
+      }`,
       signal,
     ),
   detail: (id: string, signal?: AbortSignal) =>
