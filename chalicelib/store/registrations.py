@@ -165,6 +165,23 @@ def instances(realm_id: str, registration_id: str) -> list[InstanceItem]:
     return list(InstanceItem.query(reg_pk(realm_id, registration_id), InstanceItem.sk.startswith("INSTANCE#")))
 
 
+def delete_instance(realm_id: str, registration_id: str, number: int) -> bool:
+    """Delete a frozen instance and the launches (with their debug logs) made in it."""
+    pk = reg_pk(realm_id, registration_id)
+    try:
+        frozen = InstanceItem.get(pk, f"INSTANCE#{number:06d}")
+    except DoesNotExist:
+        return False
+    doomed_launches = [launch for launch in launches(realm_id, registration_id) if int(launch.instance) == number]
+    with _Item.batch_write() as batch:
+        batch.delete(frozen)
+        for launch in doomed_launches:
+            batch.delete(launch)
+            for log in LogItem.query(pk, LogItem.sk.startswith(f"LOG#{launch.launch_id}#")):
+                batch.delete(log)
+    return True
+
+
 # --- launches, debug logs ----------------------------------------------------------------------
 
 

@@ -137,6 +137,7 @@ def test_route_by_caller(matrix_env, route: str, method: str) -> None:
         status = response.status_code
         outcomes[name] = status
         placeholder = route.startswith("/launch/") and status == 501  # player not built yet (issue 3)
+        placeholder |= route.startswith("/api/v2/contentConnectors") and status == 501  # not offered (issue 16)
         assert status < 500 or placeholder, (name, method, route, response.body)
         want = expected(method, route, name)
         if want is None:

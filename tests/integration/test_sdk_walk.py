@@ -51,10 +51,6 @@ EXPECTED_MISSING: set[str] = {
     "application_management_api.delete_application_configuration_setting",
     "application_management_api.get_application_configuration",
     "application_management_api.set_application_configuration",
-    "content_connectors_api.create_connector",
-    "content_connectors_api.delete_connector",
-    "content_connectors_api.get_connectors_list",
-    "content_connectors_api.update_connector",
     "course_api.delete_course_asset",
     "course_api.delete_course_configuration_setting",
     "course_api.delete_course_version_asset",
@@ -79,10 +75,7 @@ EXPECTED_MISSING: set[str] = {
     "learner_api.put_learner_tags",
     "learner_api.put_learner_tags_batch",
     "learner_api.update_learner_info",
-    "registration_api.create_new_registration_instance",
     "registration_api.delete_registration_configuration_setting",
-    "registration_api.delete_registration_global_data",
-    "registration_api.delete_registration_instance",
     "registration_api.delete_registration_instance_configuration_setting",
     "registration_api.get_registration_configuration",
     "registration_api.get_registration_instance_configuration",
@@ -90,7 +83,6 @@ EXPECTED_MISSING: set[str] = {
     "registration_api.get_registration_statements",
     "registration_api.set_registration_configuration",
     "registration_api.set_registration_instance_configuration",
-    "registration_api.test_registration_postback",
 }
 
 
