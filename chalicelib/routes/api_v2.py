@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib.routes import content_connectors, registration_instances
+from chalicelib.routes import content_connectors, registration_instances, xapi_statements
 
 if TYPE_CHECKING:
     from chalice.app import Blueprint
@@ -14,4 +14,5 @@ if TYPE_CHECKING:
 BLUEPRINTS: tuple[Blueprint, ...] = (
     registration_instances.api,
     content_connectors.api,
+    xapi_statements.api,
 )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
@@ -51,6 +52,7 @@ class InstanceItem(_Item):
     Meta = _meta()
     instance = NumberAttribute()
     snapshot = JSONAttribute(default=dict)
+    archived = UnicodeAttribute(null=True)  # ISO time it was frozen (issue 16: its statements' window)
 
 
 class LaunchItem(_Item):
@@ -158,7 +160,7 @@ def delete(realm_id: str, registration_id: str) -> int:
 
 def archive_instance(item: RegistrationItem, snapshot: dict[str, Any]) -> None:
     InstanceItem(item.pk, f"INSTANCE#{int(item.instance):06d}", instance=int(item.instance),
-                 snapshot=snapshot).save()
+                 snapshot=snapshot, archived=datetime.now(UTC).isoformat()).save()
 
 
 def instances(realm_id: str, registration_id: str) -> list[InstanceItem]:
