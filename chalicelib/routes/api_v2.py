@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib.routes import content_connectors, learners, registration_instances, xapi_statements
+from chalicelib.routes import content_connectors, course_assets, learners, registration_instances, xapi_statements
 
 if TYPE_CHECKING:
     from chalice.app import Blueprint
@@ -16,4 +16,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     content_connectors.api,
     xapi_statements.api,
     learners.api,
+    course_assets.api,
 )
