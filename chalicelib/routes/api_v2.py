@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from chalicelib.configuration import routes as configuration
 from chalicelib.routes import content_connectors, course_assets, learners, registration_instances, xapi_statements
 
 if TYPE_CHECKING:
@@ -17,4 +18,5 @@ BLUEPRINTS: tuple[Blueprint, ...] = (
     xapi_statements.api,
     learners.api,
     course_assets.api,
+    configuration.api,
 )

@@ -28,6 +28,7 @@ from urllib.parse import quote, urlsplit
 
 from chalicelib import courses, registrations
 from chalicelib.config import settings
+from chalicelib.configuration import runtime as launch_settings
 from chalicelib.errors import ApiError, BadRequest, Conflict, NotFound
 from chalicelib.runtime import commit, delivery, progress, sequencing, sessions
 from chalicelib.store import courses as course_store
@@ -157,7 +158,7 @@ def start(realm_id: str, registration_id: str, options: dict[str, Any], user_age
     return sessions.open_session(sessions.PlayerSession(
         realm_id, registration_id, launch_id, int(item.instance), version.content_prefix, bool(item.sandbox),
         bool(options.get("tracking", True)), str(options.get("redirect", "message")),
-        start=str(options.get("startSco") or "")))
+        start=str(options.get("startSco") or ""), settings=launch_settings.for_launch(item)))
 
 
 def open_token(token: str, user_agent: str = "") -> str:
@@ -198,7 +199,7 @@ def player_context(session: sessions.PlayerSession) -> dict[str, Any]:
             "toc": delivery.toc(details), "sequenced": sequenced,
             "start": (session.start or None) if sequenced else delivery.first_activity(details, session.start or None),
             "redirect": session.redirect, "sandbox": session.sandbox,
-            "maxValueChars": commit.MAX_VALUE_CHARS}
+            "maxValueChars": commit.MAX_VALUE_CHARS, "settings": launch_settings.player_config(session.settings)}
 
 
 def _sequenced_structure(item: Any) -> Any:
@@ -257,7 +258,7 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         navigation = sequencing.navigate(details, structure, request, wanted) if structure is not None else None
         if navigation is not None and navigation.delivered is None:
             item.details = details
-            changed = _roll_up(item)
+            changed = _roll_up(item, sticky=launch_settings.sticky(session.settings))
             log = {"t": moment.isoformat(), "kind": "sequencing", "trace": navigation.trace[-60:]}
             try:
                 store.write_commit(item, session.launch_id, _launch_actions(item, moment), [log])
@@ -273,7 +274,7 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         delivered = delivery.deliver(details, activity_id, dict(item.learner or {}), attempt_id=attempt_id,
                                      launch_id=session.launch_id, moment=moment, navigation=navigation)
         item.details = details
-        changed = _roll_up(item)
+        changed = _roll_up(item, sticky=launch_settings.sticky(session.settings))
         entry = {"t": moment.isoformat(), "kind": "deliver", "activityId": activity_id, "attemptId": attempt_id,
                  "entry": delivered["data"]["values"].get("cmi.entry",
                                                           delivered["data"]["values"].get("cmi.core.entry"))}
@@ -310,14 +311,18 @@ def _announce(item: Any, changed: bool, moment: datetime, session: sessions.Play
         streams.put_registration_event(event(item, moment))
 
 
-def _roll_up(item: Any) -> bool:
+def _roll_up(item: Any, *, sticky: bool = False) -> bool:
     """Registration results from the activity tree (SCORM 2004 with sequencing: the sequencer's
-    rollup of the root, ``runtime.sequencing.outcomes``); True if they changed."""
+    rollup of the root, ``runtime.sequencing.outcomes``); True if they changed. ``sticky``
+    (setting RegistrationStatusIsSticky): a completed / passed registration stays so."""
     details = item.details or {}
     rolled = progress.rollup(details.get("tree") or {}, details.get("activities", {}),
                              progress.engine_results(details))
     before = (item.completion, item.success, item.score_scaled, float(item.total_seconds or 0))
     item.completion, item.success = rolled["completion"], rolled["success"]
+    if sticky:
+        item.completion = "COMPLETED" if before[0] == "COMPLETED" else item.completion
+        item.success = "PASSED" if before[1] == "PASSED" else item.success
     item.score_scaled = round(rolled["score"], 4) if rolled["score"] is not None else None
     item.total_seconds = round(rolled["seconds"], 2)
     if item.completion == "COMPLETED" and not details.get("completedDate"):
@@ -330,6 +335,7 @@ def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any
     """POST .../commit: apply one batch once and in order; a second tab's concurrent commit makes
     the version check fail, and this one is re-read and re-applied on the newer data."""
     batch = commit.parse(body)
+    calls = launch_settings.debug_log(session.settings, batch.log)  # PlayerDebugLogLevel
     if not session.tracking:
         return {"applied": False, "tracking": False, "seq": batch.seq}
     for _ in range(COMMIT_RETRIES):
@@ -340,7 +346,7 @@ def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any
             outcome = commit.apply(details, batch, dict(item.learner or {}), moment)
         except commit.CommitRejected as err:
             store.append_log(session.realm_id, session.registration_id, session.launch_id, [
-                *batch.log, {"t": moment.isoformat(), "kind": "commit-rejected", "seq": batch.seq,
+                *calls, {"t": moment.isoformat(), "kind": "commit-rejected", "seq": batch.seq,
                              "attemptId": batch.attempt_id, "error": err.message, "errorCode": err.code}])
             raise
         if outcome.duplicate:
@@ -350,8 +356,8 @@ def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any
             if structure is not None:
                 sequencing.refresh_results(details, structure)
         item.details = details
-        changed = _roll_up(item)
-        log = [*batch.log, {"t": moment.isoformat(), "kind": "commit", "seq": batch.seq, "attemptId": batch.attempt_id,
+        changed = _roll_up(item, sticky=launch_settings.sticky(session.settings))
+        log = [*calls, {"t": moment.isoformat(), "kind": "commit", "seq": batch.seq, "attemptId": batch.attempt_id,
                             "activityId": batch.activity_id, "ops": len(batch.ops), "finished": outcome.finished,
                             "unload": batch.unload}]
         try:

@@ -34,6 +34,9 @@ OWNER_ONLY_PREFIXES = ("/api/account", "/api/realms/{realmId}/coverage")
 PEOPLE = ("owner", "administrator", "learner", "other_admin")
 ALWAYS_REFUSED = ("none", "disabled_key", "expired_token")
 PARAM = re.compile(r"{(\w+)}")
+#: The application's configuration takes the app's own keys and tokens (SDK: APP_NORMAL, OAUTH), not
+#: the application-management credentials, though it lives under /appManagement (issue 16).
+APP_CONFIGURATION = "/api/v2/appManagement/configuration"
 
 
 def expected(method: str, route: str, caller: str) -> bool | None:  # noqa: C901, PLR0911 - the policy, spelled out
@@ -49,7 +52,7 @@ def expected(method: str, route: str, caller: str) -> bool | None:  # noqa: C901
             return False
         if route in TOKEN_ENDPOINTS:
             return caller in ("app_key", "management_key")
-        if route.startswith("/api/v2/appManagement/"):
+        if route.startswith("/api/v2/appManagement/") and not route.startswith(APP_CONFIGURATION):
             return caller in ("management_key", "management_token")
         if caller in ("management_key", "management_token"):
             return False

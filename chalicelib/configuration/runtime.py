@@ -1,0 +1,52 @@
+"""The effective settings a launch runs with, read once when the launch opens (from the
+registration's current instance up to the application: :func:`chalicelib.configuration.levels.values_for`)
+and carried, signed, in the player session — so commits, the hot path, read no settings.
+
+* the player page gets :func:`player_config` (launch type, table of contents, navigation bar,
+  commit frequency);
+* commit handling filters each batch's debug-log entries (:func:`debug_log`);
+* rollup keeps a completed / passed registration so when ``RegistrationStatusIsSticky``
+  (:func:`sticky`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.configuration import levels
+from chalicelib.configuration.catalog import SETTINGS
+
+if TYPE_CHECKING:
+    from chalicelib.store.tables import RegistrationItem
+
+
+def for_launch(item: RegistrationItem) -> dict[str, str]:
+    """The effective values that differ from the defaults (kept small: they travel in the token)."""
+    return {sid: value for sid, value in levels.values_for(item).items() if value != SETTINGS[sid].default}
+
+
+def _value(chosen: dict[str, str], setting_id: str) -> str:
+    return chosen.get(setting_id, SETTINGS[setting_id].default)
+
+
+def player_config(chosen: dict[str, str]) -> dict[str, Any]:
+    """What player.js reads from its configuration."""
+    return {"launchType": _value(chosen, "PlayerLaunchType"),
+            "showCourseStructure": _value(chosen, "PlayerShowCourseStructure") == "true",
+            "courseStructureStartsOpen": _value(chosen, "PlayerCourseStructureStartsOpen") == "true",
+            "showNavBar": _value(chosen, "PlayerShowNavBar") == "true",
+            "commitSeconds": int(_value(chosen, "ApiCommitFrequency"))}
+
+
+def debug_log(chosen: dict[str, str], entries: list[Any]) -> list[Any]:
+    """The runtime calls of a commit batch the launch's debug log keeps (``PlayerDebugLogLevel``)."""
+    level = _value(chosen, "PlayerDebugLogLevel")
+    if level == "ALL":
+        return entries
+    if level == "OFF":
+        return []
+    return [entry for entry in entries if isinstance(entry, dict) and entry.get("error") not in (None, "", 0, "0")]
+
+
+def sticky(chosen: dict[str, str]) -> bool:
+    return _value(chosen, "RegistrationStatusIsSticky") == "true"

@@ -1,0 +1,153 @@
+"""API v2 configuration settings (issue 16): application → course → course version →
+registration → instance, the most specific value winning; validation; and the effective values
+reaching the player (its page configuration, the debug log, sticky completion)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from tests.builders import course_zip as cz
+from tests.integration.registration_world import Player, create, import_course, launch_link
+
+if TYPE_CHECKING:
+    from tests.conftest import RealmCredentials
+
+
+def _call(client: Any, realm: RealmCredentials, method: str, path: str, body: Any = None) -> Any:
+    return client.http.request(method, f"/api/v2{path}", headers={**realm.basic, "Content-Type": "application/json"},
+                               body=json.dumps({} if body is None else body))
+
+
+def _set(client: Any, realm: RealmCredentials, path: str, **values: Any) -> None:
+    body = {"settings": [{"settingId": k, "value": v} for k, v in values.items()]}
+    answer = _call(client, realm, "POST", f"{path}/configuration", body)
+    assert answer.status_code == 204, answer.body
+
+
+def _items(client: Any, realm: RealmCredentials, path: str, query: str = "") -> dict[str, dict[str, Any]]:
+    answer = _call(client, realm, "GET", f"{path}/configuration{query}")
+    assert answer.status_code == 200, answer.body
+    return {item["id"]: item for item in answer.json_body["settingItems"]}
+
+
+def test_the_most_specific_level_wins_and_each_item_says_where_its_value_came_from(client, realm) -> None:
+    import_course(client, realm.basic, cz.scorm12_zip(), "golf")
+    create(client, realm.basic, "r1", "golf")
+    create(client, realm.basic, "r2", "golf")
+    defaults = _items(client, realm, "/registrations/r1")
+    assert defaults["PlayerLaunchType"] == {"id": "PlayerLaunchType", "effectiveValue": "FRAMESET",
+                                            "effectiveValueSource": "default", "explicit": False}
+
+    _set(client, realm, "/appManagement", PlayerLaunchType="NEW_WINDOW", ApiCommitFrequency=30)
+    _set(client, realm, "/courses/golf", PlayerLaunchType="new_window_after_click", PlayerShowNavBar=False)
+    _set(client, realm, "/courses/golf/versions/0", ApiCommitFrequency="45")
+    _set(client, realm, "/registrations/r1", PlayerLaunchType="FRAMESET")
+    _set(client, realm, "/registrations/r1/instances/0", PlayerDebugLogLevel="errors")
+
+    app = _items(client, realm, "/appManagement", "?includeMetadata=true")
+    assert app["PlayerLaunchType"]["effectiveValueSource"] == "application" and app["PlayerLaunchType"]["explicit"]
+    assert app["PlayerLaunchType"]["metadata"]["default"] == "FRAMESET"
+    assert [v["value"] for v in app["PlayerLaunchType"]["metadata"]["validValues"]] == [
+        "FRAMESET", "NEW_WINDOW", "NEW_WINDOW_AFTER_CLICK"]
+    course = _items(client, realm, "/courses/golf")
+    assert course["PlayerLaunchType"]["effectiveValue"] == "NEW_WINDOW_AFTER_CLICK"
+    assert course["PlayerShowNavBar"]["explicitValue"] == "false"
+    assert course["ApiCommitFrequency"] == {"id": "ApiCommitFrequency", "effectiveValue": "30",
+                                            "effectiveValueSource": "application", "explicit": False}
+    assert _items(client, realm, "/courses/golf/versions/0")["ApiCommitFrequency"]["effectiveValueSource"] == \
+        "courseVersion"
+    r1 = _items(client, realm, "/registrations/r1")
+    assert (r1["PlayerLaunchType"]["effectiveValue"], r1["PlayerLaunchType"]["effectiveValueSource"]) == \
+        ("FRAMESET", "registration")
+    assert (r1["ApiCommitFrequency"]["effectiveValue"], r1["ApiCommitFrequency"]["effectiveValueSource"]) == \
+        ("45", "courseVersion")
+    assert r1["PlayerDebugLogLevel"]["effectiveValueSource"] == "default"
+    assert _items(client, realm, "/registrations/r1/instances/0")["PlayerDebugLogLevel"]["effectiveValue"] == "ERRORS"
+    r2 = _items(client, realm, "/registrations/r2")
+    assert (r2["PlayerLaunchType"]["effectiveValue"], r2["PlayerLaunchType"]["effectiveValueSource"]) == \
+        ("NEW_WINDOW_AFTER_CLICK", "course")
+
+    assert _call(client, realm, "DELETE", "/courses/golf/configuration/PlayerLaunchType").status_code == 204
+    assert _items(client, realm, "/registrations/r2")["PlayerLaunchType"]["effectiveValueSource"] == "application"
+    unset = _call(client, realm, "POST", "/appManagement/configuration",
+                  {"settings": [{"settingId": "PlayerLaunchType", "explicit": False}]})
+    assert unset.status_code == 204
+    assert _items(client, realm, "/registrations/r2")["PlayerLaunchType"]["effectiveValueSource"] == "default"
+    scorm_only = _items(client, realm, "/appManagement", "?learningStandard=XAPI")
+    assert "ApiCommitFrequency" not in scorm_only and "PlayerLaunchType" in scorm_only
+
+
+def test_bad_settings_are_refused_whole_and_named(client, realm) -> None:
+    import_course(client, realm.basic, cz.scorm12_zip(), "golf")
+    create(client, realm.basic, "r1", "golf")
+    for body, named in (
+            ({"settings": [{"settingId": "PlayerLaunchType", "value": "POPUP"}]}, "PlayerLaunchType must be one of"),
+            ({"settings": [{"settingId": "NoSuchSetting", "value": "1"}]}, "NoSuchSetting"),
+            ({"settings": [{"settingId": "ApiCommitFrequency", "value": "0"}]}, "from 1 to 3600"),
+            ({"settings": [{"settingId": "ApiCommitFrequency", "value": "soon"}]}, "whole number"),
+            ({"settings": [{"settingId": "PlayerShowNavBar", "value": "maybe"}]}, "true or false"),
+            ({"settings": [{"settingId": "PlayerShowNavBar"}]}, "value is required"),
+            ({"settings": [{"settingId": "PlayerShowNavBar", "value": "true", "explicit": "yes"}]}, "explicit"),
+            ({"settings": "PlayerShowNavBar=false"}, "SettingsPostSchema"),
+            ({"settings": [{"settingId": "PlayerShowNavBar", "value": "false"},
+                           {"settingId": "PlayerLaunchType", "value": "POPUP"}]}, "PlayerLaunchType")):
+        refused = _call(client, realm, "POST", "/registrations/r1/configuration", body)
+        assert refused.status_code == 400 and named in refused.json_body["message"], (body, refused.body)
+    assert _items(client, realm, "/registrations/r1")["PlayerShowNavBar"]["explicit"] is False  # all or nothing
+    unknown = _call(client, realm, "DELETE", "/registrations/r1/configuration/Nope")
+    assert unknown.status_code == 400 and "Nope" in unknown.json_body["message"]
+    for path in ("/registrations/none/configuration", "/courses/none/configuration",
+                 "/courses/golf/versions/7/configuration", "/registrations/r1/instances/3/configuration"):
+        assert _call(client, realm, "GET", path).status_code == 404, path
+    bad_standard = _call(client, realm, "GET", "/appManagement/configuration?learningStandard=SCORM9")
+    assert bad_standard.status_code == 400 and "learningStandard" in bad_standard.json_body["message"]
+    bad_initial = client.http.post("/api/v2/registrations", headers={**realm.basic, "Content-Type": "application/json"},
+                                   body=json.dumps({"courseId": "golf", "registrationId": "r9", "learner": {"id": "l"},
+                                                    "initialSettings": {"settings": [{"settingId": "X", "value": 1}]}}))
+    assert bad_initial.status_code == 400 and "'X'" in bad_initial.json_body["message"]
+    assert _call(client, realm, "GET", "/registrations/r9").status_code == 404  # nothing half-stored
+
+
+def _player_config(client: Any, link: str) -> dict[str, Any]:
+    opened = client.http.get(urlsplit(link).path)
+    page = client.http.get(opened.headers["Location"]).body.decode()
+    raw = page.split('id="nimbus-config">', 1)[1].split("</script>", 1)[0]
+    return json.loads(raw)  # type: ignore[no-any-return]
+
+
+def test_effective_settings_reach_the_player_and_the_runtime(client, realm) -> None:
+    from chalicelib.store import registrations as store
+
+    import_course(client, realm.basic, cz.scorm12_zip(), "golf")
+    made = client.http.post("/api/v2/registrations", headers={**realm.basic, "Content-Type": "application/json"},
+                            body=json.dumps({"courseId": "golf", "registrationId": "r1", "learner": {"id": "l-1"},
+                                             "initialSettings": {"settings": [
+                                                 {"settingId": "PlayerDebugLogLevel", "value": "ERRORS"},
+                                                 {"settingId": "RegistrationStatusIsSticky", "value": "true"}]}}))
+    assert made.status_code == 204, made.body
+    _set(client, realm, "/courses/golf", PlayerLaunchType="NEW_WINDOW", PlayerShowCourseStructure="false",
+         ApiCommitFrequency="5")
+    config = _player_config(client, launch_link(client, realm.basic, "r1"))
+    assert config["settings"] == {"launchType": "NEW_WINDOW", "showCourseStructure": False,
+                                  "courseStructureStartsOpen": True, "showNavBar": True, "commitSeconds": 5}
+
+    player = Player(client, launch_link(client, realm.basic, "r1"))
+    one = player.deliver()
+    calls = [{"t": "2026-01-01T00:00:00Z", "call": "LMSSetValue", "args": ["cmi.core.lesson_status", "completed"],
+              "result": "true", "error": 0},
+             {"t": "2026-01-01T00:00:01Z", "call": "LMSSetValue", "args": ["cmi.bogus", "x"], "result": "false",
+              "error": 401}]
+    done = player.commit(one, [["set", "cmi.core.lesson_status", "completed"], ["finish"]], log=calls)
+    assert done.status_code == 200, done.body
+    launch_id = store.launches(realm.realm_id, "r1")[-1].launch_id
+    kept = [e for e in store.log_entries(realm.realm_id, "r1", launch_id) if e.get("call")]
+    assert [e["args"][0] for e in kept] == ["cmi.bogus"]  # PlayerDebugLogLevel=ERRORS: errors only
+
+    two = player.deliver("item_2")
+    assert player.commit(two, [["set", "cmi.core.lesson_status", "completed"], ["finish"]]).status_code == 200
+    assert _call(client, realm, "GET", "/registrations/r1").json_body["registrationCompletion"] == "COMPLETED"
+    again = player.deliver("item_2")  # a new attempt on lesson 2 that is left incomplete
+    assert player.commit(again, [["set", "cmi.core.lesson_status", "incomplete"], ["finish"]]).status_code == 200
+    assert _call(client, realm, "GET", "/registrations/r1").json_body["registrationCompletion"] == "COMPLETED"
