@@ -7,8 +7,10 @@ registrations belong to the realm, shared by its apps) → ``course`` → ``cour
 says which level its ``effectiveValue`` came from (``effectiveValueSource``), the value set at the
 level asked about (``explicitValue``) and whether there is one (``explicit``).
 
-POST sets values (``explicit`` defaults to true; ``"explicit": false`` removes the level's own
-value so the setting is inherited again); DELETE ``.../configuration/{settingId}`` removes one.
+POST sets values. ``explicit: true`` keeps the value at this level even when it equals what the
+level would inherit; ``explicit: false`` (what the SDK sends unless told otherwise) keeps it only
+when it differs, so a value equal to the inherited one leaves the setting inherited; a ``null``
+value removes the level's own value. DELETE ``.../configuration/{settingId}`` removes one.
 A registration's levels follow the course version it runs on.
 """
 
@@ -100,32 +102,33 @@ def listing(chain: Chain, *, include_metadata: bool = False, standard: str | Non
     return {"settingItems": items}
 
 
-def entries(body: object) -> list[tuple[str, str | None]]:
-    """A SettingsPostSchema checked: (settingId, normalised value or None to remove)."""
+Entry = tuple[str, str | None, bool]  # settingId, normalised value (None: remove), explicit
+
+
+def entries(body: object) -> list[Entry]:
+    """A SettingsPostSchema checked: (settingId, normalised value or None to remove, explicit)."""
     return _entries(body)
 
 
-def _entries(body: object) -> list[tuple[str, str | None]]:
+def _entries(body: object) -> list[Entry]:
     if not isinstance(body, dict) or not isinstance(body.get("settings"), list):
         raise BadRequest("The body must be a JSON object with settings, a list of {settingId, value, explicit} "
                          "(SettingsPostSchema).")
-    entries: list[tuple[str, str | None]] = []
+    checked: list[Entry] = []
     for index, entry in enumerate(body["settings"]):
         if not isinstance(entry, dict):
             raise BadRequest(f"settings[{index}] must be an object with settingId and value.")
         found = setting(entry.get("settingId"))
-        explicit = entry.get("explicit", True)
+        explicit = entry.get("explicit", False)
         if explicit is None:
-            explicit = True
+            explicit = False
         if not isinstance(explicit, bool):
             raise BadRequest(f"settings[{index}].explicit must be true or false.")
-        if not explicit:
-            entries.append((found.id, None))
-            continue
-        if entry.get("value") is None:
-            raise BadRequest(f"settings[{index}].value is required for {found.id}.")
-        entries.append((found.id, found.normalise(entry["value"])))
-    return entries
+        if "value" not in entry:
+            raise BadRequest(f"settings[{index}].value is required for {found.id} (null removes it).")
+        value = entry["value"]
+        checked.append((found.id, None if value is None else found.normalise(value), explicit))
+    return checked
 
 
 def change(chain: Chain, body: object) -> None:
@@ -133,12 +136,13 @@ def change(chain: Chain, body: object) -> None:
     apply(chain, _entries(body))
 
 
-def apply(chain: Chain, checked: list[tuple[str, str | None]]) -> None:
+def apply(chain: Chain, checked: list[Entry]) -> None:
     """Apply checked :func:`entries` to the chain's own level."""
     place = chain.places[-1]
     values = store.read(place)
-    for sid, value in checked:
-        if value is None:
+    inherited = effective(Chain(chain.names[:-1], chain.places[:-1]))
+    for sid, value, explicit in checked:
+        if value is None or (not explicit and value == inherited[sid][0]):
             values.pop(sid, None)
         else:
             values[sid] = value

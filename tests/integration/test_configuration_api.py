@@ -72,9 +72,15 @@ def test_the_most_specific_level_wins_and_each_item_says_where_its_value_came_fr
     assert _call(client, realm, "DELETE", "/courses/golf/configuration/PlayerLaunchType").status_code == 204
     assert _items(client, realm, "/registrations/r2")["PlayerLaunchType"]["effectiveValueSource"] == "application"
     unset = _call(client, realm, "POST", "/appManagement/configuration",
-                  {"settings": [{"settingId": "PlayerLaunchType", "explicit": False}]})
+                  {"settings": [{"settingId": "PlayerLaunchType", "value": None}]})
     assert unset.status_code == 204
     assert _items(client, realm, "/registrations/r2")["PlayerLaunchType"]["effectiveValueSource"] == "default"
+    same = {"settings": [{"settingId": "PlayerShowNavBar", "value": "false", "explicit": False}]}
+    assert _call(client, realm, "POST", "/registrations/r2/configuration", same).status_code == 204
+    assert _items(client, realm, "/registrations/r2")["PlayerShowNavBar"]["effectiveValueSource"] == "course"
+    same["settings"][0]["explicit"] = True  # kept at this level even though it equals the course's
+    assert _call(client, realm, "POST", "/registrations/r2/configuration", same).status_code == 204
+    assert _items(client, realm, "/registrations/r2")["PlayerShowNavBar"]["effectiveValueSource"] == "registration"
     scorm_only = _items(client, realm, "/appManagement", "?learningStandard=XAPI")
     assert "ApiCommitFrequency" not in scorm_only and "PlayerLaunchType" in scorm_only
 
