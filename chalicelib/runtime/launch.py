@@ -107,37 +107,14 @@ def preview_link(realm_id: str, course_id: str, number: int | None, body: object
 # --- opening a launch -------------------------------------------------------------------------
 
 
-def _upgrade_version(item: Any) -> None:
-    """A registration launched after its course got a new version: a new instance on it (when
-    there was progress), else simply the new version."""
-    course = course_store.get_course(item.realm_id, item.course_id)
-    if course is None or int(course.latest_version) == int(item.course_version) or item.sandbox:
-        return
-    if (item.details or {}).get("activities"):
-        registrations.new_instance(item, int(course.latest_version))
-        return
-    found = courses.structure(courses.version_of(item.realm_id, course))
-    if found is not None:
-        item.details = {**(item.details or {}), "tree": progress.compact_tree(found.root), "standard": found.standard}
-        item.course_version = int(course.latest_version)
-
-
 def _current(realm_id: str, registration_id: str) -> Any:
-    """The registration, moved to its course's latest version first when that changed."""
-    for _ in range(COMMIT_RETRIES):
-        item = store.get(realm_id, registration_id)
-        if item is None:
-            raise NotFound("The registration of this launch no longer exists.")
-        version_before = int(item.course_version)
-        _upgrade_version(item)
-        if int(item.course_version) == version_before:
-            return item
-        try:
-            store.save(item)
-        except store.VersionConflict:
-            continue
-        return item
-    raise Conflict("The registration kept changing; try again.")
+    """The registration. It stays on the course version it runs on when a new version is imported
+    (SCORM Cloud's course versioning: new registrations get the newest version; an existing one
+    moves only with a new instance, ``POST /registrations/{id}/instances``)."""
+    item = store.get(realm_id, registration_id)
+    if item is None:
+        raise NotFound("The registration of this launch no longer exists.")
+    return item
 
 
 def start(realm_id: str, registration_id: str, options: dict[str, Any], user_agent: str = "") -> str:
