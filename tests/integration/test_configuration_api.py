@@ -157,3 +157,28 @@ def test_effective_settings_reach_the_player_and_the_runtime(client, realm) -> N
     again = player.deliver("item_2")  # a new attempt on lesson 2 that is left incomplete
     assert player.commit(again, [["set", "cmi.core.lesson_status", "incomplete"], ["finish"]]).status_code == 200
     assert _call(client, realm, "GET", "/registrations/r1").json_body["registrationCompletion"] == "COMPLETED"
+
+
+def test_the_web_app_reads_and_changes_a_courses_settings(client, realm) -> None:
+    from chalicelib import accounts
+    from chalicelib.store import repos
+
+    import_course(client, realm.basic, cz.scorm12_zip(), "golf")
+    user = repos.get_user(realm.owner_email)
+    assert user is not None
+    signed = accounts.open_session(user, realm.realm_id)
+    web = {"Cookie": f"nimbus_session={signed.token}", "X-CSRF-Token": signed.csrf_token,
+           "Content-Type": "application/json"}
+    shown = client.http.get("/api/app/courses/golf/configuration", headers=web).json_body["settingItems"]
+    assert next(i for i in shown if i["id"] == "PlayerLaunchType")["metadata"]["validValues"]
+    changed = client.http.post("/api/app/courses/golf/configuration", headers=web, body=json.dumps(
+        {"settings": [{"settingId": "PlayerLaunchType", "value": "NEW_WINDOW", "explicit": True}]}))
+    assert changed.status_code == 200
+    item = next(i for i in changed.json_body["settingItems"] if i["id"] == "PlayerLaunchType")
+    assert (item["effectiveValue"], item["effectiveValueSource"]) == ("NEW_WINDOW", "course")
+    assert _items(client, realm, "/courses/golf")["PlayerLaunchType"]["explicitValue"] == "NEW_WINDOW"  # same data
+    reset = client.http.delete("/api/app/courses/golf/configuration/PlayerLaunchType", headers=web)
+    assert next(i for i in reset.json_body["settingItems"] if i["id"] == "PlayerLaunchType")["explicit"] is False
+    no_csrf = client.http.post("/api/app/courses/golf/configuration", body="{}",
+                               headers={"Cookie": web["Cookie"], "Content-Type": "application/json"})
+    assert no_csrf.status_code == 403

@@ -15,6 +15,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { SectionPage } from '../../app/SectionPage';
 import { STANDARD_NAMES, formatBytes, libraryApi, type Activity } from './api';
+import { CourseSettings } from './CourseSettings';
 
 function ActivityTree({ activity }: { activity: Activity }) {
   return (
@@ -113,6 +114,7 @@ export default function CoursePage() {
               ))}
             </Table.Tbody>
           </Table>
+          <CourseSettings courseId={data.id} />
           <Group>
             <Button component="a" href={data.previewLink} target="_blank" rel="noreferrer">
               Launch in sandbox
