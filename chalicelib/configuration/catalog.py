@@ -83,6 +83,10 @@ SETTINGS: dict[str, Setting] = {s.id: s for s in (
             "commit handling (launch debug log)",
             values={"ALL": "Every runtime call.", "ERRORS": "Only runtime calls that returned an error.",
                     "OFF": "No runtime calls."}, standards=SCORM_STANDARDS + ("AICC",)),
+    Setting("XapiForwardScormResults", "bool", "false",
+            "Forward SCORM results as xAPI: when a SCORM or AICC registration becomes completed, passed or failed, "
+            "the realm's own LRS receives a completed / passed / failed statement for the registration.",
+            "commit handling (chalicelib/lrs/scorm_forwarding.py)", standards=SCORM_STANDARDS + ("AICC",)),
     Setting("RegistrationStatusIsSticky", "bool", "false",
             "Sticky completion: once a registration is completed (or passed) it stays so, even when a "
             "new attempt begins after an Exit All or the course is taken again.",

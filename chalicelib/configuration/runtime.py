@@ -6,7 +6,9 @@ and carried, signed, in the player session — so commits, the hot path, read no
   commit frequency);
 * commit handling filters each batch's debug-log entries (:func:`debug_log`);
 * rollup keeps a completed / passed registration so when ``RegistrationStatusIsSticky``
-  (:func:`sticky`).
+  (:func:`sticky`);
+* commits forward result changes as xAPI statements when ``XapiForwardScormResults``
+  (:func:`forwards_xapi`, :mod:`chalicelib.lrs.scorm_forwarding`).
 """
 
 from __future__ import annotations
@@ -50,3 +52,8 @@ def debug_log(chosen: dict[str, str], entries: list[Any]) -> list[Any]:
 
 def sticky(chosen: dict[str, str]) -> bool:
     return _value(chosen, "RegistrationStatusIsSticky") == "true"
+
+
+def forwards_xapi(chosen: dict[str, str]) -> bool:
+    """XapiForwardScormResults: results become statements in the realm's LRS."""
+    return _value(chosen, "XapiForwardScormResults") == "true"

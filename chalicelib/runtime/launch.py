@@ -17,6 +17,7 @@ debug-log batch) and, when the registration's results changed, one Kinesis recor
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -30,6 +31,7 @@ from chalicelib import courses, registrations
 from chalicelib.config import settings
 from chalicelib.configuration import runtime as launch_settings
 from chalicelib.errors import ApiError, BadRequest, Conflict, NotFound
+from chalicelib.lrs import scorm_forwarding
 from chalicelib.runtime import commit, delivery, progress, sequencing, sessions
 from chalicelib.store import courses as course_store
 from chalicelib.store import registrations as store
@@ -288,6 +290,16 @@ def _announce(item: Any, changed: bool, moment: datetime, session: sessions.Play
         streams.put_registration_event(event(item, moment))
 
 
+def _forward(item: Any, results_before: tuple[str, str]) -> None:
+    """XapiForwardScormResults: the commit is stored already; a statement that cannot be filed is
+    logged, never turned into a failed commit."""
+    try:
+        scorm_forwarding.forward(item, results_before)
+    except Exception:  # noqa: BLE001 - forwarding is best effort after the commit was stored
+        logging.getLogger("nimbus.runtime").exception("xAPI forwarding failed",
+                                                      extra={"registrationId": item.registration_id})
+
+
 def _roll_up(item: Any, *, sticky: bool = False) -> bool:
     """Registration results from the activity tree (SCORM 2004 with sequencing: the sequencer's
     rollup of the root, ``runtime.sequencing.outcomes``); True if they changed. ``sticky``
@@ -317,6 +329,7 @@ def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any
         return {"applied": False, "tracking": False, "seq": batch.seq}
     for _ in range(COMMIT_RETRIES):
         item = _registration(session)
+        results_before = (item.completion, item.success)
         details = dict(item.details or {})
         moment = now()
         try:
@@ -343,6 +356,8 @@ def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any
         except store.VersionConflict:
             continue
         _announce(item, changed, moment, session)
+        if changed and not item.sandbox and launch_settings.forwards_xapi(session.settings):
+            _forward(item, results_before)
         return {"applied": True, "seq": batch.seq, "completion": item.completion, "success": item.success,
                 "toc": delivery.toc(details), "buttons": delivery.buttons(details)}
     raise Conflict("The registration kept changing; the runtime will retry this commit.")

@@ -182,3 +182,28 @@ def test_the_web_app_reads_and_changes_a_courses_settings(client, realm) -> None
     no_csrf = client.http.post("/api/app/courses/golf/configuration", body="{}",
                                headers={"Cookie": web["Cookie"], "Content-Type": "application/json"})
     assert no_csrf.status_code == 403
+
+
+def test_scorm_results_are_forwarded_as_xapi_statements_when_asked(client, realm) -> None:
+    import_course(client, realm.basic, cz.scorm12_zip(), "golf")
+    create(client, realm.basic, "quiet", "golf")
+    create(client, realm.basic, "loud", "golf", learner_id="l-loud")
+    _set(client, realm, "/registrations/loud", XapiForwardScormResults="true")
+    for registration_id in ("quiet", "loud"):
+        player = Player(client, launch_link(client, realm.basic, registration_id))
+        one = player.deliver()
+        answer = player.commit(one, [["set", "cmi.core.score.raw", "92"], ["set", "cmi.core.session_time", "00:01:30"],
+                                     ["finish"]])
+        assert answer.status_code == 200, answer.body
+        two = player.deliver("item_2")
+        assert player.commit(two, [["set", "cmi.core.lesson_status", "completed"], ["finish"]]).status_code == 200
+
+    assert _call(client, realm, "GET", "/registrations/quiet/xAPIStatements").json_body["statements"] == []
+    statements = _call(client, realm, "GET", "/registrations/loud/xAPIStatements").json_body["statements"]
+    verbs = [s["verb"]["display"]["en-US"] for s in statements]
+    assert sorted(verbs) == ["completed", "passed"], verbs
+    done = next(s for s in statements if s["verb"]["display"]["en-US"] == "completed")
+    assert done["actor"]["account"]["name"] == "l-loud" and done["object"]["definition"]["name"] == {
+        "en-US": "Golf Explained"}
+    assert done["result"]["completion"] is True and done["result"]["score"] == {"scaled": 0.92}
+    assert done["authority"]["name"] == "Nimbus"
