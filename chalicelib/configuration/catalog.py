@@ -78,6 +78,11 @@ SETTINGS: dict[str, Setting] = {s.id: s for s in (
     Setting("ApiCommitFrequency", "int", "15",
             "Seconds between the player's automatic saves of what the content set but did not commit.",
             "player commit transport", minimum=1, maximum=3600, standards=SCORM_STANDARDS + ("AICC",)),
+    Setting("PlayerTimeLimit", "int", "0",
+            "Minutes a learner may spend in the course, over all launches of a registration instance (0: no "
+            "limit). When they are used up the player saves and closes the course, and further launches "
+            "deliver nothing.", "player page and delivery", minimum=0, maximum=100_000,
+            standards=SCORM_STANDARDS + ("AICC",)),
     Setting("PlayerDebugLogLevel", "enum", "ALL",
             "Which runtime calls each launch's debug log keeps (launch events are always kept).",
             "commit handling (launch debug log)",

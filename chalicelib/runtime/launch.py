@@ -178,7 +178,8 @@ def player_context(session: sessions.PlayerSession) -> dict[str, Any]:
             "toc": delivery.toc(details), "sequenced": sequenced,
             "start": (session.start or None) if sequenced else delivery.first_activity(details, session.start or None),
             "redirect": session.redirect, "sandbox": session.sandbox,
-            "maxValueChars": commit.MAX_VALUE_CHARS, "settings": launch_settings.player_config(session.settings)}
+            "maxValueChars": commit.MAX_VALUE_CHARS,
+            "settings": launch_settings.player_config(session.settings, float(item.total_seconds or 0))}
 
 
 def _sequenced_structure(item: Any) -> Any:
@@ -232,6 +233,7 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         raise BadRequest("navRequest is for SCORM 2004 courses with sequencing; send activityId instead.")
     for _ in range(COMMIT_RETRIES):
         item = _registration(session)
+        launch_settings.check_time_left(session.settings, float(item.total_seconds or 0))  # PlayerTimeLimit
         details = dict(item.details or {})
         moment = now()
         navigation = sequencing.navigate(details, structure, request, wanted) if structure is not None else None

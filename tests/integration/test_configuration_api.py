@@ -137,7 +137,8 @@ def test_effective_settings_reach_the_player_and_the_runtime(client, realm) -> N
          ApiCommitFrequency="5")
     config = _player_config(client, launch_link(client, realm.basic, "r1"))
     assert config["settings"] == {"launchType": "NEW_WINDOW", "showCourseStructure": False,
-                                  "courseStructureStartsOpen": True, "showNavBar": True, "commitSeconds": 5}
+                                  "courseStructureStartsOpen": True, "showNavBar": True, "commitSeconds": 5,
+                                  "timeLeftSeconds": None}
 
     player = Player(client, launch_link(client, realm.basic, "r1"))
     one = player.deliver()
@@ -207,3 +208,21 @@ def test_scorm_results_are_forwarded_as_xapi_statements_when_asked(client, realm
         "en-US": "Golf Explained"}
     assert done["result"]["completion"] is True and done["result"]["score"] == {"scaled": 0.92}
     assert done["authority"]["name"] == "Nimbus"
+
+
+def test_the_time_limit_closes_the_course_once_used_up(client, realm) -> None:
+    import_course(client, realm.basic, cz.scorm12_zip(), "golf")
+    create(client, realm.basic, "timed", "golf")
+    _set(client, realm, "/registrations/timed", PlayerTimeLimit="2")
+    link = launch_link(client, realm.basic, "timed")
+    assert _player_config(client, link)["settings"]["timeLeftSeconds"] == 120.0
+    player = Player(client, launch_link(client, realm.basic, "timed"))
+    one = player.deliver()
+    assert player.commit(one, [["set", "cmi.core.session_time", "00:01:30"], ["finish"]]).status_code == 200
+    config = _player_config(client, launch_link(client, realm.basic, "timed"))
+    assert config["settings"]["timeLeftSeconds"] == 30.0  # what is left for the next launch
+    again = player.deliver("item_1")
+    assert again["activityId"] == "item_1"
+    assert player.commit(again, [["set", "cmi.core.session_time", "00:00:45"], ["finish"]]).status_code == 200
+    refused = player.post("deliver", {"activityId": "item_1"})
+    assert refused.status_code == 409 and "time limit of 2 minutes" in refused.json_body["message"]

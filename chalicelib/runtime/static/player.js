@@ -345,6 +345,13 @@
     document.getElementById('toc-toggle').setAttribute('aria-expanded', 'false');
   }
   if (settings.showNavBar === false) { document.querySelector('nav.flow').hidden = true; }
+  // PlayerTimeLimit: when the time left runs out, save and close the course (the server refuses
+  // further deliveries once the tracked time reaches the limit)
+  if (typeof settings.timeLeftSeconds === 'number') {
+    setTimeout(function () {
+      exit().then(function () { message('The time limit for this course is used up.'); });
+    }, Math.max(0, settings.timeLeftSeconds) * 1000);
+  }
   updateToc(toc);
   resendLeftovers();
   fetch('/launch/player/rules.json').then(function (r) { return r.json(); }).then(function (loaded) {
