@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import courses, registrations
 from chalicelib.configuration.catalog import SETTINGS, setting
 from chalicelib.errors import BadRequest, NotFound
+from chalicelib.store import registrations as registration_store
 from chalicelib.store import settings as store
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def registration_chain(item: RegistrationItem, instance: int | None = None) -> C
 def registration(realm_id: str, registration_id: str, instance: int | None = None) -> Chain:
     item = registrations.require(realm_id, registration_id)
     if instance is not None and instance != int(item.instance or 0) and instance not in {
-            int(i["instance"]) for i in registrations.instances(realm_id, registration_id)}:
+            int(frozen.instance) for frozen in registration_store.instances(realm_id, registration_id)}:
         raise NotFound(f"Registration {registration_id!r} has no instance {instance}.")
     return registration_chain(item, instance)
 
