@@ -180,6 +180,14 @@ def test_the_web_app_reads_and_changes_a_courses_settings(client, realm) -> None
     assert _items(client, realm, "/courses/golf")["PlayerLaunchType"]["explicitValue"] == "NEW_WINDOW"  # same data
     reset = client.http.delete("/api/app/courses/golf/configuration/PlayerLaunchType", headers=web)
     assert next(i for i in reset.json_body["settingItems"] if i["id"] == "PlayerLaunchType")["explicit"] is False
+    create(client, realm.basic, "r1", "golf")
+    mine = client.http.post("/api/app/registrations/r1/configuration", headers=web, body=json.dumps(
+        {"settings": [{"settingId": "PlayerShowNavBar", "value": "false", "explicit": True}]}))
+    shown = {i["id"]: i for i in mine.json_body["settingItems"]}
+    assert (shown["PlayerShowNavBar"]["effectiveValue"], shown["PlayerShowNavBar"]["effectiveValueSource"]) == (
+        "false", "registration")
+    back = client.http.delete("/api/app/registrations/r1/configuration/PlayerShowNavBar", headers=web)
+    assert next(i for i in back.json_body["settingItems"] if i["id"] == "PlayerShowNavBar")["explicit"] is False
     no_csrf = client.http.post("/api/app/courses/golf/configuration", body="{}",
                                headers={"Cookie": web["Cookie"], "Content-Type": "application/json"})
     assert no_csrf.status_code == 403

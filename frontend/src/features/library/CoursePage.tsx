@@ -15,7 +15,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import { SectionPage } from '../../app/SectionPage';
 import { STANDARD_NAMES, formatBytes, libraryApi, type Activity } from './api';
-import { CourseSettings } from './CourseSettings';
+import { SettingsTable } from '../../components/SettingsTable';
 
 function ActivityTree({ activity }: { activity: Activity }) {
   return (
@@ -114,7 +114,11 @@ export default function CoursePage() {
               ))}
             </Table.Tbody>
           </Table>
-          <CourseSettings courseId={data.id} />
+          <SettingsTable
+            path={`/api/app/courses/${encodeURIComponent(data.id)}/configuration`}
+            level="course"
+            description="How this course is delivered. Registrations inherit these unless they set their own (docs/settings.md)."
+          />
           <Group>
             <Button component="a" href={data.previewLink} target="_blank" rel="noreferrer">
               Launch in sandbox

@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { TEST_SESSION, callsTo, jsonResponse, renderApp, stubFetch } from '../../test/utils';
+import { TEST_SESSION, callsTo, jsonResponse, renderApp, stubFetch } from '../test/utils';
 
 const COURSE = {
   id: 'golf',
@@ -62,5 +62,5 @@ describe('Course settings', () => {
     await user.click(within(table).getByRole('button', { name: 'Reset PlayerLaunchType' }));
     await waitFor(() => expect(within(table).getByText('Application')).toBeInTheDocument());
     expect(callsTo(fetchMock, 'DELETE /api/app/courses/golf/configuration/PlayerLaunchType')).toHaveLength(1);
-  });
+  }, 15_000);
 });

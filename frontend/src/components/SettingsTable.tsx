@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, NumberInput, Select, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api } from '../../api/client';
-import { QueryTable, type Column } from '../../components/DataTable';
+import { api } from '../api/client';
+import { QueryTable, type Column } from './DataTable';
 
 /** SettingItem of the SCORM Cloud API v2 (docs/settings.md), with its metadata. */
 export interface SettingItem {
@@ -25,18 +25,31 @@ interface SettingList {
 const SOURCES: Record<string, string> = {
   default: 'Default',
   application: 'Application',
-  course: 'This course',
+  course: 'Course',
+  courseVersion: 'Course version',
+  registration: 'Registration',
+  instance: 'Instance',
 };
 
-/** The course's configuration settings: effective value, where it comes from, change or reset. */
-export function CourseSettings({ courseId }: { courseId: string }) {
+interface SettingsTableProps {
+  /** The web API path of the level's configuration (`/api/app/courses/{id}/configuration`). */
+  path: string;
+  /** The level this table changes (`course`, `registration`): its source is shown as "This …". */
+  level: 'course' | 'registration';
+  description: string;
+}
+
+/** One level's configuration settings (docs/settings.md): effective value, where it comes from,
+ *  a control to set it at this level, and Reset to inherit again. */
+export function SettingsTable({ path, level, description }: SettingsTableProps) {
   const queryClient = useQueryClient();
-  const path = `/api/app/courses/${encodeURIComponent(courseId)}/configuration`;
+  const queryKey = ['settings', path];
   const query = useQuery({
-    queryKey: ['course-settings', courseId],
+    queryKey,
     queryFn: ({ signal }) => api.get<SettingList>(path, signal),
   });
-  const saved = (list: SettingList) => queryClient.setQueryData(['course-settings', courseId], list);
+  const saved = (list: SettingList) => queryClient.setQueryData(queryKey, list);
+  const sourceName = (source: string) => (source === level ? `This ${level}` : (SOURCES[source] ?? source));
   const change = useMutation({
     mutationFn: ({ id, value }: { id: string; value: string }) =>
       api.post<SettingList>(path, { settings: [{ settingId: id, value, explicit: true }] }),
@@ -95,7 +108,7 @@ export function CourseSettings({ courseId }: { courseId: string }) {
       header: 'From',
       cell: (item) => (
         <Badge variant={item.explicit ? 'filled' : 'light'}>
-          {SOURCES[item.effectiveValueSource] ?? item.effectiveValueSource}
+          {sourceName(item.effectiveValueSource)}
         </Badge>
       ),
     },
@@ -115,12 +128,12 @@ export function CourseSettings({ courseId }: { courseId: string }) {
     <Stack gap="xs">
       <Title order={3}>Settings</Title>
       <Text size="sm" c="dimmed">
-        How this course is delivered. Registrations inherit these unless they set their own; see docs/settings.md.
+        {description}
       </Text>
       {change.isError && <Alert color="red">{change.error.message}</Alert>}
       {reset.isError && <Alert color="red">{reset.error.message}</Alert>}
       <QueryTable
-        label="Course settings"
+        label={`${level === 'course' ? 'Course' : 'Registration'} settings`}
         query={query}
         rows={query.data?.settingItems}
         rowKey={(item) => item.id}
