@@ -23,6 +23,7 @@ from chalicelib.lrs import routes as lrs_routes
 from chalicelib.middleware import install as install_middleware
 from chalicelib.observability import configure_logging, enable_xray, log_event
 from chalicelib.routes import about, account, app_management, launch, library, oauth, realms, session, users
+from chalicelib.routes import api_v2 as api_v2_routes
 from chalicelib.routes import apps as apps_routes
 from chalicelib.routes import courses as courses_routes
 from chalicelib.routes import lrs_viewer as lrs_viewer_routes
@@ -64,6 +65,8 @@ app.register_blueprint(invitation_splash_routes.api)
 app.register_blueprint(dispatch_routes.api, url_prefix="/api/v2")
 app.register_blueprint(dispatch_play_routes.api)
 app.register_blueprint(dispatch_web_routes.api)
+for blueprint in api_v2_routes.BLUEPRINTS:  # issue 16: the rest of the SCORM Cloud API v2 surface
+    app.register_blueprint(blueprint, url_prefix="/api/v2")
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import json
 import struct
+import threading
+import time
 import zlib
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.store import blobs
@@ -79,14 +80,56 @@ def write_index(content_prefix: str, package_key: str, packed: dict[str, list[in
     blobs.put_bytes(index_key(content_prefix), body, "application/json")
 
 
-@lru_cache(maxsize=16)  # ~1 MB for a 5,000-file course; a function serves a few courses at a time
-def _index(content_prefix: str) -> tuple[str, dict[str, list[int]]] | None:
-    """A version's index (immutable once its import completed); None for unpacked versions."""
+#: How long a function keeps a version's index before reading it again: an asset uploaded or
+#: deleted through the API (:mod:`chalicelib.course_assets`) rewrites the index; other warm
+#: functions see it within this time.
+INDEX_SECONDS = 60.0
+CACHED_INDEXES = 16  # ~1 MB each for a 5,000-file course; a function serves a few courses at a time
+_CACHE: dict[str, tuple[float, tuple[str, dict[str, list[int]]] | None]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _load(content_prefix: str) -> tuple[str, dict[str, list[int]]] | None:
     data = blobs.get_bytes(index_key(content_prefix))
     if data is None:
         return None
     found: dict[str, Any] = json.loads(data)
     return str(found["package"]), found["files"]
+
+
+def _index(content_prefix: str) -> tuple[str, dict[str, list[int]]] | None:
+    """A version's index (None for versions imported before packing), cached for a minute."""
+    now = time.monotonic()
+    with _CACHE_LOCK:
+        cached = _CACHE.get(content_prefix)
+    if cached is not None and now - cached[0] < INDEX_SECONDS:
+        return cached[1]
+    index = _load(content_prefix)
+    with _CACHE_LOCK:
+        if len(_CACHE) >= CACHED_INDEXES:
+            _CACHE.pop(min(_CACHE, key=lambda k: _CACHE[k][0]))
+        _CACHE[content_prefix] = (now, index)
+    return index
+
+
+def packed_files(content_prefix: str) -> dict[str, int]:
+    """Path → size of every file served from the package (none for unpacked versions)."""
+    index = _index(content_prefix)
+    return {path: entry[2] for path, entry in index[1].items()} if index else {}
+
+
+def unpack(content_prefix: str, path: str) -> bool:
+    """Stop serving ``path`` from the package (an asset replaced or deleted it); True if it was
+    packed. The index is rewritten; this function's cache forgets it at once."""
+    index = _load(content_prefix)
+    if index is None or path not in index[1]:
+        return False
+    files = dict(index[1])
+    del files[path]
+    write_index(content_prefix, index[0], files)
+    with _CACHE_LOCK:
+        _CACHE.pop(content_prefix, None)
+    return True
 
 
 def size_of(content_prefix: str, path: str) -> int | None:

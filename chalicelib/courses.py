@@ -23,6 +23,7 @@ from chalicelib.standards.activity_tree import Activity, CourseStructure, api_ac
 from chalicelib.store import blobs
 from chalicelib.store import courses as store
 from chalicelib.store import dispatch as dispatch_store
+from chalicelib.store import settings as settings_store
 from chalicelib.timestamps import parse_api_time
 
 if TYPE_CHECKING:
@@ -231,6 +232,7 @@ def delete(realm_id: str, course_id: str) -> None:
     registrations.delete_for_course(realm_id, course_id)
     dispatches.delete_for_course(realm_id, course_id)
     removed = store.delete_course(course)
+    settings_store.delete_course_settings(realm_id, course_id)  # its configuration (issue 16)
     for version in removed:
         _remove_version_blobs(version)
     released = sum(int(v.size_bytes or 0) for v in removed)
@@ -246,6 +248,7 @@ def delete_version(realm_id: str, course_id: str, number: int) -> None:
         delete(realm_id, course_id)
         return
     store.delete_version(version)
+    settings_store.delete_course_settings(realm_id, course_id, int(version.number))
     _remove_version_blobs(version)
     if int(course.latest_version) == int(version.number):
         course.latest_version = max(int(v.number) for v in remaining)

@@ -4,8 +4,9 @@
 Callers choose registration ids. Creating one checks and counts the realm's plan
 (:func:`chalicelib.plans.check_registration_allowed` / ``record_registration``); course previews
 (sandbox registrations, :func:`create_sandbox`) are neither listed nor counted and expire.
-Resetting progress freezes the current instance and starts the next one; so does launching a
-registration with progress after its course got a new version.
+Resetting progress freezes the current instance and starts the next one on the same course
+version; a new instance (:mod:`chalicelib.registration_instances`) starts on the newest version.
+A registration otherwise stays on the version it was created on when new versions are imported.
 """
 
 from __future__ import annotations

@@ -38,9 +38,9 @@ def flag(params: dict[str, str], name: str) -> bool:
     raise BadRequest(f"{name} must be true or false, not {params[name]!r}.")
 
 
-def version_number(raw: str) -> int:
+def version_number(raw: str, what: str = "versionId") -> int:
     if not raw.lstrip("-").isdigit():
-        raise BadRequest(f"versionId must be a number, not {raw!r}.")
+        raise BadRequest(f"{what} must be a number, not {raw!r}.")
     return int(raw)
 
 

@@ -11,7 +11,9 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib import courses, imports, permissions
+from chalicelib.configuration import levels as configuration
 from chalicelib.errors import BadRequest
+from chalicelib.middleware import request_json
 from chalicelib.routes import caller
 from chalicelib.routes.courses import MAX_INLINE_UPLOAD, flag, raw_bytes
 from chalicelib.routes.forms import parse
@@ -73,3 +75,27 @@ def import_course() -> dict[str, str]:
 @api.route("/api/app/importJobs/{jobId}", methods=["GET"])
 def import_status(jobId: str) -> dict[str, Any]:  # noqa: N803
     return imports.status(caller(api).realm_id, jobId)
+
+
+# --- course settings (issue 16: the configuration of docs/settings.md, at the course level) ---
+
+
+def _course_settings(course_id: str) -> dict[str, Any]:
+    return configuration.listing(configuration.course(caller(api).realm_id, course_id), include_metadata=True)
+
+
+@api.route("/api/app/courses/{courseId}/configuration", methods=["GET"])
+def course_settings(courseId: str) -> dict[str, Any]:  # noqa: N803
+    return _course_settings(courseId)
+
+
+@api.route("/api/app/courses/{courseId}/configuration", methods=["POST"])
+def change_course_settings(courseId: str) -> dict[str, Any]:  # noqa: N803
+    configuration.change(configuration.course(caller(api).realm_id, courseId), request_json(api.current_request))
+    return _course_settings(courseId)
+
+
+@api.route("/api/app/courses/{courseId}/configuration/{settingId}", methods=["DELETE"])
+def reset_course_setting(courseId: str, settingId: str) -> dict[str, Any]:  # noqa: N803
+    configuration.remove(configuration.course(caller(api).realm_id, courseId), settingId)
+    return _course_settings(courseId)

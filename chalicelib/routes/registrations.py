@@ -8,6 +8,7 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib import courses, registrations
+from chalicelib.configuration import levels as configuration
 from chalicelib.errors import BadRequest
 from chalicelib.middleware import request_json
 from chalicelib.routes import caller
@@ -34,8 +35,12 @@ def _no_content() -> Response:
 @api.route("/registrations", methods=["POST"])
 def create_registration() -> Response:
     raw = _params().get("courseVersion")
-    registrations.create(caller(api).realm_id, request_json(api.current_request),
-                         version_number(raw) if raw not in (None, "") else None)
+    body = request_json(api.current_request)
+    initial = body.get("initialSettings") if isinstance(body, dict) else None
+    checked = configuration.entries(initial) if initial is not None else []  # before anything is stored
+    item = registrations.create(caller(api).realm_id, body, version_number(raw) if raw not in (None, "") else None)
+    if checked:
+        configuration.apply(configuration.registration_chain(item), checked)
     return _no_content()
 
 

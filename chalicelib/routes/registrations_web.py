@@ -8,6 +8,8 @@ from typing import Any
 from chalice.app import Blueprint
 
 from chalicelib import permissions, registrations
+from chalicelib.configuration import levels as configuration
+from chalicelib.middleware import request_json
 from chalicelib.routes import caller
 from chalicelib.runtime import launch
 
@@ -36,3 +38,29 @@ def launch_log(registrationId: str, launchId: str) -> dict[str, Any]:  # noqa: N
     realm_id = caller(api).realm_id
     registrations.require(realm_id, registrationId)
     return launch.debug_log(realm_id, registrationId, launchId)
+
+
+# --- registration settings (issue 16: docs/settings.md, at the registration level) ---
+
+
+def _settings(registration_id: str) -> dict[str, Any]:
+    return configuration.listing(configuration.registration(caller(api).realm_id, registration_id),
+                                 include_metadata=True)
+
+
+@api.route("/api/app/registrations/{registrationId}/configuration", methods=["GET"])
+def registration_settings(registrationId: str) -> dict[str, Any]:  # noqa: N803
+    return _settings(registrationId)
+
+
+@api.route("/api/app/registrations/{registrationId}/configuration", methods=["POST"])
+def change_registration_settings(registrationId: str) -> dict[str, Any]:  # noqa: N803
+    configuration.change(configuration.registration(caller(api).realm_id, registrationId),
+                         request_json(api.current_request))
+    return _settings(registrationId)
+
+
+@api.route("/api/app/registrations/{registrationId}/configuration/{settingId}", methods=["DELETE"])
+def reset_registration_setting(registrationId: str, settingId: str) -> dict[str, Any]:  # noqa: N803
+    configuration.remove(configuration.registration(caller(api).realm_id, registrationId), settingId)
+    return _settings(registrationId)

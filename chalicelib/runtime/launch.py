@@ -19,6 +19,7 @@ debug-log batch) and, when the registration's results changed, one Kinesis recor
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 import time
@@ -31,7 +32,9 @@ from urllib.parse import quote, urlsplit
 from chalicelib import courses, registrations
 from chalicelib.aicc import course as aicc_course
 from chalicelib.config import settings
+from chalicelib.configuration import runtime as launch_settings
 from chalicelib.errors import ApiError, BadRequest, Conflict, NotFound
+from chalicelib.lrs import scorm_forwarding
 from chalicelib.runtime import commit, delivery, progress, sequencing, sessions
 from chalicelib.store import courses as course_store
 from chalicelib.store import registrations as store
@@ -112,37 +115,14 @@ def preview_link(realm_id: str, course_id: str, number: int | None, body: object
 # --- opening a launch -------------------------------------------------------------------------
 
 
-def _upgrade_version(item: Any) -> None:
-    """A registration launched after its course got a new version: a new instance on it (when
-    there was progress), else simply the new version."""
-    course = course_store.get_course(item.realm_id, item.course_id)
-    if course is None or int(course.latest_version) == int(item.course_version) or item.sandbox:
-        return
-    if (item.details or {}).get("activities"):
-        registrations.new_instance(item, int(course.latest_version))
-        return
-    found = courses.structure(courses.version_of(item.realm_id, course))
-    if found is not None:
-        item.details = {**(item.details or {}), "tree": progress.compact_tree(found.root), "standard": found.standard}
-        item.course_version = int(course.latest_version)
-
-
 def _current(realm_id: str, registration_id: str) -> Any:
-    """The registration, moved to its course's latest version first when that changed."""
-    for _ in range(COMMIT_RETRIES):
-        item = store.get(realm_id, registration_id)
-        if item is None:
-            raise NotFound("The registration of this launch no longer exists.")
-        version_before = int(item.course_version)
-        _upgrade_version(item)
-        if int(item.course_version) == version_before:
-            return item
-        try:
-            store.save(item)
-        except store.VersionConflict:
-            continue
-        return item
-    raise Conflict("The registration kept changing; try again.")
+    """The registration. It stays on the course version it runs on when a new version is imported
+    (SCORM Cloud's course versioning: new registrations get the newest version; an existing one
+    moves only with a new instance, ``POST /registrations/{id}/instances``)."""
+    item = store.get(realm_id, registration_id)
+    if item is None:
+        raise NotFound("The registration of this launch no longer exists.")
+    return item
 
 
 def start(realm_id: str, registration_id: str, options: dict[str, Any], user_agent: str = "") -> str:
@@ -163,7 +143,7 @@ def start(realm_id: str, registration_id: str, options: dict[str, Any], user_age
     return sessions.open_session(sessions.PlayerSession(
         realm_id, registration_id, launch_id, int(item.instance), version.content_prefix, bool(item.sandbox),
         bool(options.get("tracking", True)), str(options.get("redirect", "message")),
-        start=str(options.get("startSco") or "")))
+        start=str(options.get("startSco") or ""), settings=launch_settings.for_launch(item)))
 
 
 def open_token(token: str, user_agent: str = "") -> str:
@@ -204,7 +184,8 @@ def player_context(session: sessions.PlayerSession) -> dict[str, Any]:
             "toc": delivery.toc(details), "sequenced": sequenced,
             "start": (session.start or None) if sequenced else delivery.first_activity(details, session.start or None),
             "redirect": session.redirect, "sandbox": session.sandbox,
-            "maxValueChars": commit.MAX_VALUE_CHARS}
+            "maxValueChars": commit.MAX_VALUE_CHARS,
+            "settings": launch_settings.player_config(session.settings, float(item.total_seconds or 0))}
 
 
 def _sequenced_structure(item: Any) -> Any:
@@ -258,12 +239,13 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         raise BadRequest("navRequest is for SCORM 2004 courses with sequencing; send activityId instead.")
     for _ in range(COMMIT_RETRIES):
         item = _registration(session)
+        launch_settings.check_time_left(session.settings, float(item.total_seconds or 0))  # PlayerTimeLimit
         details = dict(item.details or {})
         moment = now()
         navigation = sequencing.navigate(details, structure, request, wanted) if structure is not None else None
         if navigation is not None and navigation.delivered is None:
             item.details = details
-            changed = _roll_up(item)
+            changed = _roll_up(item, sticky=launch_settings.sticky(session.settings))
             log = {"t": moment.isoformat(), "kind": "sequencing", "trace": navigation.trace[-60:]}
             try:
                 store.write_commit(item, session.launch_id, _launch_actions(item, moment), [log])
@@ -281,7 +263,7 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         if details.get("standard") == "AICC":  # closing an abandoned AU session may meet a .cmp requirement
             aicc_course.refresh_completion(item, details)
         item.details = details
-        changed = _roll_up(item)
+        changed = _roll_up(item, sticky=launch_settings.sticky(session.settings))
         entry = {"t": moment.isoformat(), "kind": "deliver", "activityId": activity_id, "attemptId": attempt_id,
                  "entry": delivered["data"]["values"].get("cmi.entry",
                                                           delivered["data"]["values"].get("cmi.core.entry"))}
@@ -326,14 +308,28 @@ def _announce(item: Any, changed: bool, moment: datetime, session: sessions.Play
         streams.put_registration_event(event(item, moment))
 
 
-def _roll_up(item: Any) -> bool:
+def _forward(item: Any, results_before: tuple[str, str]) -> None:
+    """XapiForwardScormResults: the commit is stored already; a statement that cannot be filed is
+    logged, never turned into a failed commit."""
+    try:
+        scorm_forwarding.forward(item, results_before)
+    except Exception:  # noqa: BLE001 - forwarding is best effort after the commit was stored
+        logging.getLogger("nimbus.runtime").exception("xAPI forwarding failed",
+                                                      extra={"registrationId": item.registration_id})
+
+
+def _roll_up(item: Any, *, sticky: bool = False) -> bool:
     """Registration results from the activity tree (SCORM 2004 with sequencing: the sequencer's
-    rollup of the root, ``runtime.sequencing.outcomes``); True if they changed."""
+    rollup of the root, ``runtime.sequencing.outcomes``); True if they changed. ``sticky``
+    (setting RegistrationStatusIsSticky): a completed / passed registration stays so."""
     details = item.details or {}
     rolled = progress.rollup(details.get("tree") or {}, details.get("activities", {}),
                              progress.engine_results(details))
     before = (item.completion, item.success, item.score_scaled, float(item.total_seconds or 0))
     item.completion, item.success = rolled["completion"], rolled["success"]
+    if sticky:
+        item.completion = "COMPLETED" if before[0] == "COMPLETED" else item.completion
+        item.success = "PASSED" if before[1] == "PASSED" else item.success
     item.score_scaled = round(rolled["score"], 4) if rolled["score"] is not None else None
     item.total_seconds = round(rolled["seconds"], 2)
     if item.completion == "COMPLETED" and not details.get("completedDate"):
@@ -346,17 +342,19 @@ def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any
     """POST .../commit: apply one batch once and in order; a second tab's concurrent commit makes
     the version check fail, and this one is re-read and re-applied on the newer data."""
     batch = commit.parse(body)
+    calls = launch_settings.debug_log(session.settings, batch.log)  # PlayerDebugLogLevel
     if not session.tracking:
         return {"applied": False, "tracking": False, "seq": batch.seq}
     for _ in range(COMMIT_RETRIES):
         item = _registration(session)
+        results_before = (item.completion, item.success)
         details = dict(item.details or {})
         moment = now()
         try:
             outcome = commit.apply(details, batch, dict(item.learner or {}), moment)
         except commit.CommitRejected as err:
             store.append_log(session.realm_id, session.registration_id, session.launch_id, [
-                *batch.log, {"t": moment.isoformat(), "kind": "commit-rejected", "seq": batch.seq,
+                *calls, {"t": moment.isoformat(), "kind": "commit-rejected", "seq": batch.seq,
                              "attemptId": batch.attempt_id, "error": err.message, "errorCode": err.code}])
             raise
         if outcome.duplicate:
@@ -366,8 +364,8 @@ def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any
             if structure is not None:
                 sequencing.refresh_results(details, structure)
         item.details = details
-        changed = _roll_up(item)
-        log = [*batch.log, {"t": moment.isoformat(), "kind": "commit", "seq": batch.seq, "attemptId": batch.attempt_id,
+        changed = _roll_up(item, sticky=launch_settings.sticky(session.settings))
+        log = [*calls, {"t": moment.isoformat(), "kind": "commit", "seq": batch.seq, "attemptId": batch.attempt_id,
                             "activityId": batch.activity_id, "ops": len(batch.ops), "finished": outcome.finished,
                             "unload": batch.unload}]
         try:
@@ -376,6 +374,8 @@ def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any
         except store.VersionConflict:
             continue
         _announce(item, changed, moment, session)
+        if changed and not item.sandbox and launch_settings.forwards_xapi(session.settings):
+            _forward(item, results_before)
         return {"applied": True, "seq": batch.seq, "completion": item.completion, "success": item.success,
                 "toc": delivery.toc(details), "buttons": delivery.buttons(details)}
     raise Conflict("The registration kept changing; the runtime will retry this commit.")

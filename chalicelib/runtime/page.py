@@ -35,7 +35,8 @@ def player(session_token: str, context: dict[str, Any]) -> str:
 <button type="button" id="next" disabled>Next</button>{_exit_buttons(bool(context.get("sequenced")))}</nav>
 <span id="save-state" role="status" aria-live="polite"></span></header>
 <main class="stage"><nav id="toc" aria-label="Table of contents"><ol id="toc-list"></ol></nav>
-<iframe id="content" title="Course content" name="content"></iframe></main>
+<iframe id="content" title="Course content" name="content"></iframe>
+<button type="button" id="open-window" hidden>Open the course</button></main>
 <div id="message" hidden role="alert"></div>"""
     return _PAGE.format(title=escape(context.get("title") or "Course"), head=head, body=body,
                         body_attrs=' class="sandbox"' if context.get("sandbox") else "")

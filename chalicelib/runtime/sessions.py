@@ -17,7 +17,7 @@ import hmac
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 
@@ -90,11 +90,12 @@ class PlayerSession:
     redirect: str = "message"
     start: str = ""  # startSco of the launch link
     token: str = ""
+    settings: dict[str, str] = field(default_factory=dict)  # non-default effective settings (issue 16)
 
     def payload(self) -> dict[str, Any]:
         return {"g": self.registration_id, "l": self.launch_id, "i": self.instance, "c": self.content_prefix,
                 "s": self.sandbox, "t": self.tracking, "x": self.redirect, "a": self.start,
-                "exp": int(time.time()) + SESSION_SECONDS}
+                "o": self.settings, "exp": int(time.time()) + SESSION_SECONDS}
 
 
 def open_session(session: PlayerSession) -> str:
@@ -105,7 +106,8 @@ def player_session(token: str) -> PlayerSession:
     realm_id, p = verify(token, "player")
     try:
         return PlayerSession(realm_id, str(p["g"]), str(p["l"]), int(p["i"]), str(p["c"]), bool(p["s"]),
-                             bool(p["t"]), str(p["x"]), str(p.get("a") or ""), token)
+                             bool(p["t"]), str(p["x"]), str(p.get("a") or ""), token,
+                             settings={str(k): str(v) for k, v in dict(p.get("o") or {}).items()})
     except (KeyError, TypeError, ValueError) as err:
         raise Unauthorized("This link is not valid.") from err
 

@@ -26,6 +26,7 @@ from botocore.exceptions import ClientError
 from chalicelib.config import settings
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from pathlib import Path
 
 SMALL_OBJECT = 8 * 1024 * 1024
@@ -128,6 +129,24 @@ def delete_prefix(prefix: str) -> int:
             client.delete_objects(Bucket=bucket(), Delete={"Objects": doomed[start:start + 1000], "Quiet": True})
         removed += len(doomed)
     return removed
+
+
+def delete_key(key: str) -> int:
+    """Delete every version of exactly ``key`` (not the keys it is a prefix of)."""
+    client = _s3()
+    doomed = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+              for page in client.get_paginator("list_object_versions").paginate(Bucket=bucket(), Prefix=key)
+              for v in page.get("Versions", []) + page.get("DeleteMarkers", []) if v["Key"] == key]
+    for start in range(0, len(doomed), 1000):
+        client.delete_objects(Bucket=bucket(), Delete={"Objects": doomed[start:start + 1000], "Quiet": True})
+    return len(doomed)
+
+
+def list_files(prefix: str) -> list[tuple[str, int, datetime]]:
+    """(key, size, last modified) of every current object under ``prefix``."""
+    return [(obj["Key"], int(obj["Size"]), obj["LastModified"])
+            for page in _s3().get_paginator("list_objects_v2").paginate(Bucket=bucket(), Prefix=prefix)
+            for obj in page.get("Contents", [])]
 
 
 def list_keys(prefix: str) -> list[str]:

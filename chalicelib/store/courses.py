@@ -130,6 +130,12 @@ def save_course(course: CourseItem) -> None:
         raise
 
 
+def save_version_counts(version: CourseVersionItem) -> None:
+    """Store a version's ``size_bytes`` and ``file_count`` after its files changed."""
+    version.update(actions=[CourseVersionItem.size_bytes.set(int(version.size_bytes or 0)),
+                            CourseVersionItem.file_count.set(int(version.file_count or 0))])
+
+
 def delete_version(version: CourseVersionItem) -> None:
     version.delete()
 

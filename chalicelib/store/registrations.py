@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
@@ -51,6 +52,7 @@ class InstanceItem(_Item):
     Meta = _meta()
     instance = NumberAttribute()
     snapshot = JSONAttribute(default=dict)
+    archived = UnicodeAttribute(null=True)  # ISO time it was frozen (issue 16: its statements' window)
 
 
 class LaunchItem(_Item):
@@ -170,11 +172,28 @@ def delete(realm_id: str, registration_id: str) -> int:
 
 def archive_instance(item: RegistrationItem, snapshot: dict[str, Any]) -> None:
     InstanceItem(item.pk, f"INSTANCE#{int(item.instance):06d}", instance=int(item.instance),
-                 snapshot=snapshot).save()
+                 snapshot=snapshot, archived=datetime.now(UTC).isoformat()).save()
 
 
 def instances(realm_id: str, registration_id: str) -> list[InstanceItem]:
     return list(InstanceItem.query(reg_pk(realm_id, registration_id), InstanceItem.sk.startswith("INSTANCE#")))
+
+
+def delete_instance(realm_id: str, registration_id: str, number: int) -> bool:
+    """Delete a frozen instance and the launches (with their debug logs) made in it."""
+    pk = reg_pk(realm_id, registration_id)
+    try:
+        frozen = InstanceItem.get(pk, f"INSTANCE#{number:06d}")
+    except DoesNotExist:
+        return False
+    doomed_launches = [launch for launch in launches(realm_id, registration_id) if int(launch.instance) == number]
+    with _Item.batch_write() as batch:
+        batch.delete(frozen)
+        for launch in doomed_launches:
+            batch.delete(launch)
+            for log in LogItem.query(pk, LogItem.sk.startswith(f"LOG#{launch.launch_id}#")):
+                batch.delete(log)
+    return True
 
 
 # --- launches, debug logs ----------------------------------------------------------------------

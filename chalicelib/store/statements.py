@@ -33,7 +33,7 @@ from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.models import Model
 
 from chalicelib.config import settings
-from chalicelib.store import transactions
+from chalicelib.store import blobs, transactions
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -200,6 +200,23 @@ def query_index(scope: str, index_key: str, *, ascending: bool, since: str | Non
         if not resume:
             return
         size = min(size * 2, MAX_PAGE)
+
+
+def delete_statements(scope: str, statement_ids: Iterable[str]) -> list[StatementItem]:
+    """Erase stored statements with every index entry filed for them (learner data erasure);
+    returns the items that were stored."""
+    found = list(get_statements(scope, statement_ids).values())
+    with StatementItem.batch_write() as batch:
+        for item in found:
+            for key in item.index_keys or []:
+                batch.delete(IndexEntryItem(index_pk(scope, str(key)), f"{item.stored}#{item.statement_id}"))
+            batch.delete(item)
+    return found
+
+
+def delete_attachment(scope: str, sha2: str) -> int:
+    """Delete an attachment body, every version of it (the bucket is versioned)."""
+    return blobs.delete_prefix(_attachment_key(scope, sha2))
 
 
 # --- attachments (S3) ---------------------------------------------------------------------

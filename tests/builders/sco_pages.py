@@ -1,5 +1,6 @@
 """Playable SCOs built by code: pages whose JavaScript finds the LMS's API (RTE 1.2 3.3.3 / 2004
-3.3.3: walk window.parent) and calls it like real content, with buttons a browser test clicks.
+3.3.3: walk window.parent, then window.opener's chain) and calls it like real content, with
+buttons a browser test clicks.
 
 * On load: Initialize, then show what the LMS set (entry, location, suspend data, learner...).
 * "Answer": an interaction, an objective, a score, a location; then Commit.
@@ -14,14 +15,16 @@ import json
 from tests.builders import course_zip as cz
 
 _FIND = """
-function findAPI(name) {
-  var win = window;
+function findIn(win, name) {
   for (var i = 0; i < 10 && win; i++) {
     if (win[name]) { return win[name]; }
     if (win === win.parent) { break; }
     win = win.parent;
   }
   return null;
+}
+function findAPI(name) {  // the parent chain, then the opener's (a content window of its own)
+  return findIn(window, name) || (window.opener ? findIn(window.opener, name) : null);
 }
 function show(id, text) { document.getElementById(id).textContent = text; }
 var calls = [];

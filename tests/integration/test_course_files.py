@@ -79,3 +79,23 @@ def test_an_entry_failing_its_crc_fails_the_import_and_leaves_nothing(client: An
     job = _import(client, realm, bytes(package), query="courseId=broken")
     assert job["status"] == "ERROR" and "shared/style.css" in job["message"], job
     assert _keys() == []
+
+
+def test_assets_replace_and_delete_packed_files(client: Any, realm: RealmCredentials) -> None:
+    from chalicelib import course_assets, course_files, courses
+
+    job = _import(client, realm, _package(), query="courseId=assets")
+    assert job["status"] == "COMPLETE", job
+    version, _tree = courses.tree(realm.realm_id, "assets")
+    listed = {f["path"]: f["size"] for f in course_assets.file_list(realm.realm_id, "assets")["files"]}
+    assert listed == {"imsmanifest.xml": listed["imsmanifest.xml"], "lesson1/index.html": len(cz.SCO_PAGE),
+                      "shared/style.css": 16, "shared/empty.txt": 0, "media/big.bin": len(BIG)}
+
+    course_assets.put(realm.realm_id, "assets", "shared/style.css", b"body{color:red}", policy="strict")
+    assert course_files.read(version.content_prefix, "shared/style.css") is None  # no longer from the package
+    assert course_assets.get(realm.realm_id, "assets", "shared/style.css").body == b"body{color:red}"
+
+    course_assets.delete(realm.realm_id, "assets", "shared/empty.txt")
+    listed_after = {f["path"] for f in course_assets.file_list(realm.realm_id, "assets")["files"]}
+    assert "shared/empty.txt" not in listed_after and "shared/style.css" in listed_after
+    assert course_files.read(version.content_prefix, "shared/empty.txt") is None

@@ -15,7 +15,11 @@
   var config = JSON.parse(document.getElementById('nimbus-config').textContent);
   var base = config.base;
   var STORE = 'nimbus-unsent:';
-  var AUTOSAVE_MS = 15000, MAX_BACKOFF_MS = 30000;
+  // configuration settings (docs/settings.md): launch type, contents, navigation bar, commit frequency
+  var settings = config.settings || {};
+  var launchType = settings.launchType || 'FRAMESET';
+  var AUTOSAVE_MS = (settings.commitSeconds || 15) * 1000, MAX_BACKOFF_MS = 30000;
+  var popup = null;  // PlayerLaunchType NEW_WINDOW*: the content's window (it finds window.API through opener)
   var rules = null, toc = config.toc || [], current = null, unloading = false, exited = false;
   var buttons = null;  // SCORM 2004 sequencing: {previous, continue} as the sequencer answers them
   var frame = document.getElementById('content');
@@ -183,6 +187,8 @@
     if (!current) { return Promise.resolve(); }
     var leaving = current;
     frame.src = 'about:blank';
+    if (popup && !popup.closed) { popup.close(); }  // content often terminates on unload
+    popup = null;
     return new Promise(function (resolve) { setTimeout(resolve, 100); }).then(function () {
       if (!leaving.finished) { leaving.channel.flush(true); }
       return leaving.channel.drained(5000);
@@ -237,7 +243,7 @@
     hideControls(delivered.hideLmsUi || []);
     updateToc(delivered.toc || toc);
     document.getElementById('course-title').textContent = config.title + ' — ' + (delivered.title || '');
-    frame.src = delivered.contentUrl;
+    show_content(delivered.contentUrl, delivered.title || config.title);
     if (delivered.standard === 'AICC') { watchHacp(state); }
   }
 
@@ -250,6 +256,24 @@
       fetch(base + '/toc', { credentials: 'omit' }).then(function (r) { return r.ok ? r.json() : null; })
         .then(function (answer) { if (answer && current === state) { updateToc(answer.toc); } }, function () {});
     }, HACP_POLL_MS);
+  }
+
+  /** PlayerLaunchType: in the frame (FRAMESET), or in a window of its own, opened at once
+   *  (NEW_WINDOW) or by the learner's click (NEW_WINDOW_AFTER_CLICK, for pop-up blockers). */
+  function show_content(url, title) {
+    if (launchType === 'FRAMESET') { frame.src = url; return; }
+    frame.hidden = true;
+    var opener = document.getElementById('open-window');
+    function open() {
+      popup = window.open(url, 'nimbus-content');
+      if (popup) { message('"' + title + '" is open in its own window.'); opener.textContent = 'Bring the course window back'; }
+      else { message('Your browser blocked the course window; allow pop-ups for this site and click Open.'); }
+    }
+    opener.hidden = false;
+    opener.onclick = function () { if (popup && !popup.closed) { popup.focus(); } else { open(); } };
+    opener.textContent = 'Open "' + title + '"';
+    if (launchType === 'NEW_WINDOW') { open(); }
+    else { message('Click Open to start "' + title + '" in its own window.'); }
   }
 
   /** SCORM 2004 navigation requests the SCO made before Terminate (RTE 4.4, adl.nav.request). */
@@ -333,6 +357,21 @@
       pending: current.channel.pending.length, failed: current.channel.failed } : null;
   } };
 
+  if (settings.showCourseStructure === false) {
+    document.getElementById('toc').hidden = true;
+    document.getElementById('toc-toggle').hidden = true;
+  } else if (settings.courseStructureStartsOpen === false) {
+    document.getElementById('toc').hidden = true;
+    document.getElementById('toc-toggle').setAttribute('aria-expanded', 'false');
+  }
+  if (settings.showNavBar === false) { document.querySelector('nav.flow').hidden = true; }
+  // PlayerTimeLimit: when the time left runs out, save and close the course (the server refuses
+  // further deliveries once the tracked time reaches the limit)
+  if (typeof settings.timeLeftSeconds === 'number') {
+    setTimeout(function () {
+      exit().then(function () { message('The time limit for this course is used up.'); });
+    }, Math.max(0, settings.timeLeftSeconds) * 1000);
+  }
   updateToc(toc);
   resendLeftovers();
   fetch('/launch/player/rules.json').then(function (r) { return r.json(); }).then(function (loaded) {

@@ -17,6 +17,7 @@ import { SectionPage } from '../../app/SectionPage';
 import { CourseInvitations } from '../invitations/CourseInvitations';
 import { ShareMenu } from '../invitations/ShareMenu';
 import { STANDARD_NAMES, formatBytes, libraryApi, type Activity } from './api';
+import { SettingsTable } from '../../components/SettingsTable';
 
 function ActivityTree({ activity }: { activity: Activity }) {
   return (
@@ -115,6 +116,11 @@ export default function CoursePage() {
               ))}
             </Table.Tbody>
           </Table>
+          <SettingsTable
+            path={`/api/app/courses/${encodeURIComponent(data.id)}/configuration`}
+            level="course"
+            description="How this course is delivered. Registrations inherit these unless they set their own (docs/settings.md)."
+          />
           <Group>
             <Button component="a" href={data.previewLink} target="_blank" rel="noreferrer">
               Launch in sandbox

@@ -71,6 +71,7 @@ describe('Library', () => {
           ],
         }),
       'DELETE /api/app/courses/golf': () => jsonResponse(204),
+      'GET /api/app/courses/golf/configuration': () => jsonResponse(200, { settingItems: [] }),
       'GET /api/app/courses?orderBy=updated_desc': () =>
         jsonResponse(200, { courses: [], more: null, total: 0, storage: { bytesExpanded: 0, courses: 0, versions: 0 } }),
     });

@@ -67,6 +67,18 @@ describe('Registrations', () => {
             { id: 'L1', instance: 0, launchTime: '2026-01-02T03:04:05Z', completionStatus: 'COMPLETED', successStatus: 'PASSED', totalSecondsTracked: 210 },
           ],
         }),
+      'GET /api/app/registrations/r1/configuration': () =>
+        jsonResponse(200, {
+          settingItems: [
+            {
+              id: 'PlayerShowNavBar',
+              effectiveValue: 'false',
+              effectiveValueSource: 'course',
+              explicit: false,
+              metadata: { default: 'true', dataType: 'bool', settingDescription: 'Navigation bar.', validValues: [] },
+            },
+          ],
+        }),
       'GET /api/app/registrations/r1/launches/L1/log': () =>
         jsonResponse(200, {
           launchId: 'L1',
@@ -85,5 +97,7 @@ describe('Registrations', () => {
     const log = await screen.findByRole('table', { name: 'Debug log' });
     expect(log).toHaveTextContent('LMSSetValue');
     expect(screen.getByRole('link', { name: 'Shareable link' })).toHaveAttribute('href', 'http://x/launch/debug/abc');
-  });
+    const settings = await screen.findByRole('table', { name: 'Registration settings' }, { timeout: 5000 });
+    expect(within(settings).getByText('Course')).toBeInTheDocument(); // inherited from the course
+  }, 15_000);
 });

@@ -2,6 +2,7 @@ import { Alert, Anchor, Badge, Button, Code, Group, List, Stack, Table, Text, Ti
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { SettingsTable } from '../../components/SettingsTable';
 import { SectionPage } from '../../app/SectionPage';
 import { learnerName, registrationsApi, type ActivityResult, type Runtime } from './api';
 
@@ -187,6 +188,11 @@ export default function RegistrationPage() {
             </Table>
           )}
           {launchId && <DebugLogView registrationId={registrationId} launchId={launchId} />}
+          <SettingsTable
+            path={`/api/app/registrations/${encodeURIComponent(registrationId)}/configuration`}
+            level="registration"
+            description="How this registration is delivered: set here to override the course's and the application's values (docs/settings.md); a change applies to the next launch."
+          />
         </Stack>
       )}
     </SectionPage>
