@@ -435,3 +435,18 @@ def test_an_address_whose_registration_was_deleted_registers_again(client, realm
     (second,) = _registrations(client, realm)
     assert second["id"] != first["id"] and second["learner"]["email"] == "ada@example.com"
     assert _json(client, realm, "get", f"/api/v2/invitations/public/{inv['id']}").json_body["registrationCount"] == 1
+
+
+def test_web_detail_lists_people_beyond_one_api_page(client, realm, golf, outbox) -> None:
+    from chalicelib import plans
+    from chalicelib.invitations import catalog
+
+    plans.set_plan(realm.realm_id, "enterprise")
+    count = catalog.PAGE_SIZE + 10
+    made = _json(client, realm, "post", "/api/v2/invitations/private", {
+        "courseId": golf, "invitationEmail": {"addresses": [f"p{n}@example.com" for n in range(count)]}})
+    assert made.status_code == 200, made.body
+    detail = client.http.get(f"/api/app/invitations/{made.json_body['id']}", headers=_owner(client, realm)).json_body
+    assert detail["peopleTotal"] == count and len({p["email"] for p in detail["people"]}) == count
+    first = _json(client, realm, "get", f"/api/v2/invitations/private/{made.json_body['id']}/userInvitations")
+    assert len(first.json_body["userInvitations"]) == catalog.PAGE_SIZE and first.json_body["more"]
