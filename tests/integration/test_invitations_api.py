@@ -104,7 +104,7 @@ def test_lists_page_with_more_and_filters(client, realm, golf) -> None:
 
 
 @pytest.mark.parametrize(("body", "field", "status"), [
-    ({"courseId": "nope"}, "nope", 404),
+    ({"courseId": "nope"}, "courseId", 404),
     ({"courseId": "golf", "registrationCap": -1}, "registrationCap", 400),
     ({"courseId": "golf", "registrationCap": "many"}, "registrationCap", 400),
     ({"courseId": "golf", "expirationDate": "2001-01-01T00:00:00Z"}, "expirationDate", 400),
@@ -450,3 +450,11 @@ def test_web_detail_lists_people_beyond_one_api_page(client, realm, golf, outbox
     assert detail["peopleTotal"] == count and len({p["email"] for p in detail["people"]}) == count
     first = _json(client, realm, "get", f"/api/v2/invitations/private/{made.json_body['id']}/userInvitations")
     assert len(first.json_body["userInvitations"]) == catalog.PAGE_SIZE and first.json_body["more"]
+
+
+def test_private_invitation_to_an_unknown_course_names_the_field(client, realm, golf, outbox) -> None:
+    refused = _json(client, realm, "post", "/api/v2/invitations/private",
+                    {"courseId": "nope", "invitationEmail": {"addresses": ["a@example.com"]}})
+    assert refused.status_code == 404 and "courseId" in refused.json_body["message"]
+    assert _registrations(client, realm) == [] and _usage(realm) == 0
+    assert _json(client, realm, "get", "/api/v2/invitations").json_body == {"invitations": []}
