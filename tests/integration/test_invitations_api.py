@@ -458,3 +458,14 @@ def test_private_invitation_to_an_unknown_course_names_the_field(client, realm, 
     assert refused.status_code == 404 and "courseId" in refused.json_body["message"]
     assert _registrations(client, realm) == [] and _usage(realm) == 0
     assert _json(client, realm, "get", "/api/v2/invitations").json_body == {"invitations": []}
+
+
+def test_a_private_invitation_with_only_bad_addresses_ends_in_error(client, realm, golf, outbox) -> None:
+    made = _json(client, realm, "post", "/api/v2/invitations/private",
+                 {"courseId": golf, "invitationEmail": {"addresses": ["nobody", "no@where"]}})
+    assert made.status_code == 200, made.body
+    drain(client)
+    status = _json(client, realm, "get", f"/api/v2/invitations/private/{made.json_body['id']}/jobStatus").json_body
+    assert status["status"] == "ERROR" and status["total"] == 2 and status["processed"] == 2
+    assert [e.split(":")[0] for e in status["errors"]] == ["nobody", "no@where"]
+    assert _registrations(client, realm) == [] and _usage(realm) == 0 and not outbox.exists()
