@@ -11,10 +11,12 @@ from chalicelib import vault
 from chalicelib.config import settings
 from chalicelib.courses import iso
 from chalicelib.errors import NotFound
+from chalicelib.store import courses as course_store
 from chalicelib.store import invitations as store
 
 if TYPE_CHECKING:
     from chalicelib.store.invitations import InvitationItem, UserInvitationItem
+    from chalicelib.store.tables import CourseItem
 
 #: Why an invitation does not let someone in, as the learner is told (splash page / link).
 STATES: dict[str, tuple[str, str]] = {
@@ -48,6 +50,14 @@ def now() -> datetime:
 def new_id() -> str:
     """An invitation id: 20 random characters, unguessable (the public link carries it)."""
     return secrets.token_hex(10)
+
+
+def course_for(realm_id: str, course_id: str) -> CourseItem:
+    """The course an invitation is to, or a 404 that names the field."""
+    course = course_store.get_course(realm_id, course_id)
+    if course is None:
+        raise NotFound(f"courseId: there is no course {course_id!r} in this realm.")
+    return course
 
 
 def require(realm_id: str, invitation_id: str, public: bool | None = None) -> InvitationItem:

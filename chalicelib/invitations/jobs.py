@@ -62,7 +62,9 @@ def run(realm_id: str, invitation_id: str, numbers: list[int] | None) -> None:
         store.mark_user(person, email_sent=True, when=common.now())
         store.job_progress(realm_id, invitation_id, processed=1, when=common.now())
         log_event(LOG, "invitation email sent", invitation=invitation_id, to=person.number, where=where)
-    status = "ERROR" if chosen and failures == len(chosen) else "COMPLETE"
+    job = store.get_job(realm_id, invitation_id)
+    nobody = not chosen and numbers is None and job is not None and bool(job.errors)  # every address was bad
+    status = "ERROR" if (chosen and failures == len(chosen)) or nobody else "COMPLETE"
     store.job_progress(realm_id, invitation_id, status=status, when=common.now())
 
 

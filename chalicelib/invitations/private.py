@@ -41,7 +41,7 @@ def create(realm_id: str, body: object, creator: str = "") -> dict[str, Any]:
     tags = courses.parse_tags(body.get("tags"), "tags")
     option = fields.duplicate_option(body.get("duplicateRegistrationOption"))
     creator = fields.creating_user(body.get("creatingUserEmail")) or creator
-    course = courses.require(realm_id, course_id)
+    course = common.course_for(realm_id, course_id)
     moment = common.now()
     earlier = _already_invited(realm_id, course_id, {g.email for g in good}) if option != "CREATE_NEW" else {}
     refused = [f"{learner.email}: already invited to this course; duplicateRegistrationOption FAIL sent nothing"

@@ -23,7 +23,7 @@ def create(realm_id: str, body: object, creator: str = "") -> dict[str, Any]:
     post_back = fields.post_back(body.get("postBack"), f"invitation:{realm_id}:{invitation_id}")
     tags = courses.parse_tags(body.get("tags"), "tags")
     creator = fields.creating_user(body.get("creatingUserEmail")) or creator
-    course = courses.require(realm_id, course_id)
+    course = common.course_for(realm_id, course_id)
     moment = common.now()
     item = InvitationItem(realm_id=realm_id, invitation_id=invitation_id, course_id=course_id,
                           course_title=course.title, public=True, allow_launch=True,

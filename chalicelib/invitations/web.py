@@ -17,6 +17,7 @@ from chalicelib.store import invitations as store
 
 api = Blueprint(__name__)
 PERMISSION = permissions.web(permissions.ADMINS)
+PEOPLE_SHOWN = 200  # the detail page's people (each with its registration's results)
 
 
 def _params() -> dict[str, str]:
@@ -58,9 +59,16 @@ def create_private() -> dict[str, Any]:
 def invitation_detail(invitationId: str) -> dict[str, Any]:  # noqa: N803 - the API's names
     realm_id = caller(api).realm_id
     item = common.require(realm_id, invitationId)
-    people, _, _ = catalog.users_page(realm_id, bool(item.public), catalog.UserQuery(invitationId), with_report=True)
+    people: list[dict[str, Any]] = []
+    query, total = catalog.UserQuery(invitationId), 0
+    while len(people) < PEOPLE_SHOWN:
+        page, more, total = catalog.users_page(realm_id, bool(item.public), query, with_report=True)
+        people.extend(page)
+        if not more:
+            break
+        query.offset += catalog.PAGE_SIZE
     detail = _shape(item)
-    detail["people"] = people
+    detail["people"], detail["peopleTotal"] = people, total
     detail["jobStatus"] = None if item.public else jobs.status(realm_id, invitationId)
     return detail
 

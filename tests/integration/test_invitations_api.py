@@ -104,7 +104,7 @@ def test_lists_page_with_more_and_filters(client, realm, golf) -> None:
 
 
 @pytest.mark.parametrize(("body", "field", "status"), [
-    ({"courseId": "nope"}, "nope", 404),
+    ({"courseId": "nope"}, "courseId", 404),
     ({"courseId": "golf", "registrationCap": -1}, "registrationCap", 400),
     ({"courseId": "golf", "registrationCap": "many"}, "registrationCap", 400),
     ({"courseId": "golf", "expirationDate": "2001-01-01T00:00:00Z"}, "expirationDate", 400),
@@ -435,3 +435,37 @@ def test_an_address_whose_registration_was_deleted_registers_again(client, realm
     (second,) = _registrations(client, realm)
     assert second["id"] != first["id"] and second["learner"]["email"] == "ada@example.com"
     assert _json(client, realm, "get", f"/api/v2/invitations/public/{inv['id']}").json_body["registrationCount"] == 1
+
+
+def test_web_detail_lists_people_beyond_one_api_page(client, realm, golf, outbox) -> None:
+    from chalicelib import plans
+    from chalicelib.invitations import catalog
+
+    plans.set_plan(realm.realm_id, "enterprise")
+    count = catalog.PAGE_SIZE + 10
+    made = _json(client, realm, "post", "/api/v2/invitations/private", {
+        "courseId": golf, "invitationEmail": {"addresses": [f"p{n}@example.com" for n in range(count)]}})
+    assert made.status_code == 200, made.body
+    detail = client.http.get(f"/api/app/invitations/{made.json_body['id']}", headers=_owner(client, realm)).json_body
+    assert detail["peopleTotal"] == count and len({p["email"] for p in detail["people"]}) == count
+    first = _json(client, realm, "get", f"/api/v2/invitations/private/{made.json_body['id']}/userInvitations")
+    assert len(first.json_body["userInvitations"]) == catalog.PAGE_SIZE and first.json_body["more"]
+
+
+def test_private_invitation_to_an_unknown_course_names_the_field(client, realm, golf, outbox) -> None:
+    refused = _json(client, realm, "post", "/api/v2/invitations/private",
+                    {"courseId": "nope", "invitationEmail": {"addresses": ["a@example.com"]}})
+    assert refused.status_code == 404 and "courseId" in refused.json_body["message"]
+    assert _registrations(client, realm) == [] and _usage(realm) == 0
+    assert _json(client, realm, "get", "/api/v2/invitations").json_body == {"invitations": []}
+
+
+def test_a_private_invitation_with_only_bad_addresses_ends_in_error(client, realm, golf, outbox) -> None:
+    made = _json(client, realm, "post", "/api/v2/invitations/private",
+                 {"courseId": golf, "invitationEmail": {"addresses": ["nobody", "no@where"]}})
+    assert made.status_code == 200, made.body
+    drain(client)
+    status = _json(client, realm, "get", f"/api/v2/invitations/private/{made.json_body['id']}/jobStatus").json_body
+    assert status["status"] == "ERROR" and status["total"] == 2 and status["processed"] == 2
+    assert [e.split(":")[0] for e in status["errors"]] == ["nobody", "no@where"]
+    assert _registrations(client, realm) == [] and _usage(realm) == 0 and not outbox.exists()

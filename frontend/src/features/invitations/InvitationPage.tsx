@@ -186,6 +186,11 @@ export default function InvitationPage() {
             </Stack>
           )}
           <Title order={3}>People</Title>
+          {inv.peopleTotal !== undefined && inv.peopleTotal > inv.people.length && (
+            <Text size="sm" c="dimmed">
+              The first {inv.people.length} of {inv.peopleTotal}; the API lists them all (userInvitations).
+            </Text>
+          )}
           <DataTable
             label="People"
             rows={inv.people}

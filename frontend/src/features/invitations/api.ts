@@ -46,6 +46,8 @@ export interface Person {
 
 export interface InvitationDetail extends Invitation {
   people: Person[];
+  /** How many people in all (the page lists the first 200). */
+  peopleTotal?: number;
   jobStatus: JobStatus | null;
 }
 
