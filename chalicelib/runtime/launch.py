@@ -29,7 +29,8 @@ from urllib.parse import quote, urlsplit
 from chalicelib import courses, registrations
 from chalicelib.config import settings
 from chalicelib.errors import ApiError, BadRequest, Conflict, NotFound
-from chalicelib.runtime import commit, delivery, progress, sequencing, sessions
+from chalicelib.results import progress
+from chalicelib.runtime import commit, delivery, sequencing, sessions
 from chalicelib.store import courses as course_store
 from chalicelib.store import registrations as store
 from chalicelib.store import streams

@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.runtime import progress
-from chalicelib.runtime.api_state import RuntimeData
+from chalicelib.results import progress
+from chalicelib.results.runtime_data import RuntimeData
 from chalicelib.standards.common.durations import format_iso
 
 if TYPE_CHECKING:

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.runtime.api_state import RuntimeData
-from chalicelib.runtime.scorm2004_attempt import completion_status, success_status
+from chalicelib.results.evaluation import completion_status, success_status
+from chalicelib.results.runtime_data import RuntimeData
 from chalicelib.standards.common.durations import parse_iso, parse_timespan
 
 if TYPE_CHECKING:
