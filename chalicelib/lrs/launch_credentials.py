@@ -13,7 +13,9 @@ credential is a Basic key and secret that:
 * reads and writes State documents of its actor, activity and registration only; reads the
   Agent Profile of its actor and Activity Profiles; writes no profile.
 
-The player will call :func:`issue` when it launches xAPI/cmi5 content (not wired yet).
+The player calls :func:`issue` when it launches xAPI (TinCan) or cmi5 content, with ``launch``:
+the registration, launch and activity it belongs to (:class:`RegistrationLaunch`), so that the
+statements the content stores update that registration (:mod:`chalicelib.runtime.statement_tracking`).
 """
 
 from __future__ import annotations
@@ -36,12 +38,33 @@ VOIDED = "http://adlnet.gov/expapi/verbs/voided"
 
 
 @dataclass(frozen=True)
+class RegistrationLaunch:
+    """The player launch a credential was issued for."""
+
+    registration_id: str
+    launch_id: str
+    instance: int
+    activity: str  # the launched leaf of the registration's activity tree
+    standard: str  # XAPI | CMI5
+    session_id: str = ""  # cmi5: the session id (cmi5 §9.6.2.1 context extension)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"g": self.registration_id, "l": self.launch_id, "i": self.instance, "a": self.activity,
+                "s": self.standard, "x": self.session_id}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> RegistrationLaunch:
+        return cls(str(raw["g"]), str(raw["l"]), int(raw["i"]), str(raw["a"]), str(raw["s"]), str(raw.get("x", "")))
+
+
+@dataclass(frozen=True)
 class LaunchScope:
     """What a launch credential may touch."""
 
     actor_key: str  # agents.key() of the learner
     registration: str  # lower-case UUID
     activity_id: str
+    launch: RegistrationLaunch | None = None  # set when the player issued it for a registration
 
 
 @dataclass(frozen=True)
@@ -59,7 +82,7 @@ class Launch:
 
 
 def issue(realm_id: str, endpoint: str, actor: dict[str, Any], registration: str,  # noqa: PLR0913, PLR0917
-          activity_id: str, ttl_seconds: int) -> tuple[str, str]:
+          activity_id: str, ttl_seconds: int, launch: RegistrationLaunch | None = None) -> tuple[str, str]:
     """Store a launch credential and return its (key, secret) for the content's launch URL."""
     if endpoint != realm_id:
         app = repos.get_app(endpoint)
@@ -78,7 +101,8 @@ def issue(realm_id: str, endpoint: str, actor: dict[str, Any], registration: str
     store.save_launch(key, store.LaunchItem(
         realm_id=realm_id, endpoint=endpoint, secret_sealed=credentials.seal(secret),
         actor=json.dumps(found), registration=registration.lower(), activity_id=activity_id,
-        expires=int(time.time()) + ttl_seconds))
+        expires=int(time.time()) + ttl_seconds,
+        launch=json.dumps(launch.to_dict()) if launch is not None else None))
     return key, secret
 
 
@@ -89,7 +113,8 @@ def find(key: str) -> Launch | None:
     if item is None:
         return None
     scope = LaunchScope(agents.key(json.loads(item.actor)) or "", item.registration,
-                        item.activity_id)
+                        item.activity_id,
+                        RegistrationLaunch.from_dict(json.loads(item.launch)) if item.launch else None)
     return Launch(key, credentials.unseal(item.secret_sealed), item.realm_id, item.endpoint,
                   scope, int(item.expires))
 

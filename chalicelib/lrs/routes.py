@@ -28,6 +28,7 @@ from chalicelib.lrs import (
 )
 from chalicelib.lrs.validation import fail
 from chalicelib.routes import caller
+from chalicelib.runtime import statement_launch
 from chalicelib.store import documents as doc_store
 from chalicelib.store import statements as stmt_store
 
@@ -113,11 +114,20 @@ def _store(request: protocol.LrsRequest, endpoint: Endpoint) -> Response:
         if not isinstance(sent, dict):
             raise fail("statement", "must be a JSON object")
         statements.store_statements(endpoint, sent, parts, put_id=statement_id.lower())
+        _track(endpoint, sent, [statement_id.lower()])
         return protocol.respond(endpoint.version, status=204)
     if request.params:
         raise BadRequest(f"{next(iter(request.params))}: POST statements takes no parameters")
     ids = statements.store_statements(endpoint, sent, parts)
+    _track(endpoint, sent, ids)
     return protocol.respond(endpoint.version, ids)
+
+
+def _track(endpoint: Endpoint, sent: Any, ids: list[str]) -> None:
+    """Statements of content the player launched update its registration (launch credentials
+    issued by the player only: other writers pay nothing for this)."""
+    if endpoint.launch is not None and endpoint.launch.launch is not None:
+        statement_launch.track(endpoint, sent, ids)
 
 
 def _languages(request: protocol.LrsRequest) -> list[str]:

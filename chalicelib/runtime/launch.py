@@ -90,11 +90,12 @@ def _token_link(realm_id: str, registration_id: str, expiry: int, options: dict[
     return f"{_base()}/launch/{realm_id}.{secret}"
 
 
-def launch_link(realm_id: str, registration_id: str, body: object) -> str:
-    """POST /registrations/{id}/launchLink → a single-use link that expires after ``expiry`` s."""
+def launch_link(realm_id: str, registration_id: str, body: object, *, lrs_id: str | None = None) -> str:
+    """POST /registrations/{id}/launchLink → a single-use link that expires after ``expiry`` s;
+    ``lrs_id``: the app asking, whose LRS xAPI / cmi5 content will report to (else the realm's)."""
     expiry, options = _link_options(body)
     registrations.require(realm_id, registration_id)
-    return _token_link(realm_id, registration_id, expiry, options)
+    return _token_link(realm_id, registration_id, expiry, {**options, "lrs": lrs_id} if lrs_id else options)
 
 
 def preview_link(realm_id: str, course_id: str, number: int | None, body: object, who: str) -> str:
@@ -158,7 +159,7 @@ def start(realm_id: str, registration_id: str, options: dict[str, Any], user_age
     return sessions.open_session(sessions.PlayerSession(
         realm_id, registration_id, launch_id, int(item.instance), version.content_prefix, bool(item.sandbox),
         bool(options.get("tracking", True)), str(options.get("redirect", "message")),
-        start=str(options.get("startSco") or "")))
+        start=str(options.get("startSco") or ""), lrs=str(options.get("lrs") or "")))
 
 
 def open_token(token: str, user_agent: str = "") -> str:
@@ -247,6 +248,10 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
     wanted = body.get("activityId")
     if wanted is not None and not isinstance(wanted, str):
         raise BadRequest("activityId must be an activity identifier.")
+    from chalicelib.runtime import statement_launch  # noqa: PLC0415 - it builds on this module
+
+    if statement_launch.tracked_by_statements(_registration(session).details or {}):
+        return statement_launch.deliver(session, wanted)
     request = sequencing.parse_request(body["navRequest"], body.get("target")) if "navRequest" in body else None
     structure = _sequenced_structure(_registration(session))
     if request is not None and structure is None:
@@ -312,19 +317,8 @@ def _announce(item: Any, changed: bool, moment: datetime, session: sessions.Play
 
 
 def _roll_up(item: Any) -> bool:
-    """Registration results from the activity tree (SCORM 2004 with sequencing: the sequencer's
-    rollup of the root, ``runtime.sequencing.outcomes``); True if they changed."""
-    details = item.details or {}
-    rolled = progress.rollup(details.get("tree") or {}, details.get("activities", {}),
-                             progress.engine_results(details))
-    before = (item.completion, item.success, item.score_scaled, float(item.total_seconds or 0))
-    item.completion, item.success = rolled["completion"], rolled["success"]
-    item.score_scaled = round(rolled["score"], 4) if rolled["score"] is not None else None
-    item.total_seconds = round(rolled["seconds"], 2)
-    if item.completion == "COMPLETED" and not details.get("completedDate"):
-        details["completedDate"] = now().isoformat()
-    item.updated = now()
-    return before != (item.completion, item.success, item.score_scaled, float(item.total_seconds or 0))
+    """Registration results from the activity tree; True if they changed."""
+    return progress.roll_up_registration(item, now())
 
 
 def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any]:

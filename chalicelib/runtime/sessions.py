@@ -90,11 +90,12 @@ class PlayerSession:
     redirect: str = "message"
     start: str = ""  # startSco of the launch link
     token: str = ""
+    lrs: str = ""  # the LRS (app id) xAPI / cmi5 content reports to; "" → the realm's
 
     def payload(self) -> dict[str, Any]:
         return {"g": self.registration_id, "l": self.launch_id, "i": self.instance, "c": self.content_prefix,
                 "s": self.sandbox, "t": self.tracking, "x": self.redirect, "a": self.start,
-                "exp": int(time.time()) + SESSION_SECONDS}
+                "exp": int(time.time()) + SESSION_SECONDS, **({"r": self.lrs} if self.lrs else {})}
 
 
 def open_session(session: PlayerSession) -> str:
@@ -105,7 +106,7 @@ def player_session(token: str) -> PlayerSession:
     realm_id, p = verify(token, "player")
     try:
         return PlayerSession(realm_id, str(p["g"]), str(p["l"]), int(p["i"]), str(p["c"]), bool(p["s"]),
-                             bool(p["t"]), str(p["x"]), str(p.get("a") or ""), token)
+                             bool(p["t"]), str(p["x"]), str(p.get("a") or ""), token, str(p.get("r") or ""))
     except (KeyError, TypeError, ValueError) as err:
         raise Unauthorized("This link is not valid.") from err
 

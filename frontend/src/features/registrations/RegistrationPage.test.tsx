@@ -86,4 +86,37 @@ describe('Registrations', () => {
     expect(log).toHaveTextContent('LMSSetValue');
     expect(screen.getByRole('link', { name: 'Shareable link' })).toHaveAttribute('href', 'http://x/launch/debug/abc');
   });
+
+  it('shows the statements of an xAPI activity in its runtime data', async () => {
+    const tincan = {
+      ...REGISTRATION,
+      id: 'r2',
+      activityDetails: {
+        ...REGISTRATION.activityDetails,
+        children: [
+          {
+            ...REGISTRATION.activityDetails.children[0],
+            runtime: {
+              completionStatus: 'completed',
+              runtimeSuccessStatus: 'PASSED',
+              scoreScaled: '0.9',
+              totalTime: 'PT1M30S',
+              learnerComments: [],
+              statements: [
+                { id: 's1', timestamp: '2026-01-02T03:04:06Z', verb: 'http://adlnet.gov/expapi/verbs/passed', object: 'https://x/a', result: { score: { scaled: 0.9 } } },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    stubFetch({
+      'GET /api/session': () => jsonResponse(200, TEST_SESSION),
+      'GET /api/app/registrations/r2': () => jsonResponse(200, { ...tincan, instances: [0], launchHistory: [] }),
+    });
+    renderApp('/registrations/r2');
+    const statements = await screen.findByRole('table', { name: 'Statements' });
+    expect(statements).toHaveTextContent('passed');
+    expect(statements).toHaveTextContent('0.9');
+  });
 });

@@ -31,7 +31,42 @@ function ActivityRow({ activity }: { activity: ActivityResult }) {
   );
 }
 
+function Statements({ runtime }: { runtime: Runtime }) {
+  return (
+    <Table fz="xs" aria-label="Statements">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Time</Table.Th>
+          <Table.Th>Verb</Table.Th>
+          <Table.Th>Result</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {(runtime.statements ?? []).map((s) => (
+          <Table.Tr key={s.id}>
+            <Table.Td>{s.timestamp}</Table.Td>
+            <Table.Td>{s.verb.split('/').pop()}</Table.Td>
+            <Table.Td>
+              <Code>{s.result ? JSON.stringify(s.result) : ''}</Code>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
 function RuntimeData({ runtime }: { runtime: Runtime }) {
+  if (runtime.statements) {
+    return (
+      <Stack gap={4} ml="md" aria-label="Runtime data">
+        <Text size="xs">
+          status {runtime.completionStatus} / {runtime.runtimeSuccessStatus} · total time {runtime.totalTime}
+        </Text>
+        <Statements runtime={runtime} />
+      </Stack>
+    );
+  }
   return (
     <Stack gap={4} ml="md" aria-label="Runtime data">
       <Text size="xs">

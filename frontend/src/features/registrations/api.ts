@@ -23,7 +23,17 @@ export interface RuntimeObjective {
   runtimeObjectiveCompletionStatus: string;
 }
 
+/** A statement about an xAPI / cmi5 activity (Nimbus extension ``runtime.statements``). */
+export interface StatementSummary {
+  id: string;
+  timestamp: string;
+  verb: string;
+  object: string;
+  result?: { score?: { scaled?: number }; success?: boolean; completion?: boolean; duration?: string };
+}
+
 export interface Runtime {
+  statements?: StatementSummary[];
   completionStatus: string;
   runtimeSuccessStatus: string;
   entry: string;
