@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from chalice.app import Chalice
 
 from chalicelib import reportage, uploads
+from chalicelib.cmi5 import routes as cmi5_routes
 from chalicelib.config import settings
 from chalicelib.lrs import routes as lrs_routes
 from chalicelib.middleware import install as install_middleware
@@ -48,6 +49,8 @@ app.register_blueprint(launch.api)
 app.register_blueprint(lrs_routes.api)
 app.register_blueprint(lrs_viewer_routes.api)
 app.register_blueprint(xapi_credential_routes.api, url_prefix="/api/v2")
+app.register_blueprint(cmi5_routes.api, url_prefix="/api/v2")  # the cmi5 extension (docs/cmi5.md)
+app.register_blueprint(cmi5_routes.fetch_api)  # the cmi5 fetch URL
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")

@@ -35,6 +35,7 @@ from chalicelib.store import repos
 KEY_PREFIX = "launch-"
 MAX_TTL_SECONDS = 7 * 24 * 3600
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+LAUNCH_DATA = "LMS.LaunchData"  # cmi5 §10
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,21 @@ def issue(realm_id: str, endpoint: str, actor: dict[str, Any], registration: str
     return key, secret
 
 
+def revoke(key: str) -> None:
+    """End a launch credential now (a cmi5 session that terminated or was abandoned)."""
+    store.set_launch_expires(key, int(time.time()))
+
+
+def learner_agent(learner: dict[str, str], home_page: str) -> dict[str, Any]:
+    """A registration's learner as the xAPI Agent launched content is given: an account on this
+    Nimbus (cmi5 §8.1.3 / §9.2 ask for an account; TinCan content gets the same)."""
+    name = " ".join(p for p in (learner.get("firstName", ""), learner.get("lastName", "")) if p)
+    agent: dict[str, Any] = {"objectType": "Agent", "account": {"homePage": home_page, "name": learner.get("id", "")}}
+    if name:
+        agent["name"] = name
+    return agent
+
+
 def find(key: str) -> Launch | None:
     if not key.startswith(KEY_PREFIX):
         return None
@@ -149,6 +165,9 @@ def check_document(scope: LaunchScope, kind: str, params: dict[str, str], *,
     """403 unless the document request stays inside the launch (State: actor, activity and
     registration; Agent Profile: read the actor's; Activity Profile: read)."""
     if kind == "state":
+        if write and scope.launch is not None and scope.launch.standard == "CMI5" \
+                and params.get("stateId") == LAUNCH_DATA:
+            raise Forbidden("stateId: the AU must not modify or delete LMS.LaunchData (cmi5 §10.2.1)")
         if _agent_key(params) != scope.actor_key:
             raise Forbidden("agent: this launch credential may only use its learner's state")
         if params.get("activityId") != scope.activity_id:

@@ -113,11 +113,13 @@ def _store(request: protocol.LrsRequest, endpoint: Endpoint) -> Response:
             raise fail("statementId", "must be a UUID")
         if not isinstance(sent, dict):
             raise fail("statement", "must be a JSON object")
+        statement_launch.check(endpoint, sent, statement_id.lower())
         statements.store_statements(endpoint, sent, parts, put_id=statement_id.lower())
         _track(endpoint, sent, [statement_id.lower()])
         return protocol.respond(endpoint.version, status=204)
     if request.params:
         raise BadRequest(f"{next(iter(request.params))}: POST statements takes no parameters")
+    statement_launch.check(endpoint, sent)
     ids = statements.store_statements(endpoint, sent, parts)
     _track(endpoint, sent, ids)
     return protocol.respond(endpoint.version, ids)

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from chalicelib.lrs.endpoint import Endpoint
 
-STATEMENT_STANDARDS = ("XAPI",)
+STATEMENT_STANDARDS = ("XAPI", "CMI5")
 CREDENTIAL_SECONDS = sessions.SESSION_SECONDS
 
 
@@ -59,14 +59,7 @@ def lrs_endpoint(session: sessions.PlayerSession) -> str:
 
 
 def actor(learner: dict[str, str]) -> dict[str, Any]:
-    """The learner as an xAPI Agent identified by an account on this Nimbus (cmi5 §8.1.2 asks
-    for exactly this; TinCan content is given the same)."""
-    name = " ".join(p for p in (learner.get("firstName", ""), learner.get("lastName", "")) if p)
-    agent: dict[str, Any] = {"objectType": "Agent",
-                             "account": {"homePage": settings().base_url.rstrip("/"), "name": learner.get("id", "")}}
-    if name:
-        agent["name"] = name
-    return agent
+    return launch_credentials.learner_agent(learner, settings().base_url.rstrip("/"))
 
 
 def with_query(url: str, params: dict[str, str]) -> str:
@@ -141,7 +134,37 @@ def deliver_tincan(session: sessions.PlayerSession, wanted: str | None) -> dict[
 
 def deliver(session: sessions.PlayerSession, wanted: str | None) -> dict[str, Any]:
     """POST .../deliver of a statement-tracked course."""
+    if (registration_of(session).details or {}).get("standard") == "CMI5":
+        return deliver_cmi5(session, wanted)
     return deliver_tincan(session, wanted)
+
+
+def deliver_cmi5(session: sessions.PlayerSession, wanted: str | None) -> dict[str, Any]:
+    """A cmi5 AU from the player (:mod:`chalicelib.cmi5.launch`): framed when its launchMethod is
+    AnyWindow, in the whole window for OwnWindow (cmi5 §8.1); its returnURL brings the learner
+    back to the player's table of contents."""
+    from chalicelib.cmi5 import launch as cmi5_launch  # noqa: PLC0415 - cmi5.launch builds on the runtime
+
+    details = registration_of(session).details or {}
+    activity_id = wanted or delivery.first_activity(details)
+    if activity_id is None:
+        raise NotFound("This course has nothing to launch.")
+    made = cmi5_launch.launch_au(session, activity_id, lrs_id=lrs_id(session),
+                                 return_url=f"{settings().base_url.rstrip('/')}/launch/s/{session.token}/player?returned=1")
+    details = registration_of(session).details or {}
+    node = progress.leaf(details.get("tree") or {}, activity_id) or {}
+    return {"activityId": activity_id, "standard": "CMI5", "statements": True, "title": node.get("title", ""),
+            "contentUrl": made.url, "ownWindow": made.launch_method == "OwnWindow", "launchMode": made.launch_mode,
+            "toc": delivery.toc(details), "buttons": None}
+
+
+def check(endpoint: Endpoint, sent: Any, put_id: str | None = None) -> None:
+    """Before the LRS stores statements of a cmi5 session: its rules (403 when broken)."""
+    scope = endpoint.launch
+    if scope is not None and scope.launch is not None and scope.launch.standard == "CMI5":
+        from chalicelib.cmi5 import tracking  # noqa: PLC0415 - cmi5 builds on the runtime
+
+        tracking.check(endpoint, sent, put_id)
 
 
 def _launch_actions(item: Any, moment: datetime) -> dict[str, Any]:
@@ -161,6 +184,11 @@ def track(endpoint: Endpoint, sent: Any, ids: list[str], *, verbs: dict[str, tup
     scope = endpoint.launch
     ran = scope.launch if scope is not None else None
     if scope is None or ran is None:
+        return
+    if ran.standard == "CMI5":
+        from chalicelib.cmi5 import tracking  # noqa: PLC0415 - cmi5 builds on the runtime
+
+        tracking.track(endpoint, sent, ids)
         return
     batch = [{**s, "id": i} for s, i in zip(sent if isinstance(sent, list) else [sent], ids, strict=False)
              if isinstance(s, dict)]

@@ -12,6 +12,10 @@
 (function () {
   'use strict';
 
+  // a cmi5 AU's returnURL (the player with ?returned=1) loaded inside the content frame: the
+  // player takes the whole window back instead of nesting itself
+  var returned = /[?&]returned=1(&|$)/.test(window.location.search);
+  if (returned && window.top !== window.self) { window.top.location.replace(window.location.href); return; }
   var config = JSON.parse(document.getElementById('nimbus-config').textContent);
   var base = config.base;
   var STORE = 'nimbus-unsent:';
@@ -331,6 +335,7 @@
   resendLeftovers();
   fetch('/launch/player/rules.json').then(function (r) { return r.json(); }).then(function (loaded) {
     rules = loaded;
+    if (returned) { message('Choose an activity from the table of contents.'); return null; }
     return go(config.start);
   }).catch(function (error) { message('The player could not start: ' + error.message); });
 })();
