@@ -16,7 +16,7 @@ DYNALITE_STAMP := bench/dynalite/node_modules/.installed
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
 	frontend/vite.config.ts frontend/package-lock.json $(wildcard frontend/tsconfig*.json)
 
-.PHONY: run test lint typecheck package frontend-test python-test chromium bench bench-lrs-scale bench-load lrs-conformance conformance clean
+.PHONY: run test lint typecheck package frontend-test python-test chromium bench bench-lrs-scale bench-load lrs-conformance conformance cmi5-conformance clean
 
 ## make run: set everything up, then start Nimbus locally (URL and credentials are printed).
 run: $(PY_STAMP) frontend/dist/index.html
@@ -91,6 +91,11 @@ $(DYNALITE_STAMP): bench/dynalite/package.json bench/dynalite/package-lock.json
 ## The ADL LRS conformance suite (xAPI 2.0.0 and 1.0.3) against a fresh local stack; not in `make test`.
 lrs-conformance: $(PY_STAMP)
 	bench/lrs_conformance.sh
+
+## ADL's CATAPULT cmi5 LMS Test Suite against a fresh local stack through our adapter; last line:
+## "cmi5 LMS tests: P passed, F failed". The suite: $CATAPULT_DIR, else cloned (pinned) into /tmp/catapult.
+cmi5-conformance: $(PY_STAMP)
+	tests/cmi5_conformance/run.sh
 
 ## ADL's SCORM 2004 cases against the sequencing engine and the API; last line: "ADL SCORM 2004 cases: P passed, F failed".
 ## The suite: $ADL_SCORM2004_SUITE, else ../shared/conformance/scorm2004-adl, else cloned (pinned commit) into
