@@ -104,9 +104,13 @@ def _scaled(statement: dict[str, Any]) -> float | None:
 
 
 def _mastery_differs(statement: dict[str, Any], session: Session) -> bool:
+    """§9.6.3.2: a passed / failed judged by the masteryScore (it has a scaled score) carries it;
+    a masteryScore extension sent must be the launch's."""
     if session.mastery_score is None or verb(statement) not in SCORE_VERBS:
         return False
     sent = extension(statement, v.MASTERY_SCORE)
+    if sent is None:
+        return _scaled(statement) is not None
     return not isinstance(sent, int | float) or abs(float(sent) - session.mastery_score) > SCORE_TOLERANCE
 
 
@@ -151,6 +155,9 @@ RULES: tuple[Rule, ...] = (
          "context.registration must be the launch's registration"),
     Rule("9.6.3.1-4", "§9.6.3.1", ANY, lambda s, c: extension(s, v.SESSION_ID) != c.session_id,
          "context.extensions must carry this session's id"),
+    Rule("11.0.0.0-3", "§11", ANY, lambda s, c: c.state == "launched" and not c.extra.get("preferences"),
+         "the AU must read its learner preferences (agent profile cmi5LearnerPreferences) on startup, before "
+         "its first statement"),
     Rule("9.3.0.0-4", "§9.3.2", ANY, _first_not_initialized,
          "the first statement of a session must be the cmi5 defined initialized"),
     Rule("9.6.2.2-2", "§9.6.2.2", ANY, _stray_move_on,
@@ -200,7 +207,7 @@ RULES: tuple[Rule, ...] = (
          lambda s, c: verb(s) in v.MOVE_ON_VERBS and v.CATEGORY_MOVE_ON not in categories(s),
          "completed, passed and failed need the moveon category activity"),
     Rule("9.6.3.2-2", "§9.6.3.2", DEFINED, _mastery_differs,
-         "passed and failed must carry the launch's masteryScore extension"),
+         "passed and failed judged by the masteryScore must carry the launch's masteryScore extension"),
 )
 
 

@@ -64,7 +64,7 @@ def view(cmi5: dict[str, Any], session_id: str, registration: str) -> Session:
     return Session(found["activityId"], registration.lower(), session_id, found.get("launchMode", "Normal"),
                    float(mastery) if mastery is not None else None, found.get("state", "launched"),
                    frozenset(found.get("verbs", [])), bool(au.get("completed")), bool(au.get("passed")),
-                   bool(au.get("failed")))
+                   bool(au.get("failed")), {"preferences": bool(found.get("preferences"))})
 
 
 def record(cmi5: dict[str, Any], session_id: str, after: Session, moment: str) -> None:

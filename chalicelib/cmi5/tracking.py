@@ -123,3 +123,25 @@ def track(endpoint: Endpoint, sent: Any, ids: list[str]) -> None:
         if changed and not item.sandbox:
             streams.put_registration_event(launch.event(item, moment))
         return
+
+
+def preferences_read(endpoint: Endpoint) -> None:
+    """The AU of a cmi5 session read its learner preferences (cmi5 §11), as it must on startup."""
+    scope, ran = _scope(endpoint)
+    if scope is None:
+        return
+    for _ in range(launch.COMMIT_RETRIES):
+        item = store.get(endpoint.realm_id, ran.registration_id)
+        if item is None or int(item.instance) != ran.instance:
+            return
+        details = dict(item.details or {})
+        found = state.of(details)["sessions"].get(ran.session_id)
+        if found is None or found.get("preferences"):
+            return
+        found["preferences"] = True
+        item.details = details
+        try:
+            store.save(item)
+        except store.VersionConflict:
+            continue
+        return

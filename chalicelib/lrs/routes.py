@@ -194,6 +194,7 @@ def _document(kind: str) -> Response:
         return protocol.respond(endpoint.version, None if method == "HEAD" else ids,
                                 headers={"Last-Modified": protocol.http_date(newest),
                                          "Content-Type": "application/json"})
+    statement_launch.document_read(endpoint, kind, request.params)
     found = documents.get(endpoint, where)
     headers = {"ETag": found.etag, "Last-Modified": protocol.http_date(found.updated),
                "Content-Type": found.content_type}

@@ -158,6 +158,16 @@ def deliver_cmi5(session: sessions.PlayerSession, wanted: str | None) -> dict[st
             "toc": delivery.toc(details), "buttons": None}
 
 
+def document_read(endpoint: Endpoint, kind: str, params: dict[str, str]) -> None:
+    """A launched cmi5 AU reading its learner preferences (cmi5 §11) is remembered by its session."""
+    scope = endpoint.launch
+    if scope is not None and scope.launch is not None and scope.launch.standard == "CMI5" \
+            and kind == "agent_profile" and params.get("profileId") == "cmi5LearnerPreferences":
+        from chalicelib.cmi5 import tracking  # noqa: PLC0415 - cmi5 builds on the runtime
+
+        tracking.preferences_read(endpoint)
+
+
 def check(endpoint: Endpoint, sent: Any, put_id: str | None = None) -> None:
     """Before the LRS stores statements of a cmi5 session: its rules (403 when broken)."""
     scope = endpoint.launch

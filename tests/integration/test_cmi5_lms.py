@@ -56,6 +56,14 @@ class Au:
         self.launch.launch_data = json.loads(got.body)
         return self.launch.launch_data  # type: ignore[return-value]
 
+    def read_preferences(self) -> int:
+        """cmi5 §11: the AU reads its learner preferences on startup (404 until someone wrote them)."""
+        from urllib.parse import urlencode
+
+        params = {"agent": json.dumps(self.launch.actor), "profileId": "cmi5LearnerPreferences"}
+        return int(self.client.http.get(f"{self.path}/agents/profile?{urlencode(params)}",
+                                        headers=self.headers()).status_code)
+
     def send(self, *statements: dict[str, Any]) -> Any:
         body = list(statements) if len(statements) > 1 else statements[0]
         return self.client.http.post(f"{self.path}/statements", body=json.dumps(body),
@@ -64,6 +72,7 @@ class Au:
     def start(self) -> Au:
         self.fetch()
         self.read_launch_data()
+        assert self.read_preferences() == 404
         assert self.send(au_side.initialized(self.launch)).status_code == 200
         return self
 
@@ -110,7 +119,6 @@ def test_a_session_launches_fetches_once_completes_passes_and_satisfies(world) -
     assert au.launch.endpoint.endswith(f"/lrs/{realm.app_id}/")
     assert au.launch.actor["account"]["name"] == "ada"
     assert au.launch.activity_id != "https://example.com/courses/pilot/au1"  # the LMS's own id (§8.1.5)
-    assert "mode=strict" not in urlsplit(launched["launchUrl"]).query or True
 
     assert "auth-token" in au.fetch()
     again = au.fetch()
@@ -125,6 +133,9 @@ def test_a_session_launches_fetches_once_completes_passes_and_satisfies(world) -
         "Normal", "CompletedAndPassed", 0.8, "mode=strict")
     assert data["entitlementKey"] == {"courseStructure": "ent-1"}
 
+    unprepared = au.send(au_side.initialized(au.launch))
+    assert unprepared.status_code == 403 and "§11" in json.loads(unprepared.body)["message"]
+    assert au.read_preferences() == 404
     early = au.send(au_side.completed(au.launch))
     assert early.status_code == 403 and "§9.3.2" in json.loads(early.body)["message"]
     assert au.send(au_side.initialized(au.launch)).status_code == 200
