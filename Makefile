@@ -11,6 +11,8 @@ NPM_STAMP := frontend/node_modules/.installed
 DIFF_STAMP := tests/differential/node_modules/.installed
 # @xapi/xapi, pinned, only for the LRS client interop test (tests/e2e/test_xapi_client.py).
 XAPI_STAMP := tests/xapi_client/node_modules/.installed
+# @xapi/cmi5, pinned, only for the e2e test of a cmi5 AU written with it (tests/builders/cmi5_courses.py).
+CMI5_AU_STAMP := tests/cmi5_au/node_modules/.installed
 # dynalite, pinned, only for the LRS's million-statement benchmark (bench/lrs_scale.py).
 DYNALITE_STAMP := bench/dynalite/node_modules/.installed
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
@@ -23,7 +25,7 @@ run: $(PY_STAMP) frontend/dist/index.html
 	$(BIN)/python -m nimbus_local
 
 ## make test: set everything up, then run every check and test suite.
-test: $(PY_STAMP) $(NPM_STAMP) $(DIFF_STAMP) $(XAPI_STAMP) frontend/dist/index.html chromium
+test: $(PY_STAMP) $(NPM_STAMP) $(DIFF_STAMP) $(XAPI_STAMP) $(CMI5_AU_STAMP) frontend/dist/index.html chromium
 	$(MAKE) --no-print-directory lint typecheck package frontend-test python-test
 
 $(BIN)/python:
@@ -43,6 +45,10 @@ $(DIFF_STAMP): tests/differential/package.json tests/differential/package-lock.j
 
 $(XAPI_STAMP): tests/xapi_client/package.json tests/xapi_client/package-lock.json
 	cd tests/xapi_client && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CMI5_AU_STAMP): tests/cmi5_au/package.json tests/cmi5_au/package-lock.json
+	cd tests/cmi5_au && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 frontend/dist/index.html: $(NPM_STAMP) $(FRONTEND_SRC)

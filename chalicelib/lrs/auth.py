@@ -180,13 +180,15 @@ def _learner(event: Request, header: str) -> LrsCaller | None:
 def lrs_caller(event: Request) -> LrsCaller:
     """Authenticate an LRS request and check the credential may use this endpoint.
 
-    A 401 to a script in a browser (the request has an ``Origin``: xAPI / cmi5 content) carries no
-    ``WWW-Authenticate: Basic`` challenge: Chromium answers such a challenge to a ``fetch`` with
-    its sign-in prompt, and a headless browser's request then never completes."""
+    A 401 to a script in a browser (xAPI / cmi5 content: the request has an ``Origin``, or a
+    ``Sec-Fetch-Mode`` other than ``navigate``) carries no ``WWW-Authenticate: Basic`` challenge:
+    Chromium answers such a challenge to a ``fetch`` with its sign-in prompt, and a headless
+    browser's request then never completes."""
     try:
         return _authenticate(event)
     except Unauthorized as err:
-        if any(name.lower() == "origin" for name in event.headers):
+        headers = {k.lower(): v for k, v in event.headers.items()}
+        if "origin" in headers or headers.get("sec-fetch-mode", "navigate") != "navigate":
             err.headers = {k: v for k, v in err.headers.items() if k != "WWW-Authenticate"}
         raise
 

@@ -112,3 +112,38 @@ def test_a_tincan_package_plays_and_completes_from_its_statements(browser, stack
     logged = [e for e in log["entries"] if e.get("kind") == "statement"]
     assert len(logged) == 4 and all(e["counted"] for e in logged)
     assert not any("auth" in (e.get("launchParameters") or {}) for e in log["entries"])  # no secret in logs
+
+
+def test_a_cmi5_au_written_with_xapi_cmi5_completes_and_passes(browser, stack: LocalStack, sdk, tmp_path) -> None:
+    """The AU (npm @xapi/cmi5) plays framed in the player (launchMethod AnyWindow): fetch, launch
+    data, learner preferences, initialized; completed, passed, terminated; then it goes to the
+    returnURL, which brings the player back with the table of contents."""
+    from playwright.sync_api import expect
+
+    from tests.builders import cmi5_courses
+
+    _import(sdk, tmp_path, "cmi5-quiz", cmi5_courses.xapi_cmi5_course_zip())
+    registration_id = _register(sdk, "cmi5-quiz")
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(_link(sdk, registration_id))
+    frame = page.frame_locator("#content")
+    expect(frame.get_by_role("heading", name="Flight Quiz")).to_be_visible(timeout=15_000)
+    expect(frame.locator("#state")).to_have_text("running", timeout=20_000)
+    expect(frame.locator("#mode")).to_have_text("Normal")
+    frame.locator("#finish").click()
+    expect(page.locator("#message")).to_have_text("Choose an activity from the table of contents.", timeout=20_000)
+    assert "returned=1" in page.url and errors == []
+    expect(page.locator("#toc-list button[data-completion='COMPLETED']")).to_have_count(1)
+
+    got = sdk[2].get_registration_progress(registration_id, include_child_results=True, include_runtime=True)
+    assert (got.registration_completion, got.registration_success) == ("COMPLETED", "PASSED")
+    assert got.score.scaled == 90.0
+    creds = stack.credentials()
+    lrs = requests.get(f"{stack.base_url}/lrs/{creds['appId']}/statements",
+                       params={"registration": got.xapi_registration_id, "ascending": "true"},
+                       auth=(creds["lrsKey"], creds["lrsSecret"]), headers={"X-Experience-API-Version": "1.0.3"},
+                       timeout=10)
+    verbs = [s["verb"]["id"].rsplit("/", 1)[-1] for s in lrs.json()["statements"]]
+    assert verbs == ["launched", "initialized", "completed", "passed", "satisfied", "satisfied", "terminated"]
