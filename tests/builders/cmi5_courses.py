@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 UMD = ROOT / "tests" / "cmi5_au" / "node_modules" / "@xapi" / "cmi5" / "dist" / "Cmi5.umd.js"
 COURSE_ID = "https://example.com/cmi5/quiz"
 AU_ID = "https://example.com/cmi5/quiz/au"
+DEBRIEF_ID = "https://example.com/cmi5/quiz/debrief"
 
 #: initialize on load (launch data, learner preferences, "initialized"); "Finish" sends
 #: completed, passed (0.9; the mastery score is 0.8) and terminated, then goes to the returnURL.
@@ -64,11 +65,19 @@ def cmi5_xml() -> str:
       <url>au/index.html</url>
     </au>
   </block>
+  <au id="{DEBRIEF_ID}" moveOn="Completed" launchMethod="OwnWindow">
+    <title><langstring lang="en-US">Debrief</langstring></title>
+    <description><langstring lang="en-US">Takes the whole window.</langstring></description>
+    <url>debrief/index.html</url>
+  </au>
 </courseStructure>"""
 
 
 def xapi_cmi5_course_zip() -> bytes:
-    """The course, with ``@xapi/cmi5``'s browser build beside the AU page."""
+    """A block with the quiz (AnyWindow, CompletedAndPassed, mastery 0.8), then a debrief AU
+    (OwnWindow, Completed), each with ``@xapi/cmi5``'s browser build beside its page."""
     if not UMD.is_file():
         raise FileNotFoundError(f"{UMD} is missing: run `make test` (it installs tests/cmi5_au)")
-    return zip_bytes({"cmi5.xml": cmi5_xml(), "au/index.html": AU_PAGE, "au/cmi5.umd.js": UMD.read_bytes()})
+    library = UMD.read_bytes()
+    return zip_bytes({"cmi5.xml": cmi5_xml(), "au/index.html": AU_PAGE, "au/cmi5.umd.js": library,
+                      "debrief/index.html": AU_PAGE, "debrief/cmi5.umd.js": library})

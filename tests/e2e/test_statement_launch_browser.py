@@ -114,10 +114,13 @@ def test_a_tincan_package_plays_and_completes_from_its_statements(browser, stack
     assert not any("auth" in (e.get("launchParameters") or {}) for e in log["entries"])  # no secret in logs
 
 
-def test_a_cmi5_au_written_with_xapi_cmi5_completes_and_passes(browser, stack: LocalStack, sdk, tmp_path) -> None:
-    """The AU (npm @xapi/cmi5) plays framed in the player (launchMethod AnyWindow): fetch, launch
-    data, learner preferences, initialized; completed, passed, terminated; then it goes to the
-    returnURL, which brings the player back with the table of contents."""
+def test_a_cmi5_course_written_with_xapi_cmi5_completes_and_passes(browser, stack: LocalStack, sdk,
+                                                                     tmp_path) -> None:
+    """AUs written with npm @xapi/cmi5, launched from the player's table of contents: the quiz
+    (launchMethod AnyWindow) plays framed — fetch, launch data, learner preferences, initialized;
+    completed, passed, terminated — then goes to the returnURL, which brings the player back;
+    the debrief (OwnWindow) takes the whole window and comes back the same way. The block is
+    satisfied after the quiz, the course after the debrief."""
     from playwright.sync_api import expect
 
     from tests.builders import cmi5_courses
@@ -133,9 +136,20 @@ def test_a_cmi5_au_written_with_xapi_cmi5_completes_and_passes(browser, stack: L
     expect(frame.locator("#state")).to_have_text("running", timeout=20_000)
     expect(frame.locator("#mode")).to_have_text("Normal")
     frame.locator("#finish").click()
-    expect(page.locator("#message")).to_have_text("Choose an activity from the table of contents.", timeout=20_000)
-    assert "returned=1" in page.url and errors == []
+    back = "Choose an activity from the table of contents."
+    expect(page.locator("#message")).to_have_text(back, timeout=20_000)
+    assert "returned=1" in page.url
     expect(page.locator("#toc-list button[data-completion='COMPLETED']")).to_have_count(1)
+    got = sdk[2].get_registration_progress(registration_id)
+    assert got.registration_completion == "INCOMPLETE"  # the debrief is still to do
+
+    page.get_by_role("button", name="Debrief").click()  # OwnWindow: the AU gets the whole window
+    expect(page.locator("#state")).to_have_text("running", timeout=20_000)
+    assert "/c/debrief/index.html?" in page.url
+    page.locator("#finish").click()
+    expect(page.locator("#message")).to_have_text(back, timeout=20_000)
+    expect(page.locator("#toc-list button[data-completion='COMPLETED']")).to_have_count(2)
+    assert errors == []
 
     got = sdk[2].get_registration_progress(registration_id, include_child_results=True, include_runtime=True)
     assert (got.registration_completion, got.registration_success) == ("COMPLETED", "PASSED")
@@ -145,5 +159,11 @@ def test_a_cmi5_au_written_with_xapi_cmi5_completes_and_passes(browser, stack: L
                        params={"registration": got.xapi_registration_id, "ascending": "true"},
                        auth=(creds["lrsKey"], creds["lrsSecret"]), headers={"X-Experience-API-Version": "1.0.3"},
                        timeout=10)
-    verbs = [s["verb"]["id"].rsplit("/", 1)[-1] for s in lrs.json()["statements"]]
-    assert verbs == ["launched", "initialized", "completed", "passed", "satisfied", "satisfied", "terminated"]
+    found = lrs.json()["statements"]
+    verbs = [s["verb"]["id"].rsplit("/", 1)[-1] for s in found]
+    assert verbs == ["launched", "initialized", "completed", "passed", "satisfied", "terminated",  # block
+                     "launched", "initialized", "completed", "satisfied", "passed", "terminated"]  # course
+    # (the debrief's moveOn is Completed: the course is satisfied as soon as it is completed)
+    kinds = [s["object"]["definition"]["type"].rsplit("/", 1)[-1] for s in found
+             if s["verb"]["id"].endswith("satisfied")]
+    assert kinds == ["block", "course"]

@@ -259,3 +259,23 @@ def test_the_au_may_not_overwrite_launch_data(world) -> None:
     assert put.status_code == 403
     assert client.http.delete(f"{au.path}/activities/state?{urlencode(params)}", headers=au.headers()).status_code \
         == 403
+
+
+def test_a_session_silent_past_the_timeout_is_abandoned(world) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from chalicelib.store import registrations as store
+
+    client, realm = world
+    registration_id = _register(client, realm)
+    au = Au(client, _launch(client, realm, registration_id).json_body["launchUrl"]).start()
+    item = store.get(realm.realm_id, registration_id)
+    assert item is not None
+    details = dict(item.details or {})
+    silent = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
+    details["cmi5"]["sessions"][au.launch.session_id]["last"] = silent
+    item.details = details
+    store.save(item)
+    late = au.send(au_side.completed(au.launch))
+    assert late.status_code == 403 and "§9.3.6" in json.loads(late.body)["message"]
+    assert _verbs(_statements(client, realm, au.launch.registration)) == ["launched", "initialized", "abandoned"]
