@@ -163,6 +163,7 @@ def new_instance(item: RegistrationItem, version: int | None = None) -> None:
     details = dict(item.details or {})
     details.update(activities={}, suspendedActivityId=None, completedDate=None)
     details.pop("sequencer", None)  # SCORM 2004 sequencing state starts over too
+    details.pop("cmi5", None)  # so do cmi5 sessions, AU records and satisfied blocks
     if version is not None and version != int(item.course_version):
         course = courses.require(item.realm_id, item.course_id)
         found = courses.structure(courses.version_of(item.realm_id, course, version))
