@@ -51,6 +51,7 @@ app.register_blueprint(lrs_viewer_routes.api)
 app.register_blueprint(xapi_credential_routes.api, url_prefix="/api/v2")
 app.register_blueprint(cmi5_routes.api, url_prefix="/api/v2")  # the cmi5 extension (docs/cmi5.md)
 app.register_blueprint(cmi5_routes.fetch_api)  # the cmi5 fetch URL
+app.register_blueprint(cmi5_routes.web_api)  # the web app's cmi5 waive
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")

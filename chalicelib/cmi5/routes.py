@@ -6,6 +6,7 @@ and launch mode, waive an AU, abandon a session.
     POST /api/v2/registrations/{id}/cmi5/launch                       {auId | auIndex, actor?, launchMode?, returnUrl?}
     POST /api/v2/registrations/{id}/cmi5/waive                        {auId | auIndex, reason}
     POST /api/v2/registrations/{id}/cmi5/sessions/{sessionId}/abandon
+    POST /api/app/registrations/{id}/cmi5/waive                       the web app's "Waive" (owners, administrators)
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from chalicelib.runtime import launch, sessions
 
 api = Blueprint(__name__)  # registered under /api/v2
 fetch_api = Blueprint(__name__)  # registered at the root, beside the player's /launch routes
+web_api = Blueprint(__name__)  # the web app's /api/app routes (web sessions)
 ANY = ["*/*"]
 
 
@@ -94,3 +96,9 @@ def waive(registrationId: str) -> dict[str, Any]:  # noqa: N803
 @api.route("/registrations/{registrationId}/cmi5/sessions/{sessionId}/abandon", methods=["POST"])
 def abandon(registrationId: str, sessionId: str) -> dict[str, Any]:  # noqa: N803
     return administration.abandon(caller(api).realm_id, registrationId, sessionId)
+
+
+@web_api.route("/api/app/registrations/{registrationId}/cmi5/waive", methods=["POST"])
+@permissions.declare(permissions.web(permissions.ADMINS))
+def web_waive(registrationId: str) -> dict[str, Any]:  # noqa: N803
+    return administration.waive(caller(web_api).realm_id, registrationId, request_json(web_api.current_request))

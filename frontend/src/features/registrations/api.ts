@@ -89,6 +89,8 @@ export interface LaunchRecord {
 }
 
 export interface RegistrationDetail extends Registration {
+  /** the course's learning standard (SCORM12, CMI5, XAPI, ...) */
+  standard?: string;
   launchHistory: LaunchRecord[];
   instances: number[];
 }
@@ -120,6 +122,12 @@ export const registrationsApi = {
     ),
   detail: (id: string, signal?: AbortSignal) =>
     api.get<RegistrationDetail>(`/api/app/registrations/${enc(id)}`, signal),
+  /** cmi5: the AU counts as having met its moveOn (a "waived" statement, reason Administrative). */
+  waive: (id: string, auId: string) =>
+    api.post<{ auId: string; sessionId: string }>(`/api/app/registrations/${enc(id)}/cmi5/waive`, {
+      auId,
+      reason: 'Administrative',
+    }),
   log: (id: string, launchId: string, signal?: AbortSignal) =>
     api.get<DebugLog>(`/api/app/registrations/${enc(id)}/launches/${enc(launchId)}/log`, signal),
 };
