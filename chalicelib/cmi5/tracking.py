@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.cmi5 import administration, rules, state
 from chalicelib.cmi5 import launch as cmi5_launch
 from chalicelib.cmi5 import vocabulary as v
-from chalicelib.errors import Forbidden
+from chalicelib.errors import ApiError, Forbidden
 from chalicelib.lrs import launch_credentials
 from chalicelib.results import progress, xapi
 from chalicelib.runtime import launch
@@ -60,8 +60,14 @@ def check(endpoint: Endpoint, sent: Any, put_id: str | None = None) -> None:
     cmi5 = state.of(dict(item.details or {}))
     found = cmi5["sessions"].get(ran.session_id) or {}
     if found.get("state") in state.OPEN and _silent(found):
-        administration.abandon(endpoint.realm_id, ran.registration_id, ran.session_id)
+        try:
+            administration.abandon(endpoint.realm_id, ran.registration_id, ran.session_id)
+        except ApiError:
+            pass  # a sandbox preview, or ended meanwhile: the session is refused below all the same
         cmi5 = state.of(dict((store.get(endpoint.realm_id, ran.registration_id) or item).details or {}))
+        found = cmi5["sessions"].get(ran.session_id) or {}
+        if found.get("state") in state.OPEN:
+            found["state"] = "abandoned"
     session = state.view(cmi5, ran.session_id, scope.registration)
     for index, statement in enumerate(_batch(sent, put_id)):
         if not isinstance(statement, dict):
