@@ -167,3 +167,17 @@ def test_a_cmi5_course_written_with_xapi_cmi5_completes_and_passes(browser, stac
     kinds = [s["object"]["definition"]["type"].rsplit("/", 1)[-1] for s in found
              if s["verb"]["id"].endswith("satisfied")]
     assert kinds == ["block", "course"]
+
+
+def test_the_lrs_answers_cross_origin_preflights(stack: LocalStack) -> None:
+    """xAPI / cmi5 content on another origin: the browser's preflight for a statement PUT with
+    Authorization is answered by the local gateway (as API Gateway does on AWS)."""
+    creds = stack.credentials()
+    preflight = requests.options(f"{stack.base_url}/lrs/{creds['appId']}/statements", timeout=10, headers={
+        "Origin": "https://content.example.com", "Access-Control-Request-Method": "PUT",
+        "Access-Control-Request-Headers": "authorization,x-experience-api-version,content-type"})
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert {"Authorization", "X-Experience-API-Version", "Content-Type"} <= {
+        h.strip() for h in preflight.headers["Access-Control-Allow-Headers"].split(",")}
+    assert "PUT" in preflight.headers["Access-Control-Allow-Methods"]

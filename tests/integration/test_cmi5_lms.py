@@ -279,3 +279,19 @@ def test_a_session_silent_past_the_timeout_is_abandoned(world) -> None:
     late = au.send(au_side.completed(au.launch))
     assert late.status_code == 403 and "§9.3.6" in json.loads(late.body)["message"]
     assert _verbs(_statements(client, realm, au.launch.registration)) == ["launched", "initialized", "abandoned"]
+
+
+def test_content_on_another_origin_may_call_the_lrs(world) -> None:
+    """A cmi5 AU hosted elsewhere (absolute URL) talks to the LRS from the learner's browser:
+    every answer, a refusal included, is readable cross-origin (the preflight is answered by the
+    gateway: tests/e2e/test_statement_launch_browser.py)."""
+    client, realm = world
+    registration_id = _register(client, realm)
+    au = Au(client, _launch(client, realm, registration_id).json_body["launchUrl"])
+    au.fetch()
+    refused = client.http.post(f"{au.path}/statements", body=json.dumps(au_side.completed(au.launch)),
+                               headers=au.headers(**{"Content-Type": "application/json",
+                                                     "Origin": "https://content.example.com"}))
+    assert refused.status_code == 403 and refused.headers["Access-Control-Allow-Origin"] == "*"
+    read = au.read_launch_data()
+    assert read["launchMode"] == "Normal"
