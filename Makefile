@@ -11,19 +11,21 @@ NPM_STAMP := frontend/node_modules/.installed
 DIFF_STAMP := tests/differential/node_modules/.installed
 # @xapi/xapi, pinned, only for the LRS client interop test (tests/e2e/test_xapi_client.py).
 XAPI_STAMP := tests/xapi_client/node_modules/.installed
+# @xapi/cmi5, pinned, only for the e2e test of a cmi5 AU written with it (tests/builders/cmi5_courses.py).
+CMI5_AU_STAMP := tests/cmi5_au/node_modules/.installed
 # dynalite, pinned, only for the LRS's million-statement benchmark (bench/lrs_scale.py).
 DYNALITE_STAMP := bench/dynalite/node_modules/.installed
 FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
 	frontend/vite.config.ts frontend/package-lock.json $(wildcard frontend/tsconfig*.json)
 
-.PHONY: run test lint typecheck package frontend-test python-test chromium bench bench-lrs-scale bench-load lrs-conformance conformance clean
+.PHONY: run test lint typecheck package frontend-test python-test chromium bench bench-lrs-scale bench-load lrs-conformance conformance cmi5-conformance clean
 
 ## make run: set everything up, then start Nimbus locally (URL and credentials are printed).
 run: $(PY_STAMP) frontend/dist/index.html
 	$(BIN)/python -m nimbus_local
 
 ## make test: set everything up, then run every check and test suite.
-test: $(PY_STAMP) $(NPM_STAMP) $(DIFF_STAMP) $(XAPI_STAMP) frontend/dist/index.html chromium
+test: $(PY_STAMP) $(NPM_STAMP) $(DIFF_STAMP) $(XAPI_STAMP) $(CMI5_AU_STAMP) frontend/dist/index.html chromium
 	$(MAKE) --no-print-directory lint typecheck package frontend-test python-test
 
 $(BIN)/python:
@@ -43,6 +45,10 @@ $(DIFF_STAMP): tests/differential/package.json tests/differential/package-lock.j
 
 $(XAPI_STAMP): tests/xapi_client/package.json tests/xapi_client/package-lock.json
 	cd tests/xapi_client && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CMI5_AU_STAMP): tests/cmi5_au/package.json tests/cmi5_au/package-lock.json
+	cd tests/cmi5_au && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 frontend/dist/index.html: $(NPM_STAMP) $(FRONTEND_SRC)
@@ -91,6 +97,11 @@ $(DYNALITE_STAMP): bench/dynalite/package.json bench/dynalite/package-lock.json
 ## The ADL LRS conformance suite (xAPI 2.0.0 and 1.0.3) against a fresh local stack; not in `make test`.
 lrs-conformance: $(PY_STAMP)
 	bench/lrs_conformance.sh
+
+## ADL's CATAPULT cmi5 LMS Test Suite against a fresh local stack through our adapter; last line:
+## "cmi5 LMS tests: P passed, F failed". The suite: $CATAPULT_DIR, else cloned (pinned) into /tmp/catapult.
+cmi5-conformance: $(PY_STAMP)
+	tests/cmi5_conformance/run.sh
 
 ## ADL's SCORM 2004 cases against the sequencing engine and the API; last line: "ADL SCORM 2004 cases: P passed, F failed".
 ## The suite: $ADL_SCORM2004_SUITE, else ../shared/conformance/scorm2004-adl, else cloned (pinned commit) into

@@ -11,6 +11,7 @@ from chalice.app import Chalice
 
 from chalicelib import reportage, uploads
 from chalicelib.aicc import routes as aicc_routes
+from chalicelib.cmi5 import routes as cmi5_routes
 from chalicelib.config import settings
 from chalicelib.dispatch import lti as dispatch_lti
 from chalicelib.dispatch import play_routes as dispatch_play_routes
@@ -67,6 +68,9 @@ app.register_blueprint(dispatch_play_routes.api)
 app.register_blueprint(dispatch_web_routes.api)
 for blueprint in api_v2_routes.BLUEPRINTS:  # issue 16: the rest of the SCORM Cloud API v2 surface
     app.register_blueprint(blueprint, url_prefix="/api/v2")
+app.register_blueprint(cmi5_routes.api, url_prefix="/api/v2")  # the cmi5 extension (docs/cmi5.md)
+app.register_blueprint(cmi5_routes.fetch_api)  # the cmi5 fetch URL
+app.register_blueprint(cmi5_routes.web_api)  # the web app's cmi5 waive
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")

@@ -57,6 +57,10 @@ GATES: tuple[Gate, ...] = (
     Gate("/lrs/", lrs_caller, LRS_RULE),
 )
 
+#: Paths whose every answer (errors included) may be read by scripts of any origin: the LRS and the
+#: cmi5 fetch URL (their routes also answer CORS preflights: ``chalicelib.lrs.routes.CORS``).
+CORS_PREFIXES = ("/lrs/", "/launch/cmi5/fetch/")
+
 #: The app's route table (chalice ``app.routes``), bound by :func:`install`.
 _ROUTES: dict[str, dict[str, Any]] = {}
 
@@ -150,6 +154,8 @@ def http_middleware(event: Request, get_response: Callable[[Request], Response])
         response = _error_response(HTTPStatus.INTERNAL_SERVER_ERROR, _internal(request_id),
                                    request_id)
     response.headers["X-Request-Id"] = request_id
+    if event.path.startswith(CORS_PREFIXES):  # errors too: xAPI content on another origin reads them
+        response.headers.setdefault("Access-Control-Allow-Origin", "*")
     caller = (event.context or {}).get("caller")
     log_event(LOG, "request", requestId=request_id, method=event.method, path=event.path,
               status=response.status_code, ms=round((time.perf_counter() - started) * 1000, 2),

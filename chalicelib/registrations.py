@@ -1,5 +1,5 @@
 """Registrations: a learner's enrolment in a course, its instances, tags and launch history
-(SCORM Cloud API v2 RegistrationApi; shapes in :mod:`chalicelib.runtime.results`).
+(SCORM Cloud API v2 RegistrationApi; shapes in :mod:`chalicelib.results.schema`).
 
 Callers choose registration ids. Creating one checks and counts the realm's plan
 (:func:`chalicelib.plans.check_registration_allowed` / ``record_registration``); course previews
@@ -21,7 +21,7 @@ from typing import Any
 
 from chalicelib import courses, listing, plans
 from chalicelib.errors import BadRequest, Conflict, NotFound
-from chalicelib.runtime import progress, results
+from chalicelib.results import progress, schema
 from chalicelib.store import registrations as store
 from chalicelib.store.tables import RegistrationItem
 from chalicelib.timestamps import parse_api_time
@@ -167,7 +167,7 @@ def exists(realm_id: str, registration_id: str) -> bool:
 
 def get(realm_id: str, registration_id: str, *, children: bool = False, with_io: bool = False,
         with_runtime: bool = False) -> dict[str, Any]:
-    return results.registration(require(realm_id, registration_id), children=children, with_io=with_io,
+    return schema.registration(require(realm_id, registration_id), children=children, with_io=with_io,
                                 with_runtime=with_runtime)
 
 
@@ -192,10 +192,11 @@ def delete_for_course(realm_id: str, course_id: str) -> int:
 
 def new_instance(item: RegistrationItem, version: int | None = None) -> None:
     """Freeze the current instance and start the next, without progress (not saved here)."""
-    store.archive_instance(item, results.registration(item, children=True, with_io=True, with_runtime=True))
+    store.archive_instance(item, schema.registration(item, children=True, with_io=True, with_runtime=True))
     details = dict(item.details or {})
     details.update(activities={}, suspendedActivityId=None, completedDate=None)
     details.pop("sequencer", None)  # SCORM 2004 sequencing state starts over too
+    details.pop("cmi5", None)  # so do cmi5 sessions, AU records and satisfied blocks
     if version is not None and version != int(item.course_version):
         course = courses.require(item.realm_id, item.course_id)
         found = courses.structure(courses.version_of(item.realm_id, course, version))
@@ -226,7 +227,7 @@ def instances(realm_id: str, registration_id: str) -> list[dict[str, Any]]:
     """Every instance, oldest first, the current one last (RegistrationListSchema items)."""
     current = require(realm_id, registration_id)
     frozen = [dict(i.snapshot or {}) for i in store.instances(realm_id, registration_id)]
-    return [*frozen, results.registration(current)]
+    return [*frozen, schema.registration(current)]
 
 
 def instance(realm_id: str, registration_id: str, number: int) -> dict[str, Any]:
@@ -350,7 +351,7 @@ def list_page(realm_id: str, query: Query, *, children: bool = False, with_io: b
     found.sort(key=lambda i: (getattr(i, key).isoformat(), i.registration_id), reverse=descending)
     page = found[query.offset:query.offset + PAGE_SIZE]
     more = listing.more_token(query, query.offset + PAGE_SIZE) if query.offset + PAGE_SIZE < len(found) else None
-    shown = [results.registration(i, children=children, with_io=with_io, with_runtime=with_runtime) for i in page]
+    shown = [schema.registration(i, children=children, with_io=with_io, with_runtime=with_runtime) for i in page]
     return shown, more, len(found)
 
 
@@ -366,7 +367,7 @@ def for_learner(realm_id: str, email: str) -> list[dict[str, Any]]:
     """The learner page: a person's own registrations in the realm, newest first."""
     mine = [i for i in store.list_group(realm_id) if is_learners(i, email)]
     mine.sort(key=lambda i: i.updated, reverse=True)
-    return [results.registration(i) for i in mine]
+    return [schema.registration(i) for i in mine]
 
 
 def require_learners(realm_id: str, registration_id: str, email: str) -> RegistrationItem:

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.aicc import datamodel, files
 from chalicelib.aicc.errors import INVALID_COMMAND, INVALID_SESSION_ID, HacpError
 from chalicelib.aicc.protocol import parse_groups
-from chalicelib.runtime import progress
-from chalicelib.runtime.api_state import RuntimeData
+from chalicelib.results import progress
+from chalicelib.results.runtime_data import RuntimeData
 from chalicelib.runtime.scorm12_attempt import close_session
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ holds, and is not complete while it does not; elements without a row keep the de
 (complete when all their AUs are).
 
 The results go into the registration's details as ``aiccResults`` (element id → completion,
-success, score), which the rollup of ``chalicelib.runtime.progress`` applies the way it applies
+success, score), which the rollup of ``chalicelib.results.progress`` applies the way it applies
 a sequencer's results, so the registration, its activity details and the player's table of
 contents show them.
 """
@@ -15,7 +15,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.aicc.datamodel import LESSON_STATUS
-from chalicelib.runtime import prerequisites, progress
+from chalicelib.results import progress
+from chalicelib.runtime import prerequisites
 
 if TYPE_CHECKING:
     from chalicelib.standards.activity_tree import Activity, CourseStructure

@@ -5,7 +5,7 @@
 SCORM 1.2's ``cmi`` data model is CMI001's, renamed; an AU's data is stored under the SCORM 1.2
 element names (``cmi.core.lesson_status``, ``cmi.core.score.raw``, ``cmi.suspend_data``, ...),
 so the registration's results, rollup, runtime view and reports are the SCORM 1.2 ones
-(``chalicelib.runtime.progress``, ``results``) and a session ends with SCORM 1.2's LMSFinish
+(``chalicelib.results.progress``, ``schema``) and a session ends with SCORM 1.2's LMSFinish
 rules (``scorm12_attempt.close_session``: total time, mastery score).
 
 HACP differs in its syntax, which these tables hold: vocabulary values may be abbreviated to
@@ -25,7 +25,7 @@ from chalicelib.standards.common.durations import parse_timespan
 
 if TYPE_CHECKING:
     from chalicelib.aicc.protocol import Group
-    from chalicelib.runtime.api_state import RuntimeData
+    from chalicelib.results.runtime_data import RuntimeData
 
 #: CMI001 lesson status vocabulary, full words and first letters.
 LESSON_STATUS: dict[str, str] = {

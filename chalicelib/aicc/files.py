@@ -19,7 +19,7 @@ from chalicelib.aicc.errors import INVALID_COMMAND, HacpError
 from chalicelib.aicc.protocol import parse_table
 
 if TYPE_CHECKING:
-    from chalicelib.runtime.api_state import RuntimeData
+    from chalicelib.results.runtime_data import RuntimeData
 
 MAX_RECORDS = 200
 MAX_FIELD_CHARS = 255  # a kept path/performance field (the registration is one 400 KB item)

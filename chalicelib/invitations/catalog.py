@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import courses, listing
 from chalicelib.errors import BadRequest, Conflict
 from chalicelib.invitations import common
-from chalicelib.runtime import results
+from chalicelib.results import schema as results
 from chalicelib.store import invitations as store
 from chalicelib.store import registrations as registration_store
 from chalicelib.timestamps import parse_api_time

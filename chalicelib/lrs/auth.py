@@ -178,7 +178,22 @@ def _learner(event: Request, header: str) -> LrsCaller | None:
 
 
 def lrs_caller(event: Request) -> LrsCaller:
-    """Authenticate an LRS request and check the credential may use this endpoint."""
+    """Authenticate an LRS request and check the credential may use this endpoint.
+
+    A 401 to a script in a browser (xAPI / cmi5 content: the request has an ``Origin``, or a
+    ``Sec-Fetch-Mode`` other than ``navigate``) carries no ``WWW-Authenticate: Basic`` challenge:
+    Chromium answers such a challenge to a ``fetch`` with its sign-in prompt, and a headless
+    browser's request then never completes."""
+    try:
+        return _authenticate(event)
+    except Unauthorized as err:
+        headers = {k.lower(): v for k, v in event.headers.items()}
+        if "origin" in headers or headers.get("sec-fetch-mode", "navigate") != "navigate":
+            err.headers = {k: v for k, v in err.headers.items() if k != "WWW-Authenticate"}
+        raise
+
+
+def _authenticate(event: Request) -> LrsCaller:
     header = protocol.unwrap(event).headers.get("authorization")
     if header and header.lower().startswith("oauth "):
         found = _oauth(event)

@@ -13,7 +13,9 @@ credential is a Basic key and secret that:
 * reads and writes State documents of its actor, activity and registration only; reads the
   Agent Profile of its actor and Activity Profiles; writes no profile.
 
-The player will call :func:`issue` when it launches xAPI/cmi5 content (not wired yet).
+The player calls :func:`issue` when it launches xAPI (TinCan) or cmi5 content, with ``launch``:
+the registration, launch and activity it belongs to (:class:`RegistrationLaunch`), so that the
+statements the content stores update that registration (:mod:`chalicelib.runtime.statement_tracking`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,27 @@ from chalicelib.store import repos
 KEY_PREFIX = "launch-"
 MAX_TTL_SECONDS = 7 * 24 * 3600
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+LAUNCH_DATA = "LMS.LaunchData"  # cmi5 §10
+
+
+@dataclass(frozen=True)
+class RegistrationLaunch:
+    """The player launch a credential was issued for."""
+
+    registration_id: str
+    launch_id: str
+    instance: int
+    activity: str  # the launched leaf of the registration's activity tree
+    standard: str  # XAPI | CMI5
+    session_id: str = ""  # cmi5: the session id (cmi5 §9.6.2.1 context extension)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"g": self.registration_id, "l": self.launch_id, "i": self.instance, "a": self.activity,
+                "s": self.standard, "x": self.session_id}
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> RegistrationLaunch:
+        return cls(str(raw["g"]), str(raw["l"]), int(raw["i"]), str(raw["a"]), str(raw["s"]), str(raw.get("x", "")))
 
 
 @dataclass(frozen=True)
@@ -42,6 +65,7 @@ class LaunchScope:
     actor_key: str  # agents.key() of the learner
     registration: str  # lower-case UUID
     activity_id: str
+    launch: RegistrationLaunch | None = None  # set when the player issued it for a registration
 
 
 @dataclass(frozen=True)
@@ -59,7 +83,7 @@ class Launch:
 
 
 def issue(realm_id: str, endpoint: str, actor: dict[str, Any], registration: str,  # noqa: PLR0913, PLR0917
-          activity_id: str, ttl_seconds: int) -> tuple[str, str]:
+          activity_id: str, ttl_seconds: int, launch: RegistrationLaunch | None = None) -> tuple[str, str]:
     """Store a launch credential and return its (key, secret) for the content's launch URL."""
     if endpoint != realm_id:
         app = repos.get_app(endpoint)
@@ -78,8 +102,24 @@ def issue(realm_id: str, endpoint: str, actor: dict[str, Any], registration: str
     store.save_launch(key, store.LaunchItem(
         realm_id=realm_id, endpoint=endpoint, secret_sealed=credentials.seal(secret),
         actor=json.dumps(found), registration=registration.lower(), activity_id=activity_id,
-        expires=int(time.time()) + ttl_seconds))
+        expires=int(time.time()) + ttl_seconds,
+        launch=json.dumps(launch.to_dict()) if launch is not None else None))
     return key, secret
+
+
+def revoke(key: str) -> None:
+    """End a launch credential now (a cmi5 session that terminated or was abandoned)."""
+    store.set_launch_expires(key, int(time.time()))
+
+
+def learner_agent(learner: dict[str, str], home_page: str) -> dict[str, Any]:
+    """A registration's learner as the xAPI Agent launched content is given: an account on this
+    Nimbus (cmi5 §8.1.3 / §9.2 ask for an account; TinCan content gets the same)."""
+    name = " ".join(p for p in (learner.get("firstName", ""), learner.get("lastName", "")) if p)
+    agent: dict[str, Any] = {"objectType": "Agent", "account": {"homePage": home_page, "name": learner.get("id", "")}}
+    if name:
+        agent["name"] = name
+    return agent
 
 
 def find(key: str) -> Launch | None:
@@ -89,7 +129,8 @@ def find(key: str) -> Launch | None:
     if item is None:
         return None
     scope = LaunchScope(agents.key(json.loads(item.actor)) or "", item.registration,
-                        item.activity_id)
+                        item.activity_id,
+                        RegistrationLaunch.from_dict(json.loads(item.launch)) if item.launch else None)
     return Launch(key, credentials.unseal(item.secret_sealed), item.realm_id, item.endpoint,
                   scope, int(item.expires))
 
@@ -124,6 +165,9 @@ def check_document(scope: LaunchScope, kind: str, params: dict[str, str], *,
     """403 unless the document request stays inside the launch (State: actor, activity and
     registration; Agent Profile: read the actor's; Activity Profile: read)."""
     if kind == "state":
+        if write and scope.launch is not None and scope.launch.standard == "CMI5" \
+                and params.get("stateId") == LAUNCH_DATA:
+            raise Forbidden("stateId: the AU must not modify or delete LMS.LaunchData (cmi5 §10.2.1)")
         if _agent_key(params) != scope.actor_key:
             raise Forbidden("agent: this launch credential may only use its learner's state")
         if params.get("activityId") != scope.activity_id:

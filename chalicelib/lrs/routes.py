@@ -11,7 +11,7 @@ import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalice.app import Blueprint, CaseInsensitiveMapping, Response
+from chalice.app import Blueprint, CaseInsensitiveMapping, CORSConfig, Response
 
 from chalicelib import permissions
 from chalicelib.errors import ApiError, BadRequest, Forbidden
@@ -28,6 +28,7 @@ from chalicelib.lrs import (
 )
 from chalicelib.lrs.validation import fail
 from chalicelib.routes import caller
+from chalicelib.runtime import statement_launch
 from chalicelib.store import documents as doc_store
 from chalicelib.store import statements as stmt_store
 
@@ -40,6 +41,14 @@ if TYPE_CHECKING:
 
 api = Blueprint(__name__)
 ANY = ["*/*"]
+#: xAPI content hosted on another origin (a cmi5 AU or TinCan activity at an absolute URL) calls
+#: the LRS from the learner's browser: preflights are answered (chalice local / API Gateway) and
+#: responses, errors included (``chalicelib.middleware``), let the page read them.
+CORS = CORSConfig(allow_origin="*", max_age=600,
+                  allow_headers=["Authorization", "X-Experience-API-Version", "Content-Type", "If-Match",
+                                 "If-None-Match"],
+                  expose_headers=["ETag", "Last-Modified", "X-Experience-API-Consistent-Through",
+                                  "X-Experience-API-Version"])
 DOC_METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE"]
 
 
@@ -79,13 +88,13 @@ def _allow_binary(content_type: str) -> None:
 
 @permissions.declare(permissions.public("xAPI About is readable without credentials "
                                        "(IEEE 9274.1.1 §4.1.6.7)"))
-@api.route("/lrs/{lrsId}/about", methods=["GET", "HEAD"])
+@api.route("/lrs/{lrsId}/about", methods=["GET", "HEAD"], cors=CORS)
 def about(lrsId: str) -> Response:  # noqa: N803 - chalice passes the URI parameter by name
     asked, body = protocol.about(api.current_request)
     return protocol.respond(asked, body)
 
 
-@api.route("/lrs/{lrsId}/statements", methods=["GET", "HEAD", "PUT", "POST"], content_types=ANY)
+@api.route("/lrs/{lrsId}/statements", methods=["GET", "HEAD", "PUT", "POST"], content_types=ANY, cors=CORS)
 @_xapi_headers(consistent=True)
 def statement_resource(lrsId: str) -> Response:  # noqa: N803
     request, endpoint = _context()
@@ -112,12 +121,23 @@ def _store(request: protocol.LrsRequest, endpoint: Endpoint) -> Response:
             raise fail("statementId", "must be a UUID")
         if not isinstance(sent, dict):
             raise fail("statement", "must be a JSON object")
+        statement_launch.check(endpoint, sent, statement_id.lower())
         statements.store_statements(endpoint, sent, parts, put_id=statement_id.lower())
+        _track(endpoint, sent, [statement_id.lower()])
         return protocol.respond(endpoint.version, status=204)
     if request.params:
         raise BadRequest(f"{next(iter(request.params))}: POST statements takes no parameters")
+    statement_launch.check(endpoint, sent)
     ids = statements.store_statements(endpoint, sent, parts)
+    _track(endpoint, sent, ids)
     return protocol.respond(endpoint.version, ids)
+
+
+def _track(endpoint: Endpoint, sent: Any, ids: list[str]) -> None:
+    """Statements of content the player launched update its registration (launch credentials
+    issued by the player only: other writers pay nothing for this)."""
+    if endpoint.launch is not None and endpoint.launch.launch is not None:
+        statement_launch.track(endpoint, sent, ids)
 
 
 def _languages(request: protocol.LrsRequest) -> list[str]:
@@ -182,6 +202,7 @@ def _document(kind: str) -> Response:
         return protocol.respond(endpoint.version, None if method == "HEAD" else ids,
                                 headers={"Last-Modified": protocol.http_date(newest),
                                          "Content-Type": "application/json"})
+    statement_launch.document_read(endpoint, kind, request.params)
     found = documents.get(endpoint, where)
     headers = {"ETag": found.etag, "Last-Modified": protocol.http_date(found.updated),
                "Content-Type": found.content_type}
@@ -190,25 +211,25 @@ def _document(kind: str) -> Response:
                             headers=headers)
 
 
-@api.route("/lrs/{lrsId}/activities/state", methods=DOC_METHODS, content_types=ANY)
+@api.route("/lrs/{lrsId}/activities/state", methods=DOC_METHODS, content_types=ANY, cors=CORS)
 @_xapi_headers()
 def state(lrsId: str) -> Response:  # noqa: N803
     return _document("state")
 
 
-@api.route("/lrs/{lrsId}/activities/profile", methods=DOC_METHODS, content_types=ANY)
+@api.route("/lrs/{lrsId}/activities/profile", methods=DOC_METHODS, content_types=ANY, cors=CORS)
 @_xapi_headers()
 def activity_profile(lrsId: str) -> Response:  # noqa: N803
     return _document("activity_profile")
 
 
-@api.route("/lrs/{lrsId}/agents/profile", methods=DOC_METHODS, content_types=ANY)
+@api.route("/lrs/{lrsId}/agents/profile", methods=DOC_METHODS, content_types=ANY, cors=CORS)
 @_xapi_headers()
 def agent_profile(lrsId: str) -> Response:  # noqa: N803
     return _document("agent_profile")
 
 
-@api.route("/lrs/{lrsId}/activities", methods=["GET", "HEAD"], content_types=ANY)
+@api.route("/lrs/{lrsId}/activities", methods=["GET", "HEAD"], content_types=ANY, cors=CORS)
 @_xapi_headers()
 def activities(lrsId: str) -> Response:  # noqa: N803
     """Communication §2.5: the canonical Activity object for ``activityId``."""
@@ -226,7 +247,7 @@ def activities(lrsId: str) -> Response:  # noqa: N803
                             headers={"Content-Type": "application/json"})
 
 
-@api.route("/lrs/{lrsId}/agents", methods=["GET", "HEAD"], content_types=ANY)
+@api.route("/lrs/{lrsId}/agents", methods=["GET", "HEAD"], content_types=ANY, cors=CORS)
 @_xapi_headers()
 def agent_resource(lrsId: str) -> Response:  # noqa: N803
     """Communication §2.4: the Person object of ``agent``."""

@@ -102,7 +102,9 @@ def get_registration_instance_launch_history(registrationId: str, instanceId: st
 @api.route("/registrations/{registrationId}/launchLink", methods=["POST"])
 def build_registration_launch_link(registrationId: str) -> dict[str, str]:  # noqa: N803
     body = request_json(api.current_request)
-    return {"launchLink": launch.launch_link(caller(api).realm_id, registrationId, body)}
+    who = caller(api)
+    app_id = who.principal if who.kind in ("app", "oauth") else None  # its LRS gets xAPI/cmi5 statements
+    return {"launchLink": launch.launch_link(who.realm_id, registrationId, body, lrs_id=app_id)}
 
 
 # --- tags -----------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ def registration_detail(registrationId: str) -> dict[str, Any]:  # noqa: N803 - 
     detail = registrations.get(realm_id, registrationId, children=True, with_io=True, with_runtime=True)
     detail["launchHistory"] = registrations.launch_history(realm_id, registrationId)
     detail["instances"] = [i["instance"] for i in registrations.instances(realm_id, registrationId)]
+    detail["standard"] = (registrations.require(realm_id, registrationId).details or {}).get("standard", "")
     return detail
 
 

@@ -6,16 +6,14 @@ SCORM 2004 RTE 3.1.6 (API Instance State Transitions) and SCORM 1.2 RTE 3.3.2: a
 GetLastError, GetErrorString and GetDiagnostic sets the last error, so a successful call clears
 the error of an earlier failed one (RTE 2004 3.1.4.4).
 
-``RuntimeData`` is the serialisable run-time data of one attempt on one SCO: element path ->
-string value, plus the count of each array. It is what the server persists and validates commits
-against (a plain dict through ``to_dict``/``from_dict``).
+The run-time data the instances read and write is
+:class:`chalicelib.results.runtime_data.RuntimeData`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from chalicelib.standards.common.errors import ErrorCode
@@ -25,32 +23,6 @@ class ApiState(StrEnum):
     NOT_INITIALIZED = "not-initialized"
     RUNNING = "running"
     TERMINATED = "terminated"
-
-
-@dataclass
-class RuntimeData:
-    """The values of one attempt: ``values[path] = str``, ``counts[array path] = int``."""
-
-    values: dict[str, str] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"values": dict(self.values), "counts": dict(self.counts)}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> RuntimeData:
-        data = data or {}
-        return cls(
-            {str(k): str(v) for k, v in (data.get("values") or {}).items()},
-            {str(k): int(v) for k, v in (data.get("counts") or {}).items()},
-        )
-
-    def count(self, array: str) -> int:
-        return self.counts.get(array, 0)
-
-    def append_if_new(self, array: str, index: int) -> None:
-        if index == self.count(array):
-            self.counts[array] = index + 1
 
 
 def as_text(value: object) -> str:

@@ -22,8 +22,10 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import ApiError, BadRequest, Conflict
-from chalicelib.runtime import delivery, progress
-from chalicelib.runtime.api_state import ApiState, RuntimeData
+from chalicelib.results import progress
+from chalicelib.results.runtime_data import RuntimeData
+from chalicelib.runtime import delivery
+from chalicelib.runtime.api_state import ApiState
 from chalicelib.runtime.scorm12_api import Scorm12Api
 from chalicelib.runtime.scorm2004_api import Scorm2004Api
 from chalicelib.runtime.scorm2004_attempt import Launch2004, continues, shared_stores

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.aicc import completion
 from chalicelib.errors import Conflict, NotFound
-from chalicelib.runtime import prerequisites, progress, sequencing
-from chalicelib.runtime.api_state import RuntimeData
+from chalicelib.results import progress
+from chalicelib.results.runtime_data import RuntimeData
+from chalicelib.runtime import prerequisites, sequencing
 from chalicelib.runtime.scorm12_attempt import Launch12
 from chalicelib.runtime.scorm12_attempt import close_session as close_12
 from chalicelib.runtime.scorm12_attempt import new_attempt as new_12

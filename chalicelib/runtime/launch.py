@@ -35,7 +35,8 @@ from chalicelib.config import settings
 from chalicelib.configuration import runtime as launch_settings
 from chalicelib.errors import ApiError, BadRequest, Conflict, NotFound
 from chalicelib.lrs import scorm_forwarding
-from chalicelib.runtime import commit, delivery, progress, sequencing, sessions
+from chalicelib.results import progress
+from chalicelib.runtime import commit, delivery, sequencing, sessions
 from chalicelib.store import courses as course_store
 from chalicelib.store import registrations as store
 from chalicelib.store import streams
@@ -98,11 +99,12 @@ def _token_link(realm_id: str, registration_id: str, expiry: int, options: dict[
     return f"{_base()}/launch/{realm_id}.{secret}"
 
 
-def launch_link(realm_id: str, registration_id: str, body: object) -> str:
-    """POST /registrations/{id}/launchLink → a single-use link that expires after ``expiry`` s."""
+def launch_link(realm_id: str, registration_id: str, body: object, *, lrs_id: str | None = None) -> str:
+    """POST /registrations/{id}/launchLink → a single-use link that expires after ``expiry`` s;
+    ``lrs_id``: the app asking, whose LRS xAPI / cmi5 content will report to (else the realm's)."""
     expiry, options = _link_options(body)
     registrations.require(realm_id, registration_id)
-    return _token_link(realm_id, registration_id, expiry, options)
+    return _token_link(realm_id, registration_id, expiry, {**options, "lrs": lrs_id} if lrs_id else options)
 
 
 def preview_link(realm_id: str, course_id: str, number: int | None, body: object, who: str) -> str:
@@ -143,7 +145,8 @@ def start(realm_id: str, registration_id: str, options: dict[str, Any], user_age
     return sessions.open_session(sessions.PlayerSession(
         realm_id, registration_id, launch_id, int(item.instance), version.content_prefix, bool(item.sandbox),
         bool(options.get("tracking", True)), str(options.get("redirect", "message")),
-        start=str(options.get("startSco") or ""), settings=launch_settings.for_launch(item)))
+        start=str(options.get("startSco") or ""), settings=launch_settings.for_launch(item),
+        lrs=str(options.get("lrs") or "")))
 
 
 def open_token(token: str, user_agent: str = "") -> str:
@@ -233,6 +236,10 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
     wanted = body.get("activityId")
     if wanted is not None and not isinstance(wanted, str):
         raise BadRequest("activityId must be an activity identifier.")
+    from chalicelib.runtime import statement_launch  # noqa: PLC0415 - it builds on this module
+
+    if statement_launch.tracked_by_statements(_registration(session).details or {}):
+        return statement_launch.deliver(session, wanted)
     request = sequencing.parse_request(body["navRequest"], body.get("target")) if "navRequest" in body else None
     structure = _sequenced_structure(_registration(session))
     if request is not None and structure is None:
@@ -319,23 +326,9 @@ def _forward(item: Any, results_before: tuple[str, str]) -> None:
 
 
 def _roll_up(item: Any, *, sticky: bool = False) -> bool:
-    """Registration results from the activity tree (SCORM 2004 with sequencing: the sequencer's
-    rollup of the root, ``runtime.sequencing.outcomes``); True if they changed. ``sticky``
-    (setting RegistrationStatusIsSticky): a completed / passed registration stays so."""
-    details = item.details or {}
-    rolled = progress.rollup(details.get("tree") or {}, details.get("activities", {}),
-                             progress.engine_results(details))
-    before = (item.completion, item.success, item.score_scaled, float(item.total_seconds or 0))
-    item.completion, item.success = rolled["completion"], rolled["success"]
-    if sticky:
-        item.completion = "COMPLETED" if before[0] == "COMPLETED" else item.completion
-        item.success = "PASSED" if before[1] == "PASSED" else item.success
-    item.score_scaled = round(rolled["score"], 4) if rolled["score"] is not None else None
-    item.total_seconds = round(rolled["seconds"], 2)
-    if item.completion == "COMPLETED" and not details.get("completedDate"):
-        details["completedDate"] = now().isoformat()
-    item.updated = now()
-    return before != (item.completion, item.success, item.score_scaled, float(item.total_seconds or 0))
+    """Registration results from the activity tree; True if they changed (``sticky``: setting
+    RegistrationStatusIsSticky, a completed / passed registration stays so)."""
+    return progress.roll_up_registration(item, now(), sticky=sticky)
 
 
 def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib.runtime.api_state import ApiSession, ApiState, RuntimeData, as_text
+from chalicelib.runtime.api_state import ApiSession, ApiState, as_text
 from chalicelib.runtime.scorm12_attempt import Launch12, close_session, new_attempt
 from chalicelib.standards.common.datatypes import TYPES_12, Verdict, check
 from chalicelib.standards.common.elements import Element, Path, parse
@@ -26,6 +26,8 @@ from chalicelib.standards.scorm12.datamodel import BLANK_ALLOWED, ELEMENTS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from chalicelib.results.runtime_data import RuntimeData
 
 _KEYWORDS = ("_children", "_count", "_version")
 

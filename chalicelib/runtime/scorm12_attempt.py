@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.runtime.api_state import RuntimeData
+from chalicelib.results.runtime_data import RuntimeData
 from chalicelib.standards.common.durations import ZERO_TIMESPAN, add_timespan
 
 

@@ -11,14 +11,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from chalicelib.runtime.api_state import ApiSession, ApiState, RuntimeData, as_text
-from chalicelib.runtime.scorm2004_attempt import (
-    Launch2004,
-    close_session,
-    completion_status,
-    new_attempt,
-    success_status,
-)
+from chalicelib.results.evaluation import completion_status, success_status
+from chalicelib.runtime.api_state import ApiSession, ApiState, as_text
+from chalicelib.runtime.scorm2004_attempt import Launch2004, close_session, new_attempt
 from chalicelib.standards.common.datatypes import TYPES_2004, Verdict, check
 from chalicelib.standards.common.elements import Element, Path, parse
 from chalicelib.standards.scorm2004 import errors as E
@@ -34,6 +29,8 @@ from chalicelib.standards.scorm2004.interactions import RULES, check_result, sho
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from chalicelib.results.runtime_data import RuntimeData
 
 _KEYWORDS = ("_children", "_count", "_version")
 _NAV_TARGET = re.compile(r"^\{target=([^}]*)\}(choice|jump)$")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chalicelib.runtime.api_state import RuntimeData
+from chalicelib.results.runtime_data import RuntimeData
 from chalicelib.standards.common.durations import add_iso
 
 
@@ -116,30 +116,6 @@ def _apply_launch(data: RuntimeData, launch: Launch2004) -> None:
         values[f"cmi.comments_from_lms.{index}.location"] = location
         values[f"cmi.comments_from_lms.{index}.timestamp"] = timestamp
     data.counts["cmi.comments_from_lms"] = len(launch.comments_from_lms)
-
-
-def completion_status(data: RuntimeData) -> str:
-    """RTE 4.2.4.1: with a completion threshold the progress measure decides; else what was set."""
-    values = data.values
-    threshold = values.get("cmi.completion_threshold")
-    if threshold is not None:
-        measure = values.get("cmi.progress_measure")
-        if measure is None:
-            return "unknown"
-        return "completed" if float(measure) >= float(threshold) else "incomplete"
-    return values.get("cmi.completion_status", "unknown")
-
-
-def success_status(data: RuntimeData) -> str:
-    """RTE 4.2.22.1: with a scaled passing score the scaled score decides; else what was set."""
-    values = data.values
-    passing = values.get("cmi.scaled_passing_score")
-    if passing is not None:
-        scaled = values.get("cmi.score.scaled")
-        if scaled is None:
-            return "unknown"
-        return "passed" if float(scaled) >= float(passing) else "failed"
-    return values.get("cmi.success_status", "unknown")
 
 
 def close_session(data: RuntimeData) -> None:

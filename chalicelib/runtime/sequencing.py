@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import BadRequest
-from chalicelib.runtime.api_state import RuntimeData
-from chalicelib.runtime.scorm2004_attempt import completion_status, success_status
+from chalicelib.results.evaluation import completion_status, success_status
+from chalicelib.results.runtime_data import RuntimeData
 from chalicelib.standards.activity_tree import Sequencing
 from chalicelib.standards.scorm2004.sequencing import Sequencer
 from chalicelib.standards.scorm2004.sequencing.exceptions import meaning

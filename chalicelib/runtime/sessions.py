@@ -91,11 +91,13 @@ class PlayerSession:
     start: str = ""  # startSco of the launch link
     token: str = ""
     settings: dict[str, str] = field(default_factory=dict)  # non-default effective settings (issue 16)
+    lrs: str = ""  # the LRS (app id) xAPI / cmi5 content reports to; "" → the realm's
 
     def payload(self) -> dict[str, Any]:
         return {"g": self.registration_id, "l": self.launch_id, "i": self.instance, "c": self.content_prefix,
                 "s": self.sandbox, "t": self.tracking, "x": self.redirect, "a": self.start,
-                "o": self.settings, "exp": int(time.time()) + SESSION_SECONDS}
+                "o": self.settings, "exp": int(time.time()) + SESSION_SECONDS,
+                **({"r": self.lrs} if self.lrs else {})}
 
 
 def open_session(session: PlayerSession) -> str:
@@ -107,7 +109,8 @@ def player_session(token: str) -> PlayerSession:
     try:
         return PlayerSession(realm_id, str(p["g"]), str(p["l"]), int(p["i"]), str(p["c"]), bool(p["s"]),
                              bool(p["t"]), str(p["x"]), str(p.get("a") or ""), token,
-                             settings={str(k): str(v) for k, v in dict(p.get("o") or {}).items()})
+                             settings={str(k): str(v) for k, v in dict(p.get("o") or {}).items()},
+                             lrs=str(p.get("r") or ""))
     except (KeyError, TypeError, ValueError) as err:
         raise Unauthorized("This link is not valid.") from err
 

@@ -118,6 +118,7 @@ class LaunchItem(Model):
     registration = UnicodeAttribute()
     activity_id = UnicodeAttribute()
     expires = NumberAttribute()
+    launch = UnicodeAttribute(null=True)  # JSON: the registration launch it belongs to (player launches)
 
 
 def get_launch(key: str) -> LaunchItem | None:

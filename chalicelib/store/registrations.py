@@ -266,6 +266,14 @@ def create_token(realm_id: str, secret: str, registration_id: str, seconds: int,
                     expires=int(time.time()) + seconds, options=options).save()
 
 
+def get_token(realm_id: str, secret: str) -> LaunchTokenItem | None:
+    """A token as stored (used or not, expired or not), without using it up."""
+    try:
+        return LaunchTokenItem.get(_token_pk(realm_id, secret), "TOKEN")
+    except DoesNotExist:
+        return None
+
+
 def consume_token(realm_id: str, secret: str) -> LaunchTokenItem | None:
     """Mark a live, unused token used and return it; None if unknown, expired or already used.
 

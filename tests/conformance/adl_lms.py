@@ -40,7 +40,7 @@ from tests.conformance import adl_suite
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from chalicelib.runtime.api_state import RuntimeData
+    from chalicelib.results.runtime_data import RuntimeData
     from tests.conformance.adl_cases import Call, Visit
 
 NS = {

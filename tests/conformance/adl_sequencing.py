@@ -49,7 +49,7 @@ from tests.conformance.adl_lms import LEARNER_ID, LEARNER_NAME, AdlLms, Outcome
 from tests.conformance.adl_lms import read_package as read_lms_package
 
 if TYPE_CHECKING:
-    from chalicelib.runtime.api_state import RuntimeData
+    from chalicelib.results.runtime_data import RuntimeData
     from chalicelib.standards.activity_tree import Activity, CourseStructure
     from chalicelib.standards.scorm2004.sequencing.state import GlobalObjective, Node
 

@@ -12,6 +12,10 @@
 (function () {
   'use strict';
 
+  // a cmi5 AU's returnURL (the player with ?returned=1) loaded inside the content frame: the
+  // player takes the whole window back instead of nesting itself
+  var returned = /[?&]returned=1(&|$)/.test(window.location.search);
+  if (returned && window.top !== window.self) { window.top.location.replace(window.location.href); return; }
   var config = JSON.parse(document.getElementById('nimbus-config').textContent);
   var base = config.base;
   var STORE = 'nimbus-unsent:';
@@ -190,6 +194,7 @@
     if (popup && !popup.closed) { popup.close(); }  // content often terminates on unload
     popup = null;
     return new Promise(function (resolve) { setTimeout(resolve, 100); }).then(function () {
+      if (!leaving.channel) { return null; }  // statement-tracked content saved to the LRS itself
       if (!leaving.finished) { leaving.channel.flush(true); }
       return leaving.channel.drained(5000);
     });
@@ -220,7 +225,19 @@
     message(answer.sequencing ? answer.sequencing.message : 'Nothing to deliver.');
   }
 
+  /** xAPI / cmi5 content: it talks to the LRS with the launch parameters in its URL; the player
+   *  only frames it (or, for a cmi5 OwnWindow AU, hands it the whole window). */
+  function startStatements(delivered) {
+    current = { activityId: delivered.activityId, channel: null, finished: true, session: null };
+    delete window.API; delete window.API_1484_11;
+    updateToc(delivered.toc || toc);
+    document.getElementById('course-title').textContent = config.title + ' — ' + (delivered.title || '');
+    if (delivered.ownWindow) { window.location.assign(delivered.contentUrl); return; }
+    frame.src = delivered.contentUrl;
+  }
+
   function start(delivered) {
+    if (delivered.statements) { return startStatements(delivered); }
     var channel = new Channel(base, delivered.activityId, delivered.attemptId);
     var state = { activityId: delivered.activityId, channel: channel, finished: false, session: null };
     var made = window.NimbusRuntime.create(delivered.scorm12 ? 'scorm12' : 'scorm2004', rules, delivered.data, {
@@ -324,9 +341,9 @@
 
   window.addEventListener('pagehide', function () {
     unloading = true;
-    if (current && !exited) { current.channel.flush(true); }
+    if (current && current.channel && !exited) { current.channel.flush(true); }
   });
-  setInterval(function () { if (current && current.channel.pending.length) { current.channel.flush(false); } }, AUTOSAVE_MS);
+  setInterval(function () { if (current && current.channel && current.channel.pending.length) { current.channel.flush(false); } }, AUTOSAVE_MS);
   document.getElementById('prev').addEventListener('click', function () {
     if (config.sequenced) { navigate('previous'); return; }
     var list = launchable(), at = position();
@@ -353,6 +370,7 @@
     event.currentTarget.setAttribute('aria-expanded', String(open));
   });
   window.nimbusPlayer = { go: go, navigate: navigate, exit: exit, state: function () {
+    if (current && !current.channel) { return { activityId: current.activityId, queued: 0, pending: 0, failed: null }; }
     return current ? { activityId: current.activityId, queued: current.channel.queue.length,
       pending: current.channel.pending.length, failed: current.channel.failed } : null;
   } };
@@ -376,6 +394,7 @@
   resendLeftovers();
   fetch('/launch/player/rules.json').then(function (r) { return r.json(); }).then(function (loaded) {
     rules = loaded;
+    if (returned) { message('Choose an activity from the table of contents.'); return null; }
     return go(config.start);
   }).catch(function (error) { message('The player could not start: ' + error.message); });
 })();

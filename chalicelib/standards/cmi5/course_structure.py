@@ -28,9 +28,22 @@ def _langstring(element: Any, name: str) -> str:
 class Reader:
     def __init__(self, package: Package | None, warnings: list[str]) -> None:
         self.package, self.warnings = package, warnings
+        self.seen: set[str] = set()
+
+    def unique(self, identifier: str, what: str) -> None:
+        """cmi5 §13.1.2-13.1.4: course, block, objective and AU ids are unique in the structure."""
+        if identifier and identifier in self.seen:
+            raise PackageError(f"the {what} id {identifier!r} is used twice (cmi5 §13.1)", file="cmi5.xml")
+        self.seen.add(identifier)
+
+    def objectives(self, element: Any) -> None:
+        found = kid(element, "objectives")
+        for objective in (c for c in (found if found is not None else []) if local(c) == "objective"):
+            self.unique(attr(objective, "id") or "", "objective")
 
     def node(self, element: Any) -> Activity | None:
         identifier = attr(element, "id") or ""
+        self.unique(identifier, local(element))
         title = _langstring(element, "title") or identifier
         if local(element) == "block":
             children = [a for a in (self.node(c) for c in element if local(c) in ("au", "block")) if a]
@@ -44,15 +57,18 @@ class Reader:
         url = text(kid(element, "url"))
         if not url:
             raise PackageError(f"AU {identifier!r} has no <url> (cmi5 §13.1.4)", file="cmi5.xml")
+        if any(c.isspace() for c in url):
+            raise PackageError(f"AU {identifier!r} has the url {url!r}, which is not a valid URL (cmi5 §13.1.4)",
+                               file="cmi5.xml")
         if not is_url(url):
             if self.package is None:
                 raise PackageError(f"AU {identifier!r} has the relative url {url!r}; a cmi5.xml uploaded without "
                                    "a package must use absolute URLs (cmi5 §14.1.1)", file="cmi5.xml")
             stored = self.package.find(url.split("?")[0])
             if stored is None:
-                self.warnings.append(f"cmi5.xml: AU {identifier!r} launches {url!r}, which is not in the package.")
-            else:
-                url = stored + url[len(url.split("?")[0]):]
+                raise PackageError(f"AU {identifier!r} launches {url!r}, which is not in the package (cmi5 §14.1)",
+                                   file="cmi5.xml")
+            url = stored + url[len(url.split("?")[0]):]
         move_on = attr(element, "moveOn") or "NotApplicable"
         if move_on not in MOVE_ON:
             self.warnings.append(f"cmi5.xml: AU {identifier!r} moveOn {move_on!r} is unknown; used NotApplicable.")
@@ -84,6 +100,11 @@ def read(package: Package | None, root: Any, warnings: list[str], fallback_title
     if not course_id:
         raise PackageError("has no <course id=...> (cmi5 §13.1.2)", file="cmi5.xml")
     reader = Reader(package, warnings)
+    reader.unique(course_id, "course")
+    reader.objectives(root)
+    for element in root.iter():
+        if local(element) in ("au", "block"):
+            reader.objectives(element)
     children = [a for a in (reader.node(c) for c in root if local(c) in ("au", "block")) if a]
     title = _langstring(course, "title") or fallback_title
     tree = Activity(identifier=course_id, title=title, children=children)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.aicc import completion
-from chalicelib.runtime import progress
+from chalicelib.results import progress
 from chalicelib.standards import read_package
 from tests.builders.aicc_course import hacp_course_zip
 

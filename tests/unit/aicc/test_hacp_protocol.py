@@ -13,7 +13,7 @@ from chalicelib.aicc.errors import ERRORS, HacpError
 from chalicelib.runtime.scorm12_attempt import Launch12, new_attempt
 
 if TYPE_CHECKING:
-    from chalicelib.runtime.api_state import RuntimeData
+    from chalicelib.results.runtime_data import RuntimeData
 
 #: A GetParam-style exchange in the shape of CMI001's HACP examples (our own values).
 PUT_PARAM = """[core]

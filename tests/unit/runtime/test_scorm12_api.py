@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.runtime.api_state import RuntimeData
+from chalicelib.results.runtime_data import RuntimeData
 from chalicelib.runtime.scorm12_api import Scorm12Api
 from chalicelib.runtime.scorm12_attempt import Launch12, relaunch
 from chalicelib.standards.common.elements import Access

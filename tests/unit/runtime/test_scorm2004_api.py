@@ -3,7 +3,7 @@ persistence as a dict, suspend/resume, total time, shared data and the navigatio
 
 from __future__ import annotations
 
-from chalicelib.runtime.api_state import RuntimeData
+from chalicelib.results.runtime_data import RuntimeData
 from chalicelib.runtime.scorm2004_api import Scorm2004Api
 from chalicelib.runtime.scorm2004_attempt import Launch2004, SharedDataMap, continues, relaunch, shared_stores
 

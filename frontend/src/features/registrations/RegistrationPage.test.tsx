@@ -1,5 +1,5 @@
 import { screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { TEST_SESSION, jsonResponse, renderApp, stubFetch } from '../../test/utils';
 
 const REGISTRATION = {
@@ -100,4 +100,62 @@ describe('Registrations', () => {
     const settings = await screen.findByRole('table', { name: 'Registration settings' }, { timeout: 5000 });
     expect(within(settings).getByText('Course')).toBeInTheDocument(); // inherited from the course
   }, 15_000);
+
+  it('shows the statements of an xAPI activity in its runtime data', async () => {
+    const tincan = {
+      ...REGISTRATION,
+      id: 'r2',
+      activityDetails: {
+        ...REGISTRATION.activityDetails,
+        children: [
+          {
+            ...REGISTRATION.activityDetails.children[0],
+            runtime: {
+              completionStatus: 'completed',
+              runtimeSuccessStatus: 'PASSED',
+              scoreScaled: '0.9',
+              totalTime: 'PT1M30S',
+              learnerComments: [],
+              statements: [
+                { id: 's1', timestamp: '2026-01-02T03:04:06Z', verb: 'http://adlnet.gov/expapi/verbs/passed', object: 'https://x/a', result: { score: { scaled: 0.9 } } },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    stubFetch({
+      'GET /api/session': () => jsonResponse(200, TEST_SESSION),
+      'GET /api/app/registrations/r2': () => jsonResponse(200, { ...tincan, instances: [0], launchHistory: [] }),
+      'GET /api/app/registrations/r2/configuration': () => jsonResponse(200, { settingItems: [] }),
+    });
+    renderApp('/registrations/r2');
+    const statements = await screen.findByRole('table', { name: 'Statements' });
+    expect(statements).toHaveTextContent('passed');
+    expect(statements).toHaveTextContent('0.9');
+  });
+
+  it('offers Waive on the AUs of a cmi5 registration and posts it', async () => {
+    let waived: unknown = null;
+    const au = { ...REGISTRATION.activityDetails.children[0], id: 'https://x/au1', activityCompletion: 'INCOMPLETE' };
+    const cmi5 = {
+      ...REGISTRATION,
+      id: 'r3',
+      registrationCompletion: 'INCOMPLETE',
+      activityDetails: { ...REGISTRATION.activityDetails, children: [au] },
+    };
+    stubFetch({
+      'GET /api/session': () => jsonResponse(200, TEST_SESSION),
+      'GET /api/app/registrations/r3': () =>
+        jsonResponse(200, { ...cmi5, standard: 'CMI5', instances: [0], launchHistory: [] }),
+      'GET /api/app/registrations/r3/configuration': () => jsonResponse(200, { settingItems: [] }),
+      'POST /api/app/registrations/r3/cmi5/waive': (init: RequestInit) => {
+        waived = JSON.parse(String(init.body));
+        return jsonResponse(200, { auId: 'https://x/au1', sessionId: 's1' });
+      },
+    });
+    const { user } = renderApp('/registrations/r3');
+    await user.click(await screen.findByRole('button', { name: 'Waive' }));
+    await vi.waitFor(() => expect(waived).toEqual({ auId: 'https://x/au1', reason: 'Administrative' }));
+  });
 });

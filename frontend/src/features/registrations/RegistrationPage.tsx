@@ -1,12 +1,35 @@
 import { Alert, Anchor, Badge, Button, Code, Group, List, Stack, Table, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { SettingsTable } from '../../components/SettingsTable';
 import { SectionPage } from '../../app/SectionPage';
 import { learnerName, registrationsApi, type ActivityResult, type Runtime } from './api';
 
-function ActivityRow({ activity }: { activity: ActivityResult }) {
+/** cmi5 (§9.3.7): an administrator waives an AU the learner met by other means. */
+function WaiveButton({ registrationId, auId }: { registrationId: string; auId: string }) {
+  const client = useQueryClient();
+  const waive = useMutation({
+    mutationFn: () => registrationsApi.waive(registrationId, auId),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['registration', registrationId] }),
+  });
+  return (
+    <>
+      {' '}
+      <Button size="compact-xs" variant="light" loading={waive.isPending} onClick={() => waive.mutate()}>
+        Waive
+      </Button>
+      {waive.isError && (
+        <Text span size="xs" c="red">
+          {` ${waive.error.message}`}
+        </Text>
+      )}
+    </>
+  );
+}
+
+function ActivityRow({ activity, waive }: { activity: ActivityResult; waive?: string }) {
+  const leaf = !activity.children || activity.children.length === 0;
   return (
     <List.Item>
       <Text span fw={activity.children && activity.children.length > 0 ? 600 : 400}>
@@ -20,11 +43,14 @@ function ActivityRow({ activity }: { activity: ActivityResult }) {
       </Badge>
       {activity.score && <Text span size="sm">{` ${activity.score.scaled}%`}</Text>}
       <Text span size="xs" c="dimmed">{` ${activity.timeTracked}${activity.suspended ? ' · suspended' : ''}`}</Text>
+      {waive && leaf && activity.activityCompletion !== 'COMPLETED' && (
+        <WaiveButton registrationId={waive} auId={activity.id} />
+      )}
       {activity.runtime && <RuntimeData runtime={activity.runtime} />}
       {activity.children && activity.children.length > 0 && (
         <List withPadding size="sm">
           {activity.children.map((child) => (
-            <ActivityRow key={child.id} activity={child} />
+            <ActivityRow key={child.id} activity={child} waive={waive} />
           ))}
         </List>
       )}
@@ -32,7 +58,42 @@ function ActivityRow({ activity }: { activity: ActivityResult }) {
   );
 }
 
+function Statements({ runtime }: { runtime: Runtime }) {
+  return (
+    <Table fz="xs" aria-label="Statements">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Time</Table.Th>
+          <Table.Th>Verb</Table.Th>
+          <Table.Th>Result</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {(runtime.statements ?? []).map((s) => (
+          <Table.Tr key={s.id}>
+            <Table.Td>{s.timestamp}</Table.Td>
+            <Table.Td>{s.verb.split('/').pop()}</Table.Td>
+            <Table.Td>
+              <Code>{s.result ? JSON.stringify(s.result) : ''}</Code>
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
 function RuntimeData({ runtime }: { runtime: Runtime }) {
+  if (runtime.statements) {
+    return (
+      <Stack gap={4} ml="md" aria-label="Runtime data">
+        <Text size="xs">
+          status {runtime.completionStatus} / {runtime.runtimeSuccessStatus} · total time {runtime.totalTime}
+        </Text>
+        <Statements runtime={runtime} />
+      </Stack>
+    );
+  }
   return (
     <Stack gap={4} ml="md" aria-label="Runtime data">
       <Text size="xs">
@@ -155,7 +216,7 @@ export default function RegistrationPage() {
           </Text>
           <Title order={3}>Activities</Title>
           <List aria-label="Activity results">
-            <ActivityRow activity={data.activityDetails} />
+            <ActivityRow activity={data.activityDetails} waive={data.standard === 'CMI5' ? registrationId : undefined} />
           </List>
           <Title order={3}>Launch history</Title>
           {data.launchHistory.length === 0 && <Text size="sm">Not launched yet.</Text>}

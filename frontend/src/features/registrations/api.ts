@@ -23,7 +23,17 @@ export interface RuntimeObjective {
   runtimeObjectiveCompletionStatus: string;
 }
 
+/** A statement about an xAPI / cmi5 activity (Nimbus extension ``runtime.statements``). */
+export interface StatementSummary {
+  id: string;
+  timestamp: string;
+  verb: string;
+  object: string;
+  result?: { score?: { scaled?: number }; success?: boolean; completion?: boolean; duration?: string };
+}
+
 export interface Runtime {
+  statements?: StatementSummary[];
   completionStatus: string;
   runtimeSuccessStatus: string;
   entry: string;
@@ -79,6 +89,8 @@ export interface LaunchRecord {
 }
 
 export interface RegistrationDetail extends Registration {
+  /** the course's learning standard (SCORM12, CMI5, XAPI, ...) */
+  standard?: string;
   launchHistory: LaunchRecord[];
   instances: number[];
 }
@@ -112,6 +124,12 @@ export const registrationsApi = {
     ),
   detail: (id: string, signal?: AbortSignal) =>
     api.get<RegistrationDetail>(`/api/app/registrations/${enc(id)}`, signal),
+  /** cmi5: the AU counts as having met its moveOn (a "waived" statement, reason Administrative). */
+  waive: (id: string, auId: string) =>
+    api.post<{ auId: string; sessionId: string }>(`/api/app/registrations/${enc(id)}/cmi5/waive`, {
+      auId,
+      reason: 'Administrative',
+    }),
   log: (id: string, launchId: string, signal?: AbortSignal) =>
     api.get<DebugLog>(`/api/app/registrations/${enc(id)}/launches/${enc(launchId)}/log`, signal),
 };

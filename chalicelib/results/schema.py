@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.runtime import progress
-from chalicelib.runtime.api_state import RuntimeData
+from chalicelib.results import progress
+from chalicelib.results.runtime_data import RuntimeData
 from chalicelib.standards.common.durations import format_iso
 
 if TYPE_CHECKING:
@@ -177,6 +177,18 @@ def _preferences2004(v: dict[str, str]) -> dict[str, Any]:
             "audioCaptioning": int(_number(v.get("cmi.learner_preference.audio_captioning")) or 0)}
 
 
+def statement_runtime(state: dict[str, Any]) -> dict[str, Any]:
+    """RuntimeSchema of a statement-tracked activity (xAPI, cmi5): its results, plus the Nimbus
+    extension ``statements`` — the latest statements about it, newest last."""
+    score = state.get("score")
+    completion, success = state.get("completion", "UNKNOWN"), state.get("success", "UNKNOWN")
+    return {"completionStatus": completion.lower(), "runtimeSuccessStatus": success,
+            "scoreScaled": "" if score is None else str(round(float(score) / 100, 6)),
+            "totalTime": format_iso(int(float(state.get("seconds", 0)) * 100)),
+            "timeTracked": format_iso(int(float(state.get("seconds", 0)) * 100)),
+            "learnerComments": [], "lmsComments": [], "statements": list(state.get("statements", []))}
+
+
 def _static(node: dict[str, Any]) -> dict[str, Any]:
     passing = node.get("scaledPassingScore")
     if passing is None and node.get("masteryScore") is not None:
@@ -210,6 +222,8 @@ def activity(standard: str, node: dict[str, Any], activities: dict[str, Any], *,
             shown["objectives"] = objectives(standard, data)
         if with_runtime and data is not None:
             shown["runtime"] = runtime(standard, data, with_io=with_io)
+        elif with_runtime and state.get("statements") is not None:
+            shown["runtime"] = statement_runtime(state)
     if children:
         shown["children"] = [activity(standard, child, activities, children=True, with_io=with_io,
                                       with_runtime=with_runtime, suspended=suspended, sequenced=sequenced)

@@ -25,12 +25,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.runtime.api_state import RuntimeData
-from chalicelib.runtime.scorm2004_attempt import completion_status, success_status
+from chalicelib.results.evaluation import completion_status, success_status
+from chalicelib.results.runtime_data import RuntimeData
 from chalicelib.standards.common.durations import parse_iso, parse_timespan
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from chalicelib.standards.activity_tree import Activity
+    from chalicelib.store.tables import RegistrationItem
 
 SEEN_ATTEMPTS = 20  # attempt ids remembered per activity for de-duplication
 COMPLETION_12 = {"completed": "COMPLETED", "passed": "COMPLETED", "failed": "COMPLETED",
@@ -63,6 +66,11 @@ def compact_tree(activity: Activity) -> dict[str, Any]:
         "sharedData": [{"id": m.target_id, "read": m.read_shared_data, "write": m.write_shared_data}
                        for m in activity.shared_data],
     })  # fmt: skip
+    if activity.cmi5 is not None:  # cmi5 AUs and TinCan activities: tracked by statements
+        au = activity.cmi5
+        node["statements"] = {"activityId": au.activity_id or activity.identifier, "moveOn": au.move_on,
+                              "masteryScore": au.mastery_score, "launchMethod": au.launch_method,
+                              "launchParameters": au.launch_parameters, "entitlementKey": au.entitlement_key}
     return node
 
 
@@ -181,3 +189,22 @@ def refresh(standard: str, state: dict[str, Any]) -> None:
     """Recompute an activity's results from its data."""
     if state.get("data") is not None:
         state.update(activity_results(standard, RuntimeData.from_dict(state["data"])))
+
+
+def roll_up_registration(item: RegistrationItem, moment: datetime, *, sticky: bool = False) -> bool:
+    """Set the registration's completion, success, score and time from its activity tree (SCORM
+    2004 with sequencing: the sequencer's rollup of the root); True if they changed. ``sticky``
+    (setting RegistrationStatusIsSticky): a completed / passed registration stays so."""
+    details = item.details or {}
+    rolled = rollup(details.get("tree") or {}, details.get("activities", {}), engine_results(details))
+    before = (item.completion, item.success, item.score_scaled, float(item.total_seconds or 0))
+    item.completion, item.success = rolled["completion"], rolled["success"]
+    if sticky:
+        item.completion = "COMPLETED" if before[0] == "COMPLETED" else item.completion
+        item.success = "PASSED" if before[1] == "PASSED" else item.success
+    item.score_scaled = round(rolled["score"], 4) if rolled["score"] is not None else None
+    item.total_seconds = round(rolled["seconds"], 2)
+    if item.completion == "COMPLETED" and not details.get("completedDate"):
+        details["completedDate"] = moment.isoformat()
+    item.updated = moment
+    return before != (item.completion, item.success, item.score_scaled, float(item.total_seconds or 0))
