@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalice.app import Chalice
 
-from chalicelib import reportage, uploads
+from chalicelib import consumers, reportage, uploads
 from chalicelib.config import settings
 from chalicelib.lrs import routes as lrs_routes
 from chalicelib.middleware import install as install_middleware
@@ -72,16 +72,6 @@ def import_course(event: SQSEvent) -> dict[str, Any]:
 @app.on_kinesis_record(stream=settings().registration_stream, batch_size=100,
                        starting_position="TRIM_HORIZON", name="registration_events")
 def registration_events(event: KinesisEvent) -> dict[str, Any]:
-    """Registration events → Reportage counters, each event applied once."""
-    failures = []
-    for record in event:
-        sequence = record.to_dict()["kinesis"]["sequenceNumber"]
-        try:
-            reportage.record(reportage.parse_event(record.data))
-        except reportage.MalformedEvent as err:
-            log_event(LOG, "skipped malformed registration event", error=str(err), sequence=sequence)
-        except Exception:
-            LOG.exception("registration event failed", extra={"sequence": sequence})
-            failures.append({"itemIdentifier": sequence})
-            break  # Kinesis: stop at the first failure so order is kept
-    return {"batchItemFailures": failures}
+    """The registrations table's changes (Kinesis Data Streams for DynamoDB) → Reportage,
+    each change applied once (chalicelib.consumers)."""
+    return consumers.process(event.to_dict(), event.context, reportage.apply_change, "registration_events")

@@ -11,8 +11,9 @@ Flow (``routes/launch.py``)::
     POST /launch/s/{session}/commit              -> apply a batch (once, in order, version-locked)
     POST /launch/s/{session}/exit                -> end of the launch; where to go next
 
-A commit costs one consistent GetItem, one TransactWriteItems (registration + launch record +
-debug-log batch) and, when the registration's results changed, one Kinesis record.
+A commit costs one consistent GetItem and one TransactWriteItems (registration + launch record +
+debug-log batch). Reportage, postbacks and the rest learn of it from the registrations table's
+own change stream (docs/events.md), never from a second write here that could fail.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from chalicelib.errors import ApiError, BadRequest, Conflict, NotFound
 from chalicelib.runtime import commit, delivery, progress, sequencing, sessions
 from chalicelib.store import courses as course_store
 from chalicelib.store import registrations as store
-from chalicelib.store import streams
 
 DEFAULT_EXPIRY = 120
 MAX_EXPIRY = 7 * 24 * 3600
@@ -257,13 +257,12 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         navigation = sequencing.navigate(details, structure, request, wanted) if structure is not None else None
         if navigation is not None and navigation.delivered is None:
             item.details = details
-            changed = _roll_up(item)
+            _roll_up(item)
             log = {"t": moment.isoformat(), "kind": "sequencing", "trace": navigation.trace[-60:]}
             try:
                 store.write_commit(item, session.launch_id, _launch_actions(item, moment), [log])
             except store.VersionConflict:
                 continue
-            _announce(item, changed, moment, session)
             return {"sequencing": _not_delivered(navigation), "toc": delivery.toc(details),
                     "buttons": delivery.buttons(details)}
         activity_id = navigation.delivered if navigation is not None else wanted or delivery.first_activity(details)
@@ -273,7 +272,7 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         delivered = delivery.deliver(details, activity_id, dict(item.learner or {}), attempt_id=attempt_id,
                                      launch_id=session.launch_id, moment=moment, navigation=navigation)
         item.details = details
-        changed = _roll_up(item)
+        _roll_up(item)
         entry = {"t": moment.isoformat(), "kind": "deliver", "activityId": activity_id, "attemptId": attempt_id,
                  "entry": delivered["data"]["values"].get("cmi.entry",
                                                           delivered["data"]["values"].get("cmi.core.entry"))}
@@ -283,7 +282,6 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
             store.write_commit(item, session.launch_id, _launch_actions(item, moment), [entry])
         except store.VersionConflict:
             continue
-        _announce(item, changed, moment, session)
         delivered["toc"] = delivery.toc(details)
         delivered["buttons"] = delivery.buttons(details)
         delivered["contentUrl"] = content_url(session, delivered["href"])
@@ -302,12 +300,6 @@ def _launch_actions(item: Any, moment: datetime, *, exited: bool = False) -> dic
     return {"last_update": moment.isoformat(), "completion": item.completion, "success": item.success,
             "score": item.score_scaled, "seconds": float(item.total_seconds or 0),
             "exit_time": moment.isoformat() if exited else None}
-
-
-def _announce(item: Any, changed: bool, moment: datetime, session: sessions.PlayerSession) -> None:
-    """The registration event when the results changed (never for sandbox registrations)."""
-    if changed and not item.sandbox and session.tracking:
-        streams.put_registration_event(event(item, moment))
 
 
 def _roll_up(item: Any) -> bool:
@@ -350,7 +342,7 @@ def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any
             if structure is not None:
                 sequencing.refresh_results(details, structure)
         item.details = details
-        changed = _roll_up(item)
+        _roll_up(item)
         log = [*batch.log, {"t": moment.isoformat(), "kind": "commit", "seq": batch.seq, "attemptId": batch.attempt_id,
                             "activityId": batch.activity_id, "ops": len(batch.ops), "finished": outcome.finished,
                             "unload": batch.unload}]
@@ -359,18 +351,9 @@ def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any
                                _launch_actions(item, moment, exited=outcome.finished or batch.unload), log)
         except store.VersionConflict:
             continue
-        _announce(item, changed, moment, session)
         return {"applied": True, "seq": batch.seq, "completion": item.completion, "success": item.success,
                 "toc": delivery.toc(details), "buttons": delivery.buttons(details)}
     raise Conflict("The registration kept changing; the runtime will retry this commit.")
-
-
-def event(item: Any, moment: datetime) -> dict[str, Any]:
-    """The registration event (chalicelib.reportage's format)."""
-    return {"eventId": uuid.uuid4().hex, "realmId": item.realm_id, "registrationId": item.registration_id,
-            "occurred": moment.isoformat().replace("+00:00", "Z"), "completion": item.completion,
-            "success": item.success, "score": item.score_scaled, "totalSecondsTracked": float(item.total_seconds or 0),
-            "instance": int(item.instance), "courseId": item.course_id}
 
 
 def exit_launch(session: sessions.PlayerSession) -> dict[str, str]:
