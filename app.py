@@ -3,16 +3,19 @@ wires them together (blueprints, middleware, event handlers)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import TYPE_CHECKING, Any
 
 from chalice.app import Chalice
 
 from chalicelib import consumers, reportage, uploads
-from chalicelib.config import settings
+from chalicelib.config import env, settings
 from chalicelib.lrs import routes as lrs_routes
 from chalicelib.middleware import install as install_middleware
 from chalicelib.observability import configure_logging, enable_xray, log_event
+from chalicelib.postbacks import delivery as postback_delivery
+from chalicelib.postbacks import routes as postback_routes
 from chalicelib.routes import about, account, app_management, launch, library, oauth, realms, session, users
 from chalicelib.routes import apps as apps_routes
 from chalicelib.routes import courses as courses_routes
@@ -48,6 +51,7 @@ app.register_blueprint(launch.api)
 app.register_blueprint(lrs_routes.api)
 app.register_blueprint(lrs_viewer_routes.api)
 app.register_blueprint(xapi_credential_routes.api, url_prefix="/api/v2")
+app.register_blueprint(postback_routes.api)
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")
@@ -65,6 +69,29 @@ def import_course(event: SQSEvent) -> dict[str, Any]:
             log_event(LOG, "dropped malformed upload notification", error=str(err))
         except Exception:
             LOG.exception("upload handling failed", extra={"messageId": record.to_dict()["messageId"]})
+            failures.append({"itemIdentifier": record.to_dict()["messageId"]})
+    return {"batchItemFailures": failures}
+
+
+@app.on_kinesis_record(stream=settings().registration_stream, batch_size=100,
+                       starting_position="TRIM_HORIZON", name="registration_postbacks")
+def registration_postbacks(event: KinesisEvent) -> dict[str, Any]:
+    """The registrations table's changes → postback deliveries queued (chalicelib.postbacks)."""
+    return consumers.process(event.to_dict(), event.context, postback_delivery.on_registration_change,
+                             "registration_postbacks")
+
+
+@app.on_sqs_message(queue=env("POSTBACK_QUEUE"), batch_size=10, name="postback_deliveries")
+def postback_deliveries(event: SQSEvent) -> dict[str, Any]:
+    """One postback attempt per message; a failed one is queued again with its backoff."""
+    failures = []
+    for record in event:
+        try:
+            postback_delivery.run(json.loads(record.body))
+        except ValueError as err:
+            log_event(LOG, "dropped malformed postback task", error=str(err))
+        except Exception:
+            LOG.exception("postback delivery failed", extra={"messageId": record.to_dict()["messageId"]})
             failures.append({"itemIdentifier": record.to_dict()["messageId"]})
     return {"batchItemFailures": failures}
 

@@ -52,6 +52,7 @@ DEFAULTS: dict[str, str] = {
     "SESSION_HOURS": "12",
     "LOCKOUT_ATTEMPTS": "5",
     "LOCKOUT_MINUTES": "15",
+    "POSTBACK_QUEUE": "nimbus-postbacks",  # postback deliveries (chalicelib.postbacks)
     "MASTER_KEY": "",  # seals per-realm OAuth signing keys; required in Lambda (chalicelib.tokens)
 }
 

@@ -67,7 +67,7 @@ def _pump():
 
     pump = EventPump(app_module.app, app_module, REGION)
     pump.ensure_checkpoint_table()
-    sources = {type(s).__name__: (s, h) for s, h in pump.sources}
+    sources = {s.name: (s, h) for s, h in pump.sources}
     return pump, sources
 
 
@@ -81,7 +81,7 @@ def test_s3_upload_reaches_the_import_handler_through_sqs(aws, realm: RealmCrede
     key = f"uploads/{realm.realm_id}/J1/big course.zip"
     boto3.client("s3", region_name=REGION).put_object(Bucket=aws["ContentBucket"], Key=key, Body=b"PK")
     pump, sources = _pump()
-    source, handler = sources["SQSEventConfig"]
+    source, handler = sources["import_course"]
     polls = 0
     while pump.poll_queue(source, handler):  # s3:TestEvent, then the upload; each deleted
         polls += 1
@@ -108,7 +108,7 @@ def test_table_changes_reach_the_kinesis_consumer_once_across_pump_restarts(aws,
     for n in range(3):
         _complete(realm.realm_id, f"r{n}")
     pump, sources = _pump()
-    source, handler = sources["KinesisEventConfig"]
+    source, handler = sources["registration_events"]
     assert pump.table_streams[aws["RegistrationEventsStream"]] == aws["RegistrationsTable"]
     assert pump.poll_table(source, handler) is True
     assert pump.poll_table(source, handler) is False  # checkpoint reached the end
@@ -126,7 +126,7 @@ def test_a_failed_change_is_retried_from_the_checkpoint(aws, realm, monkeypatch)
     _complete(realm.realm_id, "r1")
     _complete(realm.realm_id, "r2")
     pump, sources = _pump()
-    source, handler = sources["KinesisEventConfig"]
+    source, handler = sources["registration_events"]
     calls = {"n": 0}
 
     def fail_last(event, context):
@@ -153,7 +153,7 @@ def test_sqs_failure_is_retried_then_dead_lettered(aws, monkeypatch) -> None:
     sqs.purge_queue(QueueUrl=url)  # drop the s3:TestEvent of the bucket's notification setup
     sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"Records": []}))
     pump, sources = _pump()
-    source, _handler = sources["SQSEventConfig"]
+    source, _handler = sources["import_course"]
 
     def always_fails(event, context):
         raise RuntimeError("boom")

@@ -1,6 +1,9 @@
-import { screen, within } from '@testing-library/react';
+import { configure, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { TEST_SESSION, jsonResponse, renderApp, stubFetch } from '../../test/utils';
+
+// Lazy routes and a loaded shared machine: a second for each lookup was not always enough.
+configure({ asyncUtilTimeout: 10_000 });
 
 const REGISTRATION = {
   id: 'r1',
@@ -67,6 +70,14 @@ describe('Registrations', () => {
             { id: 'L1', instance: 0, launchTime: '2026-01-02T03:04:05Z', completionStatus: 'COMPLETED', successStatus: 'PASSED', totalSecondsTracked: 210 },
           ],
         }),
+      'GET /api/app/registrations/r1/postbacks': () =>
+        jsonResponse(200, {
+          postBack: { url: 'https://lms.example/hook', authType: 'HTTPBASIC', userName: 'hook', resultsFormat: 'FULL', passwordSet: true },
+          attempts: [
+            { attempt: 2, at: '2026-01-02T03:05:00Z', url: 'https://lms.example/hook', outcome: 'DELIVERED', status: 200, error: null, seconds: 0.1, version: 3, nextAttemptAt: null },
+            { attempt: 1, at: '2026-01-02T03:04:10Z', url: 'https://lms.example/hook', outcome: 'FAILED', status: 500, error: 'HTTP 500: down', seconds: 0.1, version: 3, nextAttemptAt: '2026-01-02T03:04:20Z' },
+          ],
+        }),
       'GET /api/app/registrations/r1/launches/L1/log': () =>
         jsonResponse(200, {
           launchId: 'L1',
@@ -85,5 +96,9 @@ describe('Registrations', () => {
     const log = await screen.findByRole('table', { name: 'Debug log' });
     expect(log).toHaveTextContent('LMSSetValue');
     expect(screen.getByRole('link', { name: 'Shareable link' })).toHaveAttribute('href', 'http://x/launch/debug/abc');
+    const deliveries = await screen.findByRole('table', { name: 'Postback deliveries' });
+    expect(within(deliveries).getByText('DELIVERED')).toBeInTheDocument();
+    expect(within(deliveries).getByText('HTTP 500: down')).toBeInTheDocument();
+    expect(screen.getByText('https://lms.example/hook')).toBeInTheDocument();
   });
 });

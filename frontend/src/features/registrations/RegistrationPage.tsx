@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { SectionPage } from '../../app/SectionPage';
+import { PostbackLog } from './PostbackLog';
 import { learnerName, registrationsApi, type ActivityResult, type Runtime } from './api';
 
 function ActivityRow({ activity }: { activity: ActivityResult }) {
@@ -187,6 +188,7 @@ export default function RegistrationPage() {
             </Table>
           )}
           {launchId && <DebugLogView registrationId={registrationId} launchId={launchId} />}
+          <PostbackLog registrationId={registrationId} />
         </Stack>
       )}
     </SectionPage>
