@@ -24,6 +24,8 @@ from chalicelib.routes import registrations as registrations_routes
 from chalicelib.routes import registrations_web as registrations_web_routes
 from chalicelib.routes import xapi_credentials as xapi_credential_routes
 from chalicelib.runtime.content import BINARY_TYPES as PLAYER_BINARY_TYPES
+from chalicelib.statement_pipes import forwarder
+from chalicelib.statement_pipes import routes as statement_pipe_routes
 
 if TYPE_CHECKING:
     from chalice.app import KinesisEvent, SQSEvent
@@ -52,6 +54,7 @@ app.register_blueprint(lrs_routes.api)
 app.register_blueprint(lrs_viewer_routes.api)
 app.register_blueprint(xapi_credential_routes.api, url_prefix="/api/v2")
 app.register_blueprint(postback_routes.api)
+app.register_blueprint(statement_pipe_routes.api)
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")
@@ -92,6 +95,28 @@ def postback_deliveries(event: SQSEvent) -> dict[str, Any]:
             log_event(LOG, "dropped malformed postback task", error=str(err))
         except Exception:
             LOG.exception("postback delivery failed", extra={"messageId": record.to_dict()["messageId"]})
+            failures.append({"itemIdentifier": record.to_dict()["messageId"]})
+    return {"batchItemFailures": failures}
+
+
+@app.on_kinesis_record(stream=settings().statement_stream, batch_size=500,
+                       starting_position="TRIM_HORIZON", name="statement_forwarding")
+def statement_forwarding(event: KinesisEvent) -> dict[str, Any]:
+    """The statements table's changes → the statement pipes of their LRS started."""
+    return consumers.process(event.to_dict(), event.context, forwarder.ChangeBatch(), "statement_forwarding")
+
+
+@app.on_sqs_message(queue=env("FORWARDING_QUEUE"), batch_size=1, name="statement_pipe_steps")
+def statement_pipe_steps(event: SQSEvent) -> dict[str, Any]:
+    """One step of a statement pipe: a batch forwarded, or its retry scheduled."""
+    failures = []
+    for record in event:
+        try:
+            forwarder.run(json.loads(record.body))
+        except ValueError as err:
+            log_event(LOG, "dropped malformed forwarding task", error=str(err))
+        except Exception:
+            LOG.exception("forwarding step failed", extra={"messageId": record.to_dict()["messageId"]})
             failures.append({"itemIdentifier": record.to_dict()["messageId"]})
     return {"batchItemFailures": failures}
 

@@ -53,6 +53,7 @@ DEFAULTS: dict[str, str] = {
     "LOCKOUT_ATTEMPTS": "5",
     "LOCKOUT_MINUTES": "15",
     "POSTBACK_QUEUE": "nimbus-postbacks",  # postback deliveries (chalicelib.postbacks)
+    "FORWARDING_QUEUE": "nimbus-forwarding",  # statement pipe steps (chalicelib.statement_pipes)
     "MASTER_KEY": "",  # seals per-realm OAuth signing keys; required in Lambda (chalicelib.tokens)
 }
 

@@ -21,6 +21,8 @@ class Received:
 class Receiver:
     statuses: list[int]
     requests: list[Received] = field(default_factory=list)
+    #: the status each request was answered with
+    answers: list[int] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
     #: optional: decide the status from the request (overrides ``statuses``)
     decide: Any = None
@@ -43,6 +45,8 @@ class Receiver:
                     number = len(receiver.requests)
                 status = (receiver.decide(got, number) if receiver.decide else
                           receiver.statuses[min(number, len(receiver.statuses)) - 1])
+                with lock:
+                    receiver.answers.append(status)
                 self.send_response(status)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
