@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.reports import aggregates
 from chalicelib.store import repos
 
 if TYPE_CHECKING:
@@ -92,8 +93,9 @@ def record(event: RegistrationEvent) -> bool:
 def apply_change(change: TableChange) -> bool:
     """A registrations-table change into the counters, once; False if it counts for nothing
     or was counted already."""
+    moved = aggregates.apply_change(change)  # the reports' counters (chalicelib.reports.aggregates)
     event = from_change(change)
-    return record(event) if event is not None else False
+    return (record(event) if event is not None else False) or moved
 
 
 def daily(realm_id: str) -> list[dict[str, object]]:
