@@ -16,6 +16,7 @@ from chalicelib.middleware import install as install_middleware
 from chalicelib.observability import configure_logging, enable_xray, log_event
 from chalicelib.postbacks import delivery as postback_delivery
 from chalicelib.postbacks import routes as postback_routes
+from chalicelib.reports import routes as reports_routes
 from chalicelib.routes import about, account, app_management, launch, library, oauth, realms, session, users
 from chalicelib.routes import apps as apps_routes
 from chalicelib.routes import courses as courses_routes
@@ -55,6 +56,7 @@ app.register_blueprint(lrs_viewer_routes.api)
 app.register_blueprint(xapi_credential_routes.api, url_prefix="/api/v2")
 app.register_blueprint(postback_routes.api)
 app.register_blueprint(statement_pipe_routes.api)
+app.register_blueprint(reports_routes.api)
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")
