@@ -53,9 +53,9 @@ def _summary(counters: dict[str, float]) -> dict[str, Any]:
 
 def _sum(realm_id: str, dimension: str, key: str, first: str, last: str) -> tuple[dict[str, float], dict[str, Any]]:
     totals, by_day = _zero(), {}
-    for item in store.days(realm_id, dimension, key, first, last):
-        row = {name: float(getattr(item, name) or 0) for name in store.COUNTERS}
-        by_day[item.sk] = row
+    for day, counters in store.days(realm_id, dimension, key, first, last):
+        row = {name: counters.get(name, 0.0) for name in store.COUNTERS}
+        by_day[day] = row
         for name, amount in row.items():
             totals[name] += amount
     return totals, by_day

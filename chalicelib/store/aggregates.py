@@ -1,28 +1,36 @@
-"""Reportage aggregates on the reports table: counters per realm × dimension × UTC day.
+"""Reportage aggregates on the reports table: counters per realm × dimension × UTC day, one item
+per key and month.
 
 Key layout:
 
-* ``{realm}#AGG#{dimension}#{key}`` / ``{yyyy-mm-dd}``   the counters of one day
-  (dimension ``all`` with key ``-``, ``course``, ``learner``, ``invitation``, ``destination``, ``app``);
-* ``{realm}#AGGKEYS#{dimension}`` / ``{key}``           the keys seen per dimension (and a label);
-* ``AGG#{change}`` / ``EVENT``                           a registration change applied (TTL 7 days).
+* ``{realm}#AGG#{dimension}#{key}`` / ``M#{yyyy-mm}``   the counters of every day of one month,
+  as attributes ``d{dd}_{counter}`` (``d07_completions``), so a 90-day report reads at most four
+  items per key however many registrations there are (dimension ``all`` with key ``-``,
+  ``course``, ``learner``, ``invitation``, ``destination``, ``app``);
+* ``{realm}#AGGKEYS#{dimension}`` / ``{key}``          the keys seen per dimension (and a label);
+* ``AGG#{change}`` / ``EVENT``                          a registration change applied (TTL 7 days).
 
-A change's deltas, its key entries and its marker are written in one ``TransactWriteItems``, so a
-change is applied once and wholly, or not at all. Reports read these items only (a date range of a
-key is one Query), never the registrations: their cost does not grow with the registrations.
+A change's deltas (``ADD`` on the day's attributes), its key entries and its marker are written in
+one ``TransactWriteItems`` with a ``ClientRequestToken``, so a change is applied once and wholly,
+or not at all; reports read these items only, never the registrations.
 """
 
 from __future__ import annotations
 
+import re
 import time
+import uuid
+from collections import defaultdict
+from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError
+import boto3
+from botocore.exceptions import ClientError
+from pynamodb.attributes import UnicodeAttribute
 from pynamodb.models import Model
 
 from chalicelib.config import settings
-from chalicelib.store import transactions
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -30,33 +38,11 @@ if TYPE_CHECKING:
 COUNTERS = ("registrations", "completions", "passes", "failures", "score_sum", "score_count", "seconds",
             *(f"h{n}" for n in range(10)))
 MARKER_SECONDS = 7 * 24 * 3600
+_DAY_ATTRIBUTE = re.compile(r"^d(\d\d)_(\w+)$")
 
 
 def _meta() -> Any:
     return type("Meta", (), {"table_name": settings().reports_table, "region": settings().region})
-
-
-class AggregateItem(Model):
-    Meta = _meta()
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    registrations = NumberAttribute(default=0)
-    completions = NumberAttribute(default=0)
-    passes = NumberAttribute(default=0)
-    failures = NumberAttribute(default=0)
-    score_sum = NumberAttribute(default=0)
-    score_count = NumberAttribute(default=0)
-    seconds = NumberAttribute(default=0)
-    h0 = NumberAttribute(default=0)
-    h1 = NumberAttribute(default=0)
-    h2 = NumberAttribute(default=0)
-    h3 = NumberAttribute(default=0)
-    h4 = NumberAttribute(default=0)
-    h5 = NumberAttribute(default=0)
-    h6 = NumberAttribute(default=0)
-    h7 = NumberAttribute(default=0)
-    h8 = NumberAttribute(default=0)
-    h9 = NumberAttribute(default=0)
 
 
 class KeyItem(Model):
@@ -66,41 +52,77 @@ class KeyItem(Model):
     label = UnicodeAttribute(default="")
 
 
-class MarkerItem(Model):
-    Meta = _meta()
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    expires = NumberAttribute()
+@lru_cache(maxsize=1)
+def _client() -> Any:
+    return boto3.client("dynamodb", region_name=settings().region)
 
 
 def aggregate_pk(realm_id: str, dimension: str, key: str) -> str:
     return f"{realm_id}#AGG#{dimension}#{key}"
 
 
+def _number(amount: float) -> str:
+    return format(Decimal(str(round(amount, 4))).normalize(), "f")  # never "1E+2"
+
+
+def month_updates(realm_id: str, deltas: dict[tuple[str, str, str], dict[str, float]]) -> list[dict[str, Any]]:
+    """One ``Update`` per (key, month): ``ADD d{dd}_{counter} :n`` for every non-zero amount."""
+    months: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    for (dimension, key, day), counters in deltas.items():
+        for name, amount in counters.items():
+            if round(amount, 4):
+                months[(aggregate_pk(realm_id, dimension, key), day[:7])][f"d{day[8:10]}_{name}"] = amount
+    updates = []
+    for (pk, month), values in months.items():
+        names = {f"#a{n}": attribute for n, attribute in enumerate(values)}
+        updates.append({"Update": {
+            "TableName": settings().reports_table, "Key": {"pk": {"S": pk}, "sk": {"S": f"M#{month}"}},
+            "UpdateExpression": "ADD " + ", ".join(f"#a{n} :v{n}" for n in range(len(values))),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": {f":v{n}": {"N": _number(v)} for n, v in enumerate(values.values())}}})
+    return updates
+
+
 def apply(change_id: str, realm_id: str, deltas: dict[tuple[str, str, str], dict[str, float]],
           labels: dict[tuple[str, str], str]) -> bool:
     """Add ``deltas`` ((dimension, key, day) → counter → amount) once per ``change_id``; False
     if that change was applied before."""
+    table = settings().reports_table
+    items: list[dict[str, Any]] = [{"Put": {
+        "TableName": table, "ConditionExpression": "attribute_not_exists(pk)",
+        "Item": {"pk": {"S": f"AGG#{change_id}"}, "sk": {"S": "EVENT"},
+                 "expires": {"N": str(int(time.time()) + MARKER_SECONDS)}}}}]
+    items += month_updates(realm_id, deltas)
+    items += [{"Put": {"TableName": table, "Item": {"pk": {"S": f"{realm_id}#AGGKEYS#{dimension}"}, "sk": {"S": key},
+                                                     "label": {"S": label}}}}
+              for (dimension, key), label in labels.items()]
     try:
-        with transactions.transaction() as txn:
-            txn.save(MarkerItem(f"AGG#{change_id}", "EVENT", expires=int(time.time()) + MARKER_SECONDS),
-                     condition=MarkerItem.pk.does_not_exist())
-            for (dimension, key, day), counters in deltas.items():
-                actions = [getattr(AggregateItem, name).add(amount) for name, amount in counters.items() if amount]
-                if actions:
-                    txn.update(AggregateItem(aggregate_pk(realm_id, dimension, key), day), actions=actions)
-            for (dimension, key), label in labels.items():
-                txn.save(KeyItem(f"{realm_id}#AGGKEYS#{dimension}", key, label=label))
-    except TransactWriteError as err:
-        reasons = err.cancellation_reasons or []
-        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+        _client().transact_write_items(TransactItems=items, ClientRequestToken=uuid.uuid4().hex)
+    except ClientError as err:
+        reasons = err.response.get("CancellationReasons") or []
+        if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
             return False
         raise
     return True
 
 
-def days(realm_id: str, dimension: str, key: str, first: str, last: str) -> Iterator[AggregateItem]:
-    return AggregateItem.query(aggregate_pk(realm_id, dimension, key), AggregateItem.sk.between(first, last))
+def days(realm_id: str, dimension: str, key: str, first: str, last: str) -> Iterator[tuple[str, dict[str, float]]]:
+    """(day, counters) of every day from ``first`` to ``last`` that has any, in order."""
+    pages = _client().get_paginator("query").paginate(
+        TableName=settings().reports_table, KeyConditionExpression="pk = :p AND sk BETWEEN :a AND :b",
+        ExpressionAttributeValues={":p": {"S": aggregate_pk(realm_id, dimension, key)},
+                                   ":a": {"S": f"M#{first[:7]}"}, ":b": {"S": f"M#{last[:7]}"}})
+    for page in pages:
+        for item in page.get("Items", []):
+            month = item["sk"]["S"][2:]
+            by_day: dict[str, dict[str, float]] = defaultdict(dict)
+            for attribute, value in item.items():
+                matched = _DAY_ATTRIBUTE.match(attribute)
+                if matched and "N" in value:
+                    by_day[f"{month}-{matched.group(1)}"][matched.group(2)] = float(value["N"])
+            for day in sorted(by_day):
+                if first <= day <= last:
+                    yield day, by_day[day]
 
 
 def keys(realm_id: str, dimension: str) -> Iterator[KeyItem]:
