@@ -65,8 +65,11 @@ def _number(amount: float) -> str:
     return format(Decimal(str(round(amount, 4))).normalize(), "f")  # never "1E+2"
 
 
-def month_updates(realm_id: str, deltas: dict[tuple[str, str, str], dict[str, float]]) -> list[dict[str, Any]]:
-    """One ``Update`` per (key, month): ``ADD d{dd}_{counter} :n`` for every non-zero amount."""
+def month_updates(realm_id: str, deltas: dict[tuple[str, str, str], dict[str, float]], *,
+                  max_clauses: int = 60) -> list[dict[str, Any]]:
+    """``Update`` operations for (key, month): ``ADD d{dd}_{counter} :n`` for every non-zero amount,
+    at most ``max_clauses`` per operation (a change touches two days at most: one operation per
+    item, as a transaction requires; a bulk load may get several per item)."""
     months: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
     for (dimension, key, day), counters in deltas.items():
         for name, amount in counters.items():
@@ -74,12 +77,14 @@ def month_updates(realm_id: str, deltas: dict[tuple[str, str, str], dict[str, fl
                 months[(aggregate_pk(realm_id, dimension, key), day[:7])][f"d{day[8:10]}_{name}"] = amount
     updates = []
     for (pk, month), values in months.items():
-        names = {f"#a{n}": attribute for n, attribute in enumerate(values)}
-        updates.append({"Update": {
-            "TableName": settings().reports_table, "Key": {"pk": {"S": pk}, "sk": {"S": f"M#{month}"}},
-            "UpdateExpression": "ADD " + ", ".join(f"#a{n} :v{n}" for n in range(len(values))),
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": {f":v{n}": {"N": _number(v)} for n, v in enumerate(values.values())}}})
+        pairs = list(values.items())
+        for start in range(0, len(pairs), max_clauses):
+            chunk = pairs[start:start + max_clauses]
+            updates.append({"Update": {
+                "TableName": settings().reports_table, "Key": {"pk": {"S": pk}, "sk": {"S": f"M#{month}"}},
+                "UpdateExpression": "ADD " + ", ".join(f"#a{n} :v{n}" for n in range(len(chunk))),
+                "ExpressionAttributeNames": {f"#a{n}": attribute for n, (attribute, _v) in enumerate(chunk)},
+                "ExpressionAttributeValues": {f":v{n}": {"N": _number(v)} for n, (_a, v) in enumerate(chunk)}}})
     return updates
 
 
