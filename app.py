@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from chalice.app import Chalice
 
-from chalicelib import reportage, uploads
+from chalicelib import consumers, reportage, uploads
 from chalicelib.aicc import routes as aicc_routes
 from chalicelib.cmi5 import routes as cmi5_routes
-from chalicelib.config import settings
+from chalicelib.config import env, settings
 from chalicelib.dispatch import lti as dispatch_lti
 from chalicelib.dispatch import play_routes as dispatch_play_routes
 from chalicelib.dispatch import routes as dispatch_routes
@@ -23,6 +23,9 @@ from chalicelib.invitations import web as invitation_web_routes
 from chalicelib.lrs import routes as lrs_routes
 from chalicelib.middleware import install as install_middleware
 from chalicelib.observability import configure_logging, enable_xray, log_event
+from chalicelib.postbacks import delivery as postback_delivery
+from chalicelib.postbacks import routes as postback_routes
+from chalicelib.reports import routes as reports_routes
 from chalicelib.routes import about, account, app_management, launch, library, oauth, realms, session, users
 from chalicelib.routes import api_v2 as api_v2_routes
 from chalicelib.routes import apps as apps_routes
@@ -32,6 +35,8 @@ from chalicelib.routes import registrations as registrations_routes
 from chalicelib.routes import registrations_web as registrations_web_routes
 from chalicelib.routes import xapi_credentials as xapi_credential_routes
 from chalicelib.runtime.content import BINARY_TYPES as PLAYER_BINARY_TYPES
+from chalicelib.statement_pipes import forwarder
+from chalicelib.statement_pipes import routes as statement_pipe_routes
 
 if TYPE_CHECKING:
     from chalice.app import KinesisEvent, SQSEvent
@@ -71,6 +76,9 @@ for blueprint in api_v2_routes.BLUEPRINTS:  # issue 16: the rest of the SCORM Cl
 app.register_blueprint(cmi5_routes.api, url_prefix="/api/v2")  # the cmi5 extension (docs/cmi5.md)
 app.register_blueprint(cmi5_routes.fetch_api)  # the cmi5 fetch URL
 app.register_blueprint(cmi5_routes.web_api)  # the web app's cmi5 waive
+app.register_blueprint(postback_routes.api)
+app.register_blueprint(statement_pipe_routes.api)
+app.register_blueprint(reports_routes.api)
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")
@@ -93,19 +101,62 @@ def import_course(event: SQSEvent) -> dict[str, Any]:
 
 
 @app.on_kinesis_record(stream=settings().registration_stream, batch_size=100,
-                       starting_position="TRIM_HORIZON", name="registration_events")
-def registration_events(event: KinesisEvent) -> dict[str, Any]:
-    """Registration events → Reportage counters, each event applied once."""
+                       starting_position="TRIM_HORIZON", name="registration_postbacks")
+def registration_postbacks(event: KinesisEvent) -> dict[str, Any]:
+    """The registrations table's changes → postback deliveries queued (chalicelib.postbacks)."""
+    return consumers.process(event.to_dict(), event.context, postback_delivery.on_registration_change,
+                             "registration_postbacks")
+
+
+@app.on_sqs_message(queue=env("POSTBACK_QUEUE"), batch_size=10, name="postback_deliveries")
+def postback_deliveries(event: SQSEvent) -> dict[str, Any]:
+    """One postback attempt per message; a failed one is queued again with its backoff."""
     failures = []
     for record in event:
-        sequence = record.to_dict()["kinesis"]["sequenceNumber"]
         try:
-            reportage.record(reportage.parse_event(record.data))
-            dispatch_lti.on_registration_event(json.loads(record.data))  # LTI 1.1 outcomes (issue 14)
-        except reportage.MalformedEvent as err:
-            log_event(LOG, "skipped malformed registration event", error=str(err), sequence=sequence)
+            postback_delivery.run(json.loads(record.body))
+        except ValueError as err:
+            log_event(LOG, "dropped malformed postback task", error=str(err))
         except Exception:
-            LOG.exception("registration event failed", extra={"sequence": sequence})
-            failures.append({"itemIdentifier": sequence})
-            break  # Kinesis: stop at the first failure so order is kept
+            LOG.exception("postback delivery failed", extra={"messageId": record.to_dict()["messageId"]})
+            failures.append({"itemIdentifier": record.to_dict()["messageId"]})
     return {"batchItemFailures": failures}
+
+
+@app.on_kinesis_record(stream=settings().statement_stream, batch_size=500,
+                       starting_position="TRIM_HORIZON", name="statement_forwarding")
+def statement_forwarding(event: KinesisEvent) -> dict[str, Any]:
+    """The statements table's changes → the statement pipes of their LRS started."""
+    return consumers.process(event.to_dict(), event.context, forwarder.ChangeBatch(), "statement_forwarding")
+
+
+@app.on_sqs_message(queue=env("FORWARDING_QUEUE"), batch_size=1, name="statement_pipe_steps")
+def statement_pipe_steps(event: SQSEvent) -> dict[str, Any]:
+    """One step of a statement pipe: a batch forwarded, or its retry scheduled."""
+    failures = []
+    for record in event:
+        try:
+            forwarder.run(json.loads(record.body))
+        except ValueError as err:
+            log_event(LOG, "dropped malformed forwarding task", error=str(err))
+        except Exception:
+            LOG.exception("forwarding step failed", extra={"messageId": record.to_dict()["messageId"]})
+            failures.append({"itemIdentifier": record.to_dict()["messageId"]})
+    return {"batchItemFailures": failures}
+
+
+@app.on_kinesis_record(stream=settings().registration_stream, batch_size=100,
+                       starting_position="TRIM_HORIZON", name="registration_lti_outcomes")
+def registration_lti_outcomes(event: KinesisEvent) -> dict[str, Any]:
+    """The registrations table's changes → LTI 1.1 Outcomes ``replaceResult`` of dispatch
+    registrations launched over LTI (chalicelib.dispatch.lti), retried while unacknowledged."""
+    return consumers.process(event.to_dict(), event.context, dispatch_lti.on_registration_change,
+                             "registration_lti_outcomes")
+
+
+@app.on_kinesis_record(stream=settings().registration_stream, batch_size=100,
+                       starting_position="TRIM_HORIZON", name="registration_events")
+def registration_events(event: KinesisEvent) -> dict[str, Any]:
+    """The registrations table's changes (Kinesis Data Streams for DynamoDB) → Reportage,
+    each change applied once (chalicelib.consumers)."""
+    return consumers.process(event.to_dict(), event.context, reportage.apply_change, "registration_events")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ("api_base", "course_import", "lrs", "commit", "sequencing", "cmi5")
+BENCHMARKS = ("api_base", "course_import", "lrs", "commit", "sequencing", "cmi5", "reportage")
 
 
 def main(argv: list[str]) -> int:

@@ -52,6 +52,8 @@ DEFAULTS: dict[str, str] = {
     "SESSION_HOURS": "12",
     "LOCKOUT_ATTEMPTS": "5",
     "LOCKOUT_MINUTES": "15",
+    "POSTBACK_QUEUE": "nimbus-postbacks",  # postback deliveries (chalicelib.postbacks)
+    "FORWARDING_QUEUE": "nimbus-forwarding",  # statement pipe steps (chalicelib.statement_pipes)
     "MASTER_KEY": "",  # seals per-realm OAuth signing keys; required in Lambda (chalicelib.tokens)
     # invitations (issue 13): email through SES, or .eml files in a local outbox directory
     "NIMBUS_OUTBOX": "",

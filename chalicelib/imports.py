@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import course_files, courses, outbound, plans
 from chalicelib.errors import BadRequest, Conflict, NotFound, PayloadTooLarge
 from chalicelib.observability import log_event
+from chalicelib.postbacks import delivery
 from chalicelib.standards import PackageReading, read_package
 from chalicelib.standards.activity_tree import to_dict
 from chalicelib.standards.package import PackageError
@@ -295,13 +296,10 @@ def _save(existing: CourseItem | None, reading: PackageReading, options: Options
 
 
 def _postback(job: ImportJobItem, options: Options) -> None:
-    """POST the finished job to ``postbackUrl`` (best effort; SSRF-checked)."""
-    if not options.postback_url:
-        return
-    try:
-        outbound.post_json(options.postback_url, status(job.realm_id, job.job_id))
-    except outbound.OutboundRefused as err:
-        log_event(LOG, "import postback failed", job=job.job_id, error=str(err))
+    """Queue the finished job's postback to ``postbackUrl`` (retried with backoff, logged:
+    chalicelib.postbacks.delivery)."""
+    if options.postback_url:
+        delivery.schedule_import(job.realm_id, job.job_id, options.postback_url)
 
 
 def too_big(size: int, limit: int) -> None:

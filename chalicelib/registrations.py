@@ -21,6 +21,7 @@ from typing import Any
 
 from chalicelib import courses, listing, plans
 from chalicelib.errors import BadRequest, Conflict, NotFound
+from chalicelib.postbacks import config as postback_config
 from chalicelib.results import progress, schema
 from chalicelib.store import registrations as store
 from chalicelib.store.tables import RegistrationItem
@@ -105,6 +106,7 @@ def create(realm_id: str, body: object, course_version: int | None = None, *,
     learner = _learner(body.get("learner"))
     tags = courses.parse_tags(body.get("registrationTags"), "registrationTags")
     xapi_id = _xapi_id(body.get("xapiRegistrationId"))
+    postback = postback_config.parse(body.get("postBack"), realm_id, registration_id)
     course = courses.require(realm_id, course_id)
     version = courses.version_of(realm_id, course, course_version)
     if store.exists(realm_id, registration_id):
@@ -112,6 +114,7 @@ def create(realm_id: str, body: object, course_version: int | None = None, *,
     plans.check_registration_allowed(realm_id)
     item = _new_item(realm_id, registration_id, course, version, learner, tags=tags, xapi_id=xapi_id, sandbox=False)
     item.details = {**(item.details or {}), **(details or {})}
+    item.postback = postback
     try:
         store.create(item)
     except store.AlreadyExists as err:

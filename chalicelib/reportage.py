@@ -1,23 +1,35 @@
-"""Reportage aggregation: registration events from the Kinesis stream become per-realm,
-per-day counters (the first Reportage aggregate; per course/learner/invitation follow).
+"""Reportage aggregation: registration changes from the registrations table's change stream
+become per-realm, per-day counters (the first Reportage aggregate; per course/learner/invitation
+follow).
 
-An event is a JSON object ``{"eventId", "realmId", "registrationId", "occurred",
-"completion", "success"}`` written by the runtime when a commit changes a registration.
-Stream delivery is at-least-once; :func:`repos.apply_daily_activity` applies each
-``eventId`` once.
+Every write to the registrations table reaches this consumer through Kinesis Data Streams for
+DynamoDB (docs/events.md): an acknowledged write always produces its event, with no second
+write that could fail. A registration's change is an *event* when its results (completion,
+success, score, time) changed; a completion, pass or failure is counted when the registration
+enters that state. Sandbox (preview) registrations are never counted.
+
+Delivery is at-least-once and may repeat a change: each event is keyed on the registration and
+the version the change wrote (``RegistrationItem.version`` rises with every write), and
+:func:`repos.apply_daily_activity` applies each key once, in one transaction with the counters.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
+from chalicelib.reports import aggregates
 from chalicelib.store import repos
 
+if TYPE_CHECKING:
+    from chalicelib.store.changes import TableChange
 
-class MalformedEvent(ValueError):
-    """A stream record that is not a registration event (it is logged and skipped)."""
+#: A registration item's sort key (``pk={realm}#REG#{id}``, ``sk=REG``); the table holds
+#: launches, logs and tokens too.
+REGISTRATION_SK = "REG"
+_DEFAULTS = ("UNKNOWN", "UNKNOWN", None, 0.0)
 
 
 @dataclass(frozen=True)
@@ -31,26 +43,43 @@ class RegistrationEvent:
     failed: bool
 
 
-def parse_event(data: bytes) -> RegistrationEvent:
-    """Decode one stream record's data, naming the field that is wrong."""
-    try:
-        raw = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as err:
-        raise MalformedEvent(f"record is not JSON: {err}") from err
-    if not isinstance(raw, dict):
-        raise MalformedEvent("record is not a JSON object")
-    for field in ("eventId", "realmId", "registrationId", "occurred"):
-        if not isinstance(raw.get(field), str) or not raw[field]:
-            raise MalformedEvent(f"{field} is missing or not a string")
-    try:
-        occurred = datetime.fromisoformat(raw["occurred"].replace("Z", "+00:00"))
-    except ValueError as err:
-        raise MalformedEvent(f"occurred is not an ISO 8601 time: {raw['occurred']}") from err
-    success = raw.get("success", "UNKNOWN")
+def _results(image: dict[str, Any]) -> tuple[str, str, float | None, float]:
+    if not image:
+        return _DEFAULTS
+    score = image.get("score_scaled")
+    return (str(image.get("completion") or "UNKNOWN"), str(image.get("success") or "UNKNOWN"),
+            float(score) if isinstance(score, Decimal | int | float) else None,
+            float(image.get("total_seconds") or 0))
+
+
+def _day(image: dict[str, Any], created_us: int) -> str:
+    """The UTC day of the change: the registration's ``updated`` time, else the stream's."""
+    updated = image.get("updated")
+    if isinstance(updated, str):
+        try:
+            return datetime.fromisoformat(updated.replace("Z", "+00:00")).astimezone(UTC).date().isoformat()
+        except ValueError:
+            pass
+    return datetime.fromtimestamp(created_us / 1_000_000, UTC).date().isoformat()
+
+
+def from_change(change: TableChange) -> RegistrationEvent | None:
+    """The registration event a change of the registrations table is, or None (another kind
+    of item, a removal, a sandbox registration, or no change of results)."""
+    new = change.new
+    if change.event_name == "REMOVE" or change.keys.get("sk") != REGISTRATION_SK or not new:
+        return None
+    if new.get("sandbox") or not new.get("realm_id") or not new.get("registration_id"):
+        return None
+    before, after = _results(change.old), _results(new)
+    if before == after:
+        return None
     return RegistrationEvent(
-        event_id=raw["eventId"], realm_id=raw["realmId"], registration_id=raw["registrationId"],
-        day=occurred.date().isoformat(), completed=raw.get("completion") == "COMPLETED",
-        passed=success == "PASSED", failed=success == "FAILED",
+        event_id=f"{change.keys['pk']}#v{new.get('version', 0)}", realm_id=str(new["realm_id"]),
+        registration_id=str(new["registration_id"]), day=_day(new, change.created_us),
+        completed=after[0] == "COMPLETED" and before[0] != "COMPLETED",
+        passed=after[1] == "PASSED" and before[1] != "PASSED",
+        failed=after[1] == "FAILED" and before[1] != "FAILED",
     )
 
 
@@ -59,6 +88,14 @@ def record(event: RegistrationEvent) -> bool:
     return repos.apply_daily_activity(
         event.event_id, event.realm_id, event.day, completions=int(event.completed),
         passes=int(event.passed), failures=int(event.failed))
+
+
+def apply_change(change: TableChange) -> bool:
+    """A registrations-table change into the counters, once; False if it counts for nothing
+    or was counted already."""
+    moved = aggregates.apply_change(change)  # the reports' counters (chalicelib.reports.aggregates)
+    event = from_change(change)
+    return (record(event) if event is not None else False) or moved
 
 
 def daily(realm_id: str) -> list[dict[str, object]]:

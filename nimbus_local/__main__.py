@@ -124,8 +124,9 @@ def main() -> int:
     aws.settle_heap()  # the restored state: out of every later collection
     snapshotter.start()
     pump = EventPump(app_module.app, app_module, region,
-                     trim=lambda arn, shard, seq: aws.trim_kinesis(moto, arn, shard, seq))
-    pump.start()
+                     trim=lambda arn, shard, seq: aws.trim_stream(moto, arn, shard, seq))
+    if os.environ.get("NIMBUS_EVENT_PUMP", "on") != "off":  # off: inspect a home, consume nothing
+        pump.start()
     dist = Path(os.environ.get("NIMBUS_FRONTEND_DIST") or ROOT / "frontend" / "dist")
     http = web.create_server(app_module.app, Config(chalice_stage="dev"), host, server_port, dist)
     threading.Thread(target=http.server.serve_forever, name="http", daemon=True).start()

@@ -43,7 +43,7 @@ from moto.moto_server.werkzeug_app import (
 from moto.s3.models import s3_backends
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from nimbus_local import dynamo_disk, moto_speed, s3_disk
+from nimbus_local import disk_stream, dynamo_disk, moto_speed, s3_disk
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -72,6 +72,9 @@ READ_TARGETS = frozenset({
     "Kinesis_20131202.ListShards", "Kinesis_20131202.DescribeStream",
     "Kinesis_20131202.DescribeStreamSummary", "AmazonSQS.GetQueueUrl",
     "AmazonSQS.GetQueueAttributes", "AmazonSQS.ReceiveMessage",
+    # moto's shard iterators are throw-away (nimbus_local.disk_stream); the records are on disk
+    "DynamoDBStreams_20120810.DescribeStream", "DynamoDBStreams_20120810.ListStreams",
+    "DynamoDBStreams_20120810.GetShardIterator", "DynamoDBStreams_20120810.GetRecords",
 })
 #: DynamoDB requests whose writes go to the item store (durable there): never journaled.
 ITEM_TARGETS = frozenset(f"DynamoDB_20120810.{name}" for name in (
@@ -369,6 +372,20 @@ def _adopt_tables() -> None:
                 if not isinstance(table, dynamo_disk.DiskTable):
                     backend.tables[name] = dynamo_disk.DiskTable.adopt(table)
     dynamo_disk.commit()
+
+
+def trim_stream(moto: SerializedMoto, stream_arn: str, shard_id: str, through: str) -> int:
+    """:func:`trim_kinesis`, or for a DynamoDB stream ARN the table's change log on disk."""
+    if ":dynamodb:" not in stream_arn:
+        return trim_kinesis(moto, stream_arn, shard_id, through)
+    table_name = stream_arn.split(":table/", 1)[1].split("/stream/", 1)[0]
+    with moto.lock:
+        for regions in get_backend("dynamodb").values():  # type: ignore[call-overload]
+            for backend in regions.values():
+                table = backend.tables.get(table_name)
+                if table is not None:
+                    return disk_stream.trim(table, through)
+    return 0
 
 
 def trim_kinesis(moto: SerializedMoto, stream_arn: str, shard_id: str, through: str) -> int:

@@ -18,6 +18,9 @@ from chalicelib.config import env
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "infra" / "resources.json"
 TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")
+#: What a table with ``KinesisStreamSpecification`` gets locally: its DynamoDB stream, which the
+#: event pump feeds to the Kinesis consumers as Kinesis Data Streams for DynamoDB would.
+LOCAL_CHANGE_STREAM = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
 
 
 def load_template() -> dict[str, Any]:
@@ -42,6 +45,39 @@ def _ignore_exists(call: Any, *codes: str) -> None:
             raise
 
 
+def _create_table(ddb: Any, name: str, props: dict[str, Any]) -> None:
+    args = {k: props[k] for k in TABLE_KEYS if k in props}
+    if "KinesisStreamSpecification" in props:
+        args["StreamSpecification"] = LOCAL_CHANGE_STREAM
+    _ignore_exists(lambda: ddb.create_table(TableName=name, **args), "ResourceInUseException")
+    if "KinesisStreamSpecification" in props:
+        _enable_change_stream(ddb, name)
+    ttl = props.get("TimeToLiveSpecification")
+    if ttl:
+        ddb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+
+
+def _enable_change_stream(ddb: Any, name: str) -> None:
+    """A table made before its change stream existed (an older local home) gets it now."""
+    spec = ddb.describe_table(TableName=name)["Table"].get("StreamSpecification") or {}
+    if not spec.get("StreamEnabled"):
+        ddb.update_table(TableName=name, StreamSpecification=LOCAL_CHANGE_STREAM)
+
+
+def change_streams(template: dict[str, Any] | None = None) -> dict[str, str]:
+    """Kinesis stream → table whose changes it carries (``KinesisStreamSpecification``), by
+    local name: the event pump reads the table's change stream for that stream's consumers."""
+    template = template or load_template()
+    named = named_resources(template)
+    found = {}
+    for _logical_id, (name, res) in named.items():
+        spec = res.get("Properties", {}).get("KinesisStreamSpecification")
+        if res["Type"] == "AWS::DynamoDB::Table" and spec:
+            stream_id = spec["StreamArn"]["Fn::GetAtt"][0]
+            found[named[stream_id][0]] = name
+    return found
+
+
 def create_all(region: str) -> dict[str, str]:
     """Create every table, queue, bucket and stream; return logical id → local name."""
     template = load_template()
@@ -55,12 +91,7 @@ def create_all(region: str) -> dict[str, str]:
         props = res["Properties"]
         kind = res["Type"]
         if kind == "AWS::DynamoDB::Table":
-            args = {k: props[k] for k in TABLE_KEYS if k in props}
-            _ignore_exists(lambda a=args, n=name: ddb.create_table(TableName=n, **a),
-                           "ResourceInUseException")
-            ttl = props.get("TimeToLiveSpecification")
-            if ttl:
-                ddb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+            _create_table(ddb, name, props)
         elif kind == "AWS::SQS::Queue":
             dlq = sqs.create_queue(QueueName=f"{name}-dlq")["QueueUrl"]
             dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])

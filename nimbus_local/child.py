@@ -33,6 +33,8 @@ class LocalStack:
     aws_port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     log: Path | None = None
+    #: extra environment for the stack (e.g. ``NIMBUS_EVENT_PUMP=off``)
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -48,7 +50,7 @@ class LocalStack:
     def start(self, timeout: float = 60) -> LocalStack:
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(NIMBUS_HOME=str(self.home), NIMBUS_PORT=str(self.port),
-                   NIMBUS_AWS_PORT=str(self.aws_port), PYTHONUNBUFFERED="1")
+                   NIMBUS_AWS_PORT=str(self.aws_port), PYTHONUNBUFFERED="1", **self.env)
         env.pop("BASE_URL", None)
         self.log = self.home / f"stack-{int(time.time() * 1000)}.log"
         self.home.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import RESULT_SIZE_LIMIT, Table
 
+from nimbus_local import disk_stream
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
@@ -151,6 +153,7 @@ class DiskTable(Table):
         table._attach()
         for item in existing:
             table.store_item(item)
+        disk_stream.adopt(table, table.store)  # its change stream on disk too
         return table
 
     def _attach(self) -> None:

@@ -17,6 +17,8 @@ that is its code — but items live in SQLite:
   ``NIMBUS_FSYNC=1`` (``synchronous=FULL``); checkpoints run in a thread of their own;
 - a DynamoDB answer that is plain JSON skips moto's model-driven serializer (:func:`_serialized`),
   and a request without binary values its model-driven parser (:func:`_parse_parameters`).
+- a table's DynamoDB Streams records are rows of the same database, written in the request's
+  transaction (:mod:`nimbus_local.disk_stream`);
 - items that moto changes in place (``UpdateItem``) are written back at the end of the request:
   every item read during a request is kept in an identity map with the bytes it was read as.
 
@@ -39,6 +41,7 @@ from moto.core.responses import ActionResult, BaseResponse
 from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.responses import DynamoHandler
 
+from nimbus_local import disk_stream
 from nimbus_local.disk_table import STORE, DiskTable
 
 if TYPE_CHECKING:
@@ -119,6 +122,7 @@ class ItemStore:
 def install(path: Path, *, fsync: bool = False) -> ItemStore:
     """Open the item store and make moto create (and restore) disk-backed tables from now on."""
     STORE[:] = [ItemStore(path, fsync=fsync)]  # one per process, as moto has one backend
+    disk_stream.install()
     DynamoDBBackend.create_table = _create_table  # type: ignore[method-assign,assignment]
     DynamoDBBackend.delete_table = _delete_table  # type: ignore[method-assign]
     DynamoHandler.serialized = _serialized  # type: ignore[method-assign,assignment]
@@ -127,6 +131,7 @@ def install(path: Path, *, fsync: bool = False) -> ItemStore:
 
 
 def uninstall() -> None:
+    disk_stream.uninstall()
     DynamoDBBackend.create_table = _ORIGINAL_CREATE  # type: ignore[method-assign]
     DynamoDBBackend.delete_table = _ORIGINAL_DELETE  # type: ignore[method-assign]
     for patched in ("serialized", "parse_parameters"):

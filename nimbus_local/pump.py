@@ -7,6 +7,11 @@ and calls those very handlers with Lambda-shaped events:
 * SQS: a message is deleted only when the handler did not list it in ``batchItemFailures``
   (ReportBatchItemFailures); a failed one becomes visible again after ``RETRY_SECONDS`` and
   moves to the dead-letter queue after the redrive policy's ``maxReceiveCount``.
+* Kinesis fed by a table (``KinesisStreamSpecification`` in ``infra/resources.json``: Kinesis
+  Data Streams for DynamoDB on AWS): the consumers read the table's own change stream, moto's
+  DynamoDB Streams (kept on disk with the items, :mod:`nimbus_local.disk_stream`), each record
+  handed over as the Kinesis record AWS would put (:func:`kinesis_change_record`), so an
+  acknowledged write always reaches them; checkpoints as below.
 * Kinesis: per shard, a checkpoint (the last sequence number handled) is kept in a local
   DynamoDB table — inside the moto snapshot, so it survives restarts with the data it
   describes. With ``batchItemFailures`` the checkpoint stops before the first failed record,
@@ -18,14 +23,20 @@ Polls use ``WaitTimeSeconds=0`` and a short sleep: a long poll would hold moto's
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import logging
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import ClientError
+
+from nimbus_local import bootstrap
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,6 +45,10 @@ LOG = logging.getLogger("nimbus.local.pump")
 CHECKPOINT_TABLE = "nimbus-local-checkpoints"
 IDLE_SECONDS = 0.5
 RETRY_SECONDS = 2
+#: How often the change records of tables no consumer reads are forgotten.
+SWEEP_SECONDS = 10.0
+#: A sequence number past any a shard will hand out (moto's start + 2**62): "everything".
+EVERYTHING = str(1100000000017454423009 + 2**62)
 
 
 @dataclass
@@ -59,6 +74,11 @@ class EventPump:
         self.trim = trim
         self.positions: dict[tuple[str, str], dict[str, str]] = {}
         self.sqs = boto3.client("sqs", region_name=region)
+        # (account-based endpoints, which botocore picks for a stream ARN, are unknown to moto's mock)
+        self.changes = boto3.client("dynamodbstreams", region_name=region,
+                                    config=Config(account_id_endpoint_mode="disabled"))
+        #: Kinesis stream → the table whose change stream feeds it (local names)
+        self.table_streams = bootstrap.change_streams()
         self.kinesis = boto3.client("kinesis", region_name=region)
         self.ddb = boto3.client("dynamodb", region_name=region)
         self.stopping = threading.Event()
@@ -89,12 +109,21 @@ class EventPump:
         self.stopping.set()
 
     def run(self) -> None:
+        last_sweep = 0.0
         while not self.stopping.is_set():
+            if time.monotonic() - last_sweep >= SWEEP_SECONDS:
+                last_sweep = time.monotonic()
+                try:
+                    self.forget_unread()
+                except Exception:  # the pump must outlive any one bad poll
+                    LOG.exception("event pump sweep failed")
             busy = False
             for source, handler in self.sources:
                 try:
                     if type(source).__name__ == "SQSEventConfig":
                         busy |= self.poll_queue(source, handler)
+                    elif source.stream in self.table_streams:
+                        busy |= self.poll_table(source, handler)
                     else:
                         busy |= self.poll_stream(source, handler)
                 except Exception:  # the pump must outlive any one bad poll
@@ -178,11 +207,61 @@ class EventPump:
                 self.stopping.wait(RETRY_SECONDS)
         return busy
 
+    # --- a table's change stream (Kinesis Data Streams for DynamoDB) -------------------------
+
+    def poll_table(self, source: Any, handler: Any) -> bool:
+        """Feed the consumer of a table-fed Kinesis stream from the table's DynamoDB stream."""
+        table = self.table_streams[source.stream]
+        arn = self.ddb.describe_table(TableName=table)["Table"].get("LatestStreamArn")
+        if not arn:
+            return False
+        busy = False
+        for shard in self.changes.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+            key = f"{source.name}:{table}:{shard['ShardId']}"
+            after = self._checkpoint(key)
+            iterator_args: dict[str, Any] = (
+                {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
+                if after else {"ShardIteratorType": "TRIM_HORIZON"})
+            iterator = self.changes.get_shard_iterator(
+                StreamArn=arn, ShardId=shard["ShardId"], **iterator_args)["ShardIterator"]
+            changes = self.changes.get_records(ShardIterator=iterator, Limit=source.batch_size)["Records"]
+            if not changes:
+                continue
+            busy = True
+            stream_arn = f"arn:aws:kinesis:{self.region}:123456789012:stream/{source.stream}"
+            event = {"Records": [kinesis_change_record(c, table, self.region, stream_arn) for c in changes]}
+            failed = self._invoke(source, handler, event)
+            done = None
+            for change in changes:
+                if change["dynamodb"]["SequenceNumber"] in failed:
+                    break
+                done = change["dynamodb"]["SequenceNumber"]
+            if done:
+                self._save_checkpoint(key, done)
+                self._trim(source, arn, shard["ShardId"], done)
+            if failed:
+                self.stopping.wait(RETRY_SECONDS)
+        return busy
+
+    def forget_unread(self) -> None:
+        """A table change stream that feeds a Kinesis stream no consumer reads yet (statements,
+        until forwarding reads them): its records go, as Kinesis' retention would drop them."""
+        if self.trim is None:
+            return
+        read = {getattr(s, "stream", None) for s, _h in self.sources}
+        for stream, table in self.table_streams.items():
+            if stream in read:
+                continue
+            arn = self.ddb.describe_table(TableName=table)["Table"].get("LatestStreamArn")
+            if arn:
+                self.trim(arn, "", EVERYTHING)
+
     def _trim(self, source: Any, arn: str, shard: str, done: str) -> None:
         """Let the stream forget records every one of its consumers has handled."""
         if self.trim is None:
             return
         readers = [s.name for s, _h in self.sources if getattr(s, "stream", None) == source.stream]
+        # (a table's change stream is read for the Kinesis stream it feeds: the same readers)
         seen = self.positions.setdefault((arn, shard), {})
         seen[source.name] = done
         if all(name in seen for name in readers):
@@ -208,3 +287,42 @@ class EventPump:
         if "messageId" in record:
             return str(record["messageId"])
         return str(record["kinesis"]["sequenceNumber"])
+
+
+def kinesis_change_record(change: dict[str, Any], table: str, region: str, stream_arn: str) -> dict[str, Any]:
+    """A DynamoDB Streams record as a Lambda Kinesis event record, its data what Kinesis Data
+    Streams for DynamoDB puts ("Kinesis Data Streams for DynamoDB: record format": JSON with
+    ``tableName``, ``recordFormat`` and the ``dynamodb`` images; creation time in microseconds;
+    partitioned by the item's key)."""
+    body = change["dynamodb"]
+    created = body["ApproximateCreationDateTime"]
+    data = {
+        "awsRegion": region, "eventID": change["eventID"], "eventName": change["eventName"],
+        "userIdentity": None, "recordFormat": "application/json", "tableName": table,
+        "dynamodb": {
+            "ApproximateCreationDateTime": int(created.timestamp() * 1_000_000),
+            "ApproximateCreationDateTimePrecision": "MICROSECOND",
+            **{k: body[k] for k in ("Keys", "NewImage", "OldImage", "SizeBytes") if k in body},
+        },
+        "eventSource": "aws:dynamodb",
+    }
+    raw = json.dumps(data, separators=(",", ":"), default=_binary).encode()
+    partition = hashlib.md5(json.dumps(body["Keys"], sort_keys=True, default=_binary).encode(),  # noqa: S324
+                            usedforsecurity=False).hexdigest().upper()
+    sequence = body["SequenceNumber"]
+    return {
+        "kinesis": {"kinesisSchemaVersion": "1.0", "partitionKey": partition, "sequenceNumber": sequence,
+                    "data": base64.b64encode(raw).decode(),
+                    "approximateArrivalTimestamp": created.timestamp()},
+        "eventSource": "aws:kinesis", "eventVersion": "1.0",
+        "eventID": f"shardId-000000000000:{sequence}", "eventName": "aws:kinesis:record",
+        "awsRegion": region, "invokeIdentityArn": "arn:aws:iam::123456789012:role/local",
+        "eventSourceARN": stream_arn,
+    }
+
+
+def _binary(value: Any) -> str:
+    """Binary attribute values are base64 in DynamoDB's JSON."""
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(bytes(value)).decode()
+    raise TypeError(f"{type(value).__name__} is not JSON")

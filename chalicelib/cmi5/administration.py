@@ -15,7 +15,6 @@ from chalicelib.lrs import launch_credentials
 from chalicelib.results import progress, xapi
 from chalicelib.runtime import launch
 from chalicelib.store import registrations as store
-from chalicelib.store import streams
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -114,13 +113,11 @@ def waive(realm_id: str, registration_id: str, body: object, *, lrs_id: str | No
         state.apply_move_on(details, cmi5)
         item.details = details
         try:
-            changed = _save(item, moment, [{"t": moment.isoformat(), "kind": "waived", "activityId": au_id,
-                                            "reason": reason, "sessionId": session_id}])
+            _save(item, moment, [{"t": moment.isoformat(), "kind": "waived", "activityId": au_id,
+                                  "reason": reason, "sessionId": session_id}])
         except store.VersionConflict:
             continue
         cmi5_launch.store_lms(realm_id, _lrs(cmi5, lrs_id or realm_id), made)
-        if changed:
-            streams.put_registration_event(launch.event(item, moment))
         return {"auId": au_id, "sessionId": session_id, "activityId": au.activity_id}
     raise Conflict("The registration kept changing; try again.")
 

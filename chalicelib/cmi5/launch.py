@@ -34,7 +34,6 @@ from chalicelib.lrs.schema import V1
 from chalicelib.results import progress, xapi
 from chalicelib.runtime import launch, sessions
 from chalicelib.store import registrations as store
-from chalicelib.store import streams
 
 if TYPE_CHECKING:
     from chalicelib.store.tables import RegistrationItem
@@ -208,7 +207,7 @@ def launch_au(session: sessions.PlayerSession, au_id: str, *, lrs_id: str, launc
         details["lastActivityId"] = au_id
         state.apply_move_on(details, cmi5)
         item.details = details
-        changed = progress.roll_up_registration(item, moment)
+        progress.roll_up_registration(item, moment)
         launched = lms.launched(who, au, launch_mode=mode, launch_url=launch_url, moment=moment)
         log = [{"t": moment.isoformat(), "kind": "deliver", "activityId": au_id, "standard": "CMI5",
                 "sessionId": session_id, "launchMode": mode, "launchUrl": launch_url,
@@ -225,8 +224,6 @@ def launch_au(session: sessions.PlayerSession, au_id: str, *, lrs_id: str, launc
             session_id, au, launch_mode=mode, return_url=return_url,
             entitlement_key=str(move_on.au_properties(node).get("entitlementKey") or "")))
         store_lms(session.realm_id, lrs_id, [*made, launched])
-        if changed and not item.sandbox and session.tracking:
-            streams.put_registration_event(launch.event(item, moment))
         return Launched(url, session_id, au.activity_id, au_id,
                         str(move_on.au_properties(node).get("launchMethod") or "AnyWindow"), mode)
     raise Conflict("The registration kept changing; try again.")

@@ -24,7 +24,6 @@ from chalicelib.lrs import launch_credentials
 from chalicelib.results import progress, xapi
 from chalicelib.runtime import launch
 from chalicelib.store import registrations as store
-from chalicelib.store import streams
 
 if TYPE_CHECKING:
     from chalicelib.lrs.endpoint import Endpoint
@@ -115,7 +114,7 @@ def track(endpoint: Endpoint, sent: Any, ids: list[str]) -> None:
         made = cmi5_launch.satisfied_statements(item, cmi5, cmi5.get("actor") or {}, ran.session_id, moment)
         details["lastAccess"] = moment.isoformat()
         item.details = details
-        changed = progress.roll_up_registration(item, moment)
+        progress.roll_up_registration(item, moment)
         try:
             store.write_commit(item, ran.launch_id, {
                 "last_update": moment.isoformat(), "completion": item.completion, "success": item.success,
@@ -126,8 +125,6 @@ def track(endpoint: Endpoint, sent: Any, ids: list[str]) -> None:
         if session.state == "terminated":
             launch_credentials.revoke(endpoint.credential_id)
         cmi5_launch.store_lms(endpoint.realm_id, endpoint.lrs_id, made)
-        if changed and not item.sandbox:
-            streams.put_registration_event(launch.event(item, moment))
         return
 
 

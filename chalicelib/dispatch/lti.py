@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 from oauthlib.oauth1 import SIGNATURE_HMAC, Client, RequestValidator, SignatureOnlyEndpoint
 
-from chalicelib import outbound
+from chalicelib import outbound, reportage
 from chalicelib.config import settings
 from chalicelib.dispatch import dispatches, learners
 from chalicelib.errors import BadRequest, Unauthorized
@@ -35,6 +35,7 @@ from chalicelib.store import dispatch as store
 from chalicelib.store import registrations as registration_store
 
 if TYPE_CHECKING:
+    from chalicelib.store.changes import TableChange
     from chalicelib.store.dispatch import DispatchItem
 
 TIMESTAMP_WINDOW = 600  # seconds either side of now (oauthlib's default lifetime)
@@ -250,6 +251,17 @@ def _age(event: dict[str, Any]) -> float:
     except ValueError:
         return 0.0
     return (datetime.now(UTC) - occurred).total_seconds()
+
+
+def on_registration_change(change: TableChange) -> bool:
+    """A change of the registrations table (its change stream): when the registration's results
+    changed, send them (:func:`on_registration_event`)."""
+    found = reportage.from_change(change)
+    if found is None:
+        return False
+    occurred = datetime.fromtimestamp(change.created_us / 1e6, UTC) if change.created_us else datetime.now(UTC)
+    return on_registration_event({"realmId": found.realm_id, "registrationId": found.registration_id,
+                                  "occurred": occurred.isoformat()})
 
 
 def on_registration_event(event: dict[str, Any]) -> bool:

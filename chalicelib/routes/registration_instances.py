@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from chalice.app import Blueprint, Response
 
-from chalicelib import postbacks, registration_instances
-from chalicelib.middleware import request_json
+from chalicelib import registration_instances
 from chalicelib.routes import caller
 from chalicelib.routes.courses import version_number
 
@@ -35,7 +34,3 @@ def delete_registration_global_data(registrationId: str) -> Response:  # noqa: N
     return _no_content()
 
 
-@api.route("/registrations/postBackTest", methods=["POST"])
-def test_registration_postback() -> Response:
-    postbacks.test(request_json(api.current_request))
-    return _no_content()

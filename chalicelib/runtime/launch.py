@@ -13,8 +13,9 @@ Flow (``routes/launch.py``)::
     GET  /launch/s/{session}/toc                 -> the table of contents now (AICC AUs report over HACP)
     POST /launch/aicc/hacp                       -> AICC HACP (chalicelib.aicc), session in the form
 
-A commit costs one consistent GetItem, one TransactWriteItems (registration + launch record +
-debug-log batch) and, when the registration's results changed, one Kinesis record.
+A commit costs one consistent GetItem and one TransactWriteItems (registration + launch record +
+debug-log batch). Reportage, postbacks and the rest learn of it from the registrations table's
+own change stream (docs/events.md), never from a second write here that could fail.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ from chalicelib.results import progress
 from chalicelib.runtime import commit, delivery, sequencing, sessions
 from chalicelib.store import courses as course_store
 from chalicelib.store import registrations as store
-from chalicelib.store import streams
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -252,13 +252,12 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         navigation = sequencing.navigate(details, structure, request, wanted) if structure is not None else None
         if navigation is not None and navigation.delivered is None:
             item.details = details
-            changed = _roll_up(item, sticky=launch_settings.sticky(session.settings))
+            _roll_up(item, sticky=launch_settings.sticky(session.settings))
             log = {"t": moment.isoformat(), "kind": "sequencing", "trace": navigation.trace[-60:]}
             try:
                 store.write_commit(item, session.launch_id, _launch_actions(item, moment), [log])
             except store.VersionConflict:
                 continue
-            _announce(item, changed, moment, session)
             return {"sequencing": _not_delivered(navigation), "toc": delivery.toc(details),
                     "buttons": delivery.buttons(details)}
         activity_id = navigation.delivered if navigation is not None else wanted or delivery.first_activity(details)
@@ -270,7 +269,7 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         if details.get("standard") == "AICC":  # closing an abandoned AU session may meet a .cmp requirement
             aicc_course.refresh_completion(item, details)
         item.details = details
-        changed = _roll_up(item, sticky=launch_settings.sticky(session.settings))
+        _roll_up(item, sticky=launch_settings.sticky(session.settings))
         entry = {"t": moment.isoformat(), "kind": "deliver", "activityId": activity_id, "attemptId": attempt_id,
                  "entry": delivered["data"]["values"].get("cmi.entry",
                                                           delivered["data"]["values"].get("cmi.core.entry"))}
@@ -280,7 +279,6 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
             store.write_commit(item, session.launch_id, _launch_actions(item, moment), [entry])
         except store.VersionConflict:
             continue
-        _announce(item, changed, moment, session)
         delivered["toc"] = delivery.toc(details)
         delivered["buttons"] = delivery.buttons(details)
         delivered["contentUrl"] = content_url(session, delivered["href"])
@@ -307,12 +305,6 @@ def _launch_actions(item: Any, moment: datetime, *, exited: bool = False) -> dic
     return {"last_update": moment.isoformat(), "completion": item.completion, "success": item.success,
             "score": item.score_scaled, "seconds": float(item.total_seconds or 0),
             "exit_time": moment.isoformat() if exited else None}
-
-
-def _announce(item: Any, changed: bool, moment: datetime, session: sessions.PlayerSession) -> None:
-    """The registration event when the results changed (never for sandbox registrations)."""
-    if changed and not item.sandbox and session.tracking:
-        streams.put_registration_event(event(item, moment))
 
 
 def _forward(item: Any, results_before: tuple[str, str]) -> None:
@@ -366,7 +358,6 @@ def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any
                                _launch_actions(item, moment, exited=outcome.finished or batch.unload), log)
         except store.VersionConflict:
             continue
-        _announce(item, changed, moment, session)
         if changed and not item.sandbox and launch_settings.forwards_xapi(session.settings):
             _forward(item, results_before)
         return {"applied": True, "seq": batch.seq, "completion": item.completion, "success": item.success,
@@ -378,7 +369,8 @@ def record(realm_id: str, registration_id: str, launch_id: str, instance: int,
            change: Callable[[Any, dict[str, Any], datetime], tuple[list[Any], bool]], *, tracking: bool = True) -> Any:
     """Apply ``change(item, details, moment) -> (debug-log entries, launch finished)`` to a registration
     the way commits are applied: re-read and re-applied on a concurrent write, rolled up, written
-    with the launch record and the log in one transaction, the registration event announced. An
+    with the launch record and the log in one transaction (the table's change stream carries
+    the registration event). An
     exception from ``change`` leaves everything as it was. (AICC HACP, ``chalicelib.aicc``.)"""
     for _ in range(COMMIT_RETRIES):
         item = store.get(realm_id, registration_id)
@@ -390,23 +382,13 @@ def record(realm_id: str, registration_id: str, launch_id: str, instance: int,
         moment = now()
         log, finished = change(item, details, moment)
         item.details = details
-        changed = _roll_up(item)
+        _roll_up(item)
         try:
             store.write_commit(item, launch_id, _launch_actions(item, moment, exited=finished), log)
         except store.VersionConflict:
             continue
-        if changed and not item.sandbox and tracking:
-            streams.put_registration_event(event(item, moment))
-        return item
+        return item  # its registration event comes from the table's change stream
     raise Conflict("The registration kept changing; try again.")
-
-
-def event(item: Any, moment: datetime) -> dict[str, Any]:
-    """The registration event (chalicelib.reportage's format)."""
-    return {"eventId": uuid.uuid4().hex, "realmId": item.realm_id, "registrationId": item.registration_id,
-            "occurred": moment.isoformat().replace("+00:00", "Z"), "completion": item.completion,
-            "success": item.success, "score": item.score_scaled, "totalSecondsTracked": float(item.total_seconds or 0),
-            "instance": int(item.instance), "courseId": item.course_id}
 
 
 def exit_launch(session: sessions.PlayerSession) -> dict[str, str]:

@@ -35,7 +35,6 @@ from chalicelib.lrs import launch_credentials
 from chalicelib.results import progress, xapi
 from chalicelib.runtime import delivery, launch, sessions
 from chalicelib.store import registrations as store
-from chalicelib.store import streams
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -115,7 +114,7 @@ def deliver_tincan(session: sessions.PlayerSession, wanted: str | None) -> dict[
             raise NotFound("This course has nothing to launch.")
         node = start_activity(details, activity_id, moment)
         item.details = details
-        changed = progress.roll_up_registration(item, moment)
+        progress.roll_up_registration(item, moment)
         agent, activity_iri, auth = issue_credential(session, item, node)
         params = {"endpoint": lrs_endpoint(session), "auth": auth, "actor": json.dumps(agent),
                   "registration": str(details.get("xapiRegistrationId", "")), "activity_id": activity_iri}
@@ -125,7 +124,6 @@ def deliver_tincan(session: sessions.PlayerSession, wanted: str | None) -> dict[
             store.write_commit(item, session.launch_id, _launch_actions(item, moment), [entry])
         except store.VersionConflict:
             continue
-        announce(item, changed, moment, tracking=session.tracking)
         return {"activityId": activity_id, "standard": "XAPI", "statements": True, "title": node.get("title", ""),
                 "contentUrl": with_query(launch.content_url(session, node["href"]), params),
                 "toc": delivery.toc(details), "buttons": None}
@@ -182,11 +180,6 @@ def _launch_actions(item: Any, moment: datetime) -> dict[str, Any]:
             "score": item.score_scaled, "seconds": float(item.total_seconds or 0)}
 
 
-def announce(item: Any, changed: bool, moment: datetime, *, tracking: bool = True) -> None:
-    if changed and not item.sandbox and tracking:
-        streams.put_registration_event(launch.event(item, moment))
-
-
 def track(endpoint: Endpoint, sent: Any, ids: list[str], *, verbs: dict[str, tuple[str | None, str | None]]
           | None = None, extra_log: list[dict[str, Any]] | None = None) -> None:
     """After the LRS stored statements sent with a player-issued launch credential: fold those
@@ -217,12 +210,11 @@ def track(endpoint: Endpoint, sent: Any, ids: list[str], *, verbs: dict[str, tup
             log.append({"t": moment.isoformat(), "kind": "statement", "counted": counted, **xapi.summary(statement)})
         details["lastAccess"] = moment.isoformat()
         item.details = details
-        changed = progress.roll_up_registration(item, moment)
+        progress.roll_up_registration(item, moment)
         try:
             store.write_commit(item, ran.launch_id, _launch_actions(item, moment), log)
         except store.VersionConflict:
             continue
-        announce(item, changed, moment)
         return
     # still changing after every retry: the statements stay stored; the next ones bring the results
     store.append_log(endpoint.realm_id, ran.registration_id, ran.launch_id, [

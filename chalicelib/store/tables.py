@@ -271,6 +271,7 @@ class RegistrationItem(_Item):
     details = JSONAttribute(default=dict)  # dates, course title, xAPI id, activity tree + runtime state
     sandbox = BooleanAttribute(default=False)  # a course preview: not listed, not billed, expires
     expires = NumberAttribute(null=True)  # epoch seconds; the table's TTL attribute (sandbox only)
+    postback = JSONAttribute(null=True)  # PostBackSchema as chalicelib.postbacks.config stores it
 
 
 # --- reports table --------------------------------------------------------------------------

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 import boto3
 import pytest
 import requests
+from boto3.dynamodb.types import TypeSerializer
 
-from tests.builders.events import registration_event
+from tests.builders.events import registration_item
 
 if TYPE_CHECKING:
     from tests.e2e.stack import LocalStack
@@ -112,12 +113,13 @@ def test_upload_to_s3_reaches_the_import_function(stack: LocalStack) -> None:
     assert _until(received) == {"N": "22"}
 
 
-def test_registration_events_flow_through_kinesis_to_reportage(stack: LocalStack) -> None:
+def test_registration_changes_flow_from_the_table_to_reportage(stack: LocalStack) -> None:
     realm = "realm-" + uuid.uuid4().hex[:6]
-    kinesis = _aws(stack, "kinesis")
-    for _ in range(3):
-        kinesis.put_record(StreamName="nimbus-registration-events", PartitionKey=realm,
-                           Data=registration_event(realm))
+    ddb = _aws(stack, "dynamodb")
+    for n in range(3):
+        item = registration_item(realm, f"r{n}", completion="COMPLETED", success="PASSED")
+        ddb.put_item(TableName="nimbus-registrations", Item=TypeSerializer().serialize(
+            {k: v for k, v in item.items() if v is not None})["M"])
 
     def counted():
         items = _aws(stack, "dynamodb").query(

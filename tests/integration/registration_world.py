@@ -4,6 +4,7 @@ import function path, create registrations, open a launch and drive the player's
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 from urllib.parse import urlsplit
@@ -71,10 +72,36 @@ class Player:
                                     "ops": ops, "log": log or []})
 
 
-def registration_events() -> list[dict[str, Any]]:
-    """Every registration event put on the Kinesis stream so far (what Reportage consumes)."""
-    kinesis = boto3.client("kinesis", region_name="us-east-1")
-    shard = kinesis.list_shards(StreamName="nimbus-registration-events")["Shards"][0]["ShardId"]
-    iterator = kinesis.get_shard_iterator(StreamName="nimbus-registration-events", ShardId=shard,
+def registration_change_records() -> list[bytes]:
+    """Every change of the registrations table so far, as the Kinesis record data the stream
+    consumers receive (Kinesis Data Streams for DynamoDB's shape, made by the local pump)."""
+    from botocore.config import Config
+
+    from nimbus_local.pump import kinesis_change_record
+
+    arn = boto3.client("dynamodb", region_name="us-east-1").describe_table(
+        TableName="nimbus-registrations")["Table"]["LatestStreamArn"]
+    streams = boto3.client("dynamodbstreams", region_name="us-east-1",
+                           config=Config(account_id_endpoint_mode="disabled"))
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
                                           ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-    return [json.loads(r["Data"]) for r in kinesis.get_records(ShardIterator=iterator)["Records"]]
+    return [base64.b64decode(kinesis_change_record(record, "nimbus-registrations", "us-east-1", "arn:test")
+                             ["kinesis"]["data"]) for record in streams.get_records(ShardIterator=iterator)["Records"]]
+
+
+def registration_events() -> list[dict[str, Any]]:
+    """Every registration event the registrations table's change stream carries so far (what
+    Reportage consumes): each change as the pump hands it over, read by Reportage's own parser."""
+    from chalicelib import reportage
+    from chalicelib.store import changes
+
+    events = []
+    for data in registration_change_records():
+        change = changes.parse(data)
+        if reportage.from_change(change) is not None:
+            new = change.new
+            events.append({"registrationId": new["registration_id"], "completion": new["completion"],
+                           "success": new["success"],
+                           "score": float(new["score_scaled"]) if new.get("score_scaled") is not None else None})
+    return events

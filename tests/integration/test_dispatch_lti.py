@@ -21,7 +21,7 @@ from oauthlib.oauth1.rfc5849 import signature
 from oauthlib.oauth1.rfc5849.utils import parse_authorization_header, unescape
 
 from tests.builders import course_zip as cz
-from tests.integration.registration_world import Player, import_course, registration_events
+from tests.integration.registration_world import Player, import_course, registration_change_records
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -127,10 +127,10 @@ def test_a_signed_launch_plays_and_bad_ones_are_refused_with_a_clear_page(client
 
 
 def _deliver_events(client: Any) -> Any:
-    events = registration_events()
-    kinesis = client.events.generate_kinesis_event([json.dumps(e).encode() for e in events],
+    """The registrations table's changes so far, handed to the LTI outcomes consumer."""
+    kinesis = client.events.generate_kinesis_event(registration_change_records(),
                                                    stream_name="nimbus-registration-events")
-    return client.lambda_.invoke("registration_events", kinesis).payload
+    return client.lambda_.invoke("registration_lti_outcomes", kinesis).payload
 
 
 def test_results_go_to_the_outcomes_service_signed_until_acknowledged(client, realm, lti_info, outcomes) -> None:

@@ -121,7 +121,6 @@ def test_launch_play_commit_rollup_and_event(client, realm, golf) -> None:
     assert got["score"] == {"scaled": 92.0} and got["completedDate"]
     events = registration_events()
     assert events and events[-1]["registrationId"] == "r1" and events[-1]["completion"] == "COMPLETED"
-    assert all({"eventId", "realmId", "registrationId", "occurred", "completion", "success"} <= set(e) for e in events)
     history = _get(client, realm, "/api/v2/registrations/r1/launchHistory").json_body["launchHistory"]
     assert len(history) == 1 and history[0]["completionStatus"] == "COMPLETED" and history[0]["exitTime"]
 

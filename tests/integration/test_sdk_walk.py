@@ -29,12 +29,6 @@ PARAM = re.compile(r"{(\w+)}")
 
 #: Built by other branches; the lead removes entries as they merge.
 ON_OTHER_BRANCHES: dict[str, str] = {
-    "reporting_api": "built on branch issue-15 (ReportingApi)",
-    "xapi_api.create_statement_pipe": "built on branch issue-15 (statement pipes)",
-    "xapi_api.delete_statement_pipe": "built on branch issue-15 (statement pipes)",
-    "xapi_api.get_statement_pipe": "built on branch issue-15 (statement pipes)",
-    "xapi_api.get_statement_pipes": "built on branch issue-15 (statement pipes)",
-    "xapi_api.set_statement_pipe": "built on branch issue-15 (statement pipes)",
 }
 
 #: Operations Nimbus deliberately answers with 501 and a JSON message (the issue allows it).

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from tests.builders.events import registration_event, s3_notification
+from tests.builders.events import registration_change, registration_item, s3_notification
 
 if TYPE_CHECKING:
     from tests.conftest import RealmCredentials
@@ -45,36 +45,58 @@ def test_test_events_foreign_keys_and_garbage_are_dropped_not_retried(client, re
     assert result.payload == {"batchItemFailures": []}
 
 
-def test_registration_events_become_daily_counters_once(client, realm: RealmCredentials) -> None:
+def test_registration_changes_become_daily_counters_once(client, realm: RealmCredentials) -> None:
     from chalicelib import reportage
 
     day = datetime(2026, 11, 2, 10, tzinfo=UTC)
-    passed = registration_event(realm.realm_id, occurred=day, event_id="e1")
-    failed = registration_event(realm.realm_id, completion="INCOMPLETE", success="FAILED", occurred=day)
-    batch = client.events.generate_kinesis_event([passed, failed, b"{broken", passed])
+    created = registration_item(realm.realm_id, "r1", updated=day)
+    done = registration_item(realm.realm_id, "r1", completion="COMPLETED", success="PASSED", score=0.9,
+                             seconds=60, version=2, updated=day)
+    rescored = {**done, "score_scaled": 0.95, "version": 3}
+    other = registration_item(realm.realm_id, "r2", updated=day)
+    failed = {**other, "completion": "INCOMPLETE", "success": "FAILED", "version": 2}
+    preview = registration_item(realm.realm_id, "r3", updated=day, sandbox=True)
+    launch = {**created, "sk": "LAUNCH#l1", "version": 9}  # the table's other items: not registrations
+    records = [registration_change(None, created), registration_change(created, done),
+               registration_change(other, failed), b"{broken", registration_change(created, done),
+               registration_change(done, rescored), registration_change(None, launch),
+               registration_change(preview, {**preview, "completion": "COMPLETED", "version": 2}),
+               registration_change(rescored, None)]
+    batch = client.events.generate_kinesis_event(records)
     result = client.lambda_.invoke("registration_events", batch)
     assert result.payload == {"batchItemFailures": []}
+    # r1 completed+passed, then a new score (an event, not a second completion); r2 failed; the
+    # repeated change, the launch record, the preview and the removal count for nothing
     assert reportage.daily(realm.realm_id) == [
-        {"day": "2026-11-02", "events": 2, "completions": 1, "passes": 1, "failures": 1}]
+        {"day": "2026-11-02", "events": 3, "completions": 1, "passes": 1, "failures": 1}]
+    again = client.lambda_.invoke("registration_events", batch)  # a replayed batch changes nothing
+    assert again.payload == {"batchItemFailures": []}
+    assert reportage.daily(realm.realm_id)[0]["events"] == 3
     assert reportage.daily("other-realm") == []
 
 
-def test_a_failing_record_is_reported_and_later_ones_wait(client, realm, monkeypatch) -> None:
+def test_a_failing_record_is_reported_and_retried_alone(client, realm, monkeypatch) -> None:
     from chalicelib import reportage
     from chalicelib.store import repos
 
     calls = []
+    real = repos.apply_daily_activity
 
     def flaky(event_id, *args, **kwargs):
         calls.append(event_id)
-        raise RuntimeError("throttled")
+        if len(calls) == 1:
+            raise RuntimeError("throttled")
+        return real(event_id, *args, **kwargs)
 
     monkeypatch.setattr(repos, "apply_daily_activity", flaky)
+    one, two = registration_item(realm.realm_id, "a"), registration_item(realm.realm_id, "b")
     batch = client.events.generate_kinesis_event(
-        [registration_event(realm.realm_id), registration_event(realm.realm_id)])
+        [registration_change(one, {**one, "completion": "COMPLETED", "version": 2}),
+         registration_change(two, {**two, "completion": "COMPLETED", "version": 2})])
     result = client.lambda_.invoke("registration_events", batch)
     failures = result.payload["batchItemFailures"]
-    assert len(failures) == 1 and len(calls) == 1
-    assert failures[0]["itemIdentifier"] == batch["Records"][0]["kinesis"]["sequenceNumber"]
-    monkeypatch.undo()
-    assert reportage.daily(realm.realm_id) == []
+    assert failures == [{"itemIdentifier": batch["Records"][0]["kinesis"]["sequenceNumber"]}]
+    assert reportage.daily(realm.realm_id)[0]["completions"] == 1  # the second one counted
+    retried = client.lambda_.invoke("registration_events", batch)  # Lambda retries from the failure
+    assert retried.payload == {"batchItemFailures": []}
+    assert reportage.daily(realm.realm_id)[0]["completions"] == 2  # each once

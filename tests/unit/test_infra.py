@@ -58,3 +58,13 @@ def test_the_master_key_comes_from_a_generated_secret() -> None:
     for function in ("APIHandler", "ImportCourse", "RegistrationEvents"):
         value = RESOURCES[function]["Properties"]["Environment"]["Variables"]["MASTER_KEY"]
         assert value == {"Fn::Sub": "{{resolve:secretsmanager:${MasterKeySecret}:SecretString}}"}
+
+
+def test_registrations_and_statements_stream_their_own_changes_to_kinesis() -> None:
+    """docs/events.md: change data capture, not a second write by the app."""
+    for table, stream in (("RegistrationsTable", "RegistrationEventsStream"), ("StatementsTable", "StatementStream")):
+        spec = RESOURCES[table]["Properties"]["KinesisStreamSpecification"]
+        assert spec["StreamArn"] == {"Fn::GetAtt": [stream, "Arn"]}
+    streams = next(s for s in RESOURCES["NimbusDataAccessPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+                   if s.get("Sid") == "Streams")
+    assert not [a for a in streams["Action"] if a.startswith("kinesis:Put")]  # the app never puts events

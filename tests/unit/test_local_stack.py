@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 import boto3
 
-from tests.builders.events import registration_event
-
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -31,7 +29,7 @@ def test_snapshot_round_trips_every_service(aws: dict[str, str], tmp_path: Path)
     s3.put_object(Bucket=aws["ContentBucket"], Key="courses/c1/index.html", Body=b"<h1>hi</h1>" * 1000)
     queue = sqs.create_queue(QueueName="roundtrip")["QueueUrl"]
     sqs.send_message(QueueUrl=queue, MessageBody="still here")
-    kinesis.put_record(StreamName=aws["RegistrationEventsStream"], Data=b"event", PartitionKey="p")
+    kinesis.put_record(StreamName=aws["StatementStream"], Data=b"event", PartitionKey="p")
     moto = local_aws.SerializedMoto()
     path = tmp_path / "state.pickle"
     assert local_aws.save(path, moto) > 10_000
@@ -51,8 +49,8 @@ def test_snapshot_round_trips_every_service(aws: dict[str, str], tmp_path: Path)
         url = sqs.get_queue_url(QueueName="roundtrip")["QueueUrl"]
         assert sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "still here"
         kinesis = boto3.client("kinesis", region_name=REGION)
-        shard = kinesis.list_shards(StreamName=aws["RegistrationEventsStream"])["Shards"][0]["ShardId"]
-        iterator = kinesis.get_shard_iterator(StreamName=aws["RegistrationEventsStream"], ShardId=shard,
+        shard = kinesis.list_shards(StreamName=aws["StatementStream"])["Shards"][0]["ShardId"]
+        iterator = kinesis.get_shard_iterator(StreamName=aws["StatementStream"], ShardId=shard,
                                               ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
         assert [r["Data"] for r in kinesis.get_records(ShardIterator=iterator)["Records"]] == [b"event"]
 
@@ -69,7 +67,7 @@ def _pump():
 
     pump = EventPump(app_module.app, app_module, REGION)
     pump.ensure_checkpoint_table()
-    sources = {type(s).__name__: (s, h) for s, h in pump.sources}
+    sources = {s.name: (s, h) for s, h in pump.sources}
     return pump, sources
 
 
@@ -83,7 +81,7 @@ def test_s3_upload_reaches_the_import_handler_through_sqs(aws, realm: RealmCrede
     key = f"uploads/{realm.realm_id}/J1/big course.zip"
     boto3.client("s3", region_name=REGION).put_object(Bucket=aws["ContentBucket"], Key=key, Body=b"PK")
     pump, sources = _pump()
-    source, handler = sources["SQSEventConfig"]
+    source, handler = sources["import_course"]
     polls = 0
     while pump.poll_queue(source, handler):  # s3:TestEvent, then the upload; each deleted
         polls += 1
@@ -92,48 +90,58 @@ def test_s3_upload_reaches_the_import_handler_through_sqs(aws, realm: RealmCrede
     assert (job.upload_key, job.upload_size) == (key, 2)
 
 
-def test_kinesis_records_are_handled_once_across_pump_restarts(aws, realm: RealmCredentials) -> None:
+def _complete(realm_id: str, registration_id: str) -> None:
+    """A registration created, then completed and passed: two writes of the registrations table."""
+    from chalicelib.store import repos
+    from chalicelib.store.tables import RegistrationItem
+
+    now = repos.now()
+    item = repos.create_registration(RegistrationItem(
+        realm_id=realm_id, registration_id=registration_id, course_id="golf", created=now, updated=now))
+    item.completion, item.success, item.updated = "COMPLETED", "PASSED", repos.now()
+    item.save()
+
+
+def test_table_changes_reach_the_kinesis_consumer_once_across_pump_restarts(aws, realm: RealmCredentials) -> None:
     from chalicelib import reportage
 
-    kinesis = boto3.client("kinesis", region_name=REGION)
-    for _ in range(3):
-        kinesis.put_record(StreamName=aws["RegistrationEventsStream"], PartitionKey="p",
-                           Data=registration_event(realm.realm_id))
+    for n in range(3):
+        _complete(realm.realm_id, f"r{n}")
     pump, sources = _pump()
-    source, handler = sources["KinesisEventConfig"]
-    assert pump.poll_stream(source, handler) is True
-    assert pump.poll_stream(source, handler) is False  # checkpoint reached the end
+    source, handler = sources["registration_events"]
+    assert pump.table_streams[aws["RegistrationEventsStream"]] == aws["RegistrationsTable"]
+    assert pump.poll_table(source, handler) is True
+    assert pump.poll_table(source, handler) is False  # checkpoint reached the end
     restarted, _ = _pump()  # a new pump reads the checkpoint from DynamoDB
-    assert restarted.poll_stream(source, handler) is False
-    assert sum(day["events"] for day in reportage.daily(realm.realm_id)) == 3
+    assert restarted.poll_table(source, handler) is False
+    assert reportage.daily(realm.realm_id)[0] | {"day": None} == {
+        "day": None, "events": 3, "completions": 3, "passes": 3, "failures": 0}
 
 
-def test_failed_kinesis_record_is_retried_from_the_checkpoint(aws, realm, monkeypatch) -> None:
+def test_a_failed_change_is_retried_from_the_checkpoint(aws, realm, monkeypatch) -> None:
     from chalicelib import reportage
     from nimbus_local import pump as pump_module
 
     monkeypatch.setattr(pump_module, "RETRY_SECONDS", 0)
-    kinesis = boto3.client("kinesis", region_name=REGION)
-    for _ in range(2):
-        kinesis.put_record(StreamName=aws["RegistrationEventsStream"], PartitionKey="p",
-                           Data=registration_event(realm.realm_id))
+    _complete(realm.realm_id, "r1")
+    _complete(realm.realm_id, "r2")
     pump, sources = _pump()
-    source, handler = sources["KinesisEventConfig"]
+    source, handler = sources["registration_events"]
     calls = {"n": 0}
 
-    def fail_second(event, context):
+    def fail_last(event, context):
         calls["n"] += 1
-        result = handler(event, context)
-        if calls["n"] == 1:  # pretend the second record failed on the first delivery
+        result = handler(event, context)  # every record applied...
+        if calls["n"] == 1:  # ...but the last one reported failed on the first delivery
             return {"batchItemFailures": [
-                {"itemIdentifier": event["Records"][1]["kinesis"]["sequenceNumber"]}]}
+                {"itemIdentifier": event["Records"][-1]["kinesis"]["sequenceNumber"]}]}
         return result
 
-    pump.poll_stream(source, fail_second)
-    pump.poll_stream(source, fail_second)  # redelivers only the second record
-    assert pump.poll_stream(source, fail_second) is False
-    # Record 2 was delivered twice; the transaction in apply_daily_activity counted it once.
-    assert sum(day["events"] for day in reportage.daily(realm.realm_id)) == 2
+    assert pump.poll_table(source, fail_last) is True
+    assert pump.poll_table(source, fail_last) is True  # redelivers only the last record
+    assert pump.poll_table(source, fail_last) is False
+    # The last change was delivered twice; the transaction in apply_daily_activity counted it once.
+    assert reportage.daily(realm.realm_id)[0]["completions"] == 2
 
 
 def test_sqs_failure_is_retried_then_dead_lettered(aws, monkeypatch) -> None:
@@ -145,7 +153,7 @@ def test_sqs_failure_is_retried_then_dead_lettered(aws, monkeypatch) -> None:
     sqs.purge_queue(QueueUrl=url)  # drop the s3:TestEvent of the bucket's notification setup
     sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"Records": []}))
     pump, sources = _pump()
-    source, _handler = sources["SQSEventConfig"]
+    source, _handler = sources["import_course"]
 
     def always_fails(event, context):
         raise RuntimeError("boom")

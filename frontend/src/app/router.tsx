@@ -16,6 +16,7 @@ const SECTION_PAGES: Record<string, LazyPage> = {
   '/dispatch': lazy(() => import('../features/dispatch/DispatchPage')),
   '/reportage': lazy(() => import('../features/reportage/ReportagePage')),
   '/lrs': lazy(() => import('../features/lrs/LrsPage')),
+  '/lrs/forwarding': lazy(() => import('../features/lrs/ForwardingPage')),
   '/apps': lazy(() => import('../features/apps/AppsPage')),
   '/account': lazy(() => import('../features/account/AccountPage')),
   '/settings': lazy(() => import('../features/settings/SettingsPage')),

@@ -14,6 +14,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
 import { SectionPage } from '../../app/SectionPage';
 import {
   NO_FILTERS,
@@ -152,6 +153,9 @@ export default function LrsPage() {
   const rows = statements.data?.pages.flatMap((page) => page.statements) ?? [];
   return (
     <SectionPage title="LRS" summary="Browse, inspect and export the xAPI statements of your LRS endpoints.">
+      <Anchor component={Link} to="/lrs/forwarding">
+        Forwarding (statement pipes) →
+      </Anchor>
       {endpoints.isError && <Alert color="red">{endpoints.error.message}</Alert>}
       <NativeSelect
         label="Endpoint"

@@ -79,6 +79,14 @@ describe('Registrations', () => {
             },
           ],
         }),
+      'GET /api/app/registrations/r1/postbacks': () =>
+        jsonResponse(200, {
+          postBack: { url: 'https://lms.example/hook', authType: 'HTTPBASIC', userName: 'hook', resultsFormat: 'FULL', passwordSet: true },
+          attempts: [
+            { attempt: 2, at: '2026-01-02T03:05:00Z', url: 'https://lms.example/hook', outcome: 'DELIVERED', status: 200, error: null, seconds: 0.1, version: 3, nextAttemptAt: null },
+            { attempt: 1, at: '2026-01-02T03:04:10Z', url: 'https://lms.example/hook', outcome: 'FAILED', status: 500, error: 'HTTP 500: down', seconds: 0.1, version: 3, nextAttemptAt: '2026-01-02T03:04:20Z' },
+          ],
+        }),
       'GET /api/app/registrations/r1/launches/L1/log': () =>
         jsonResponse(200, {
           launchId: 'L1',
@@ -97,6 +105,10 @@ describe('Registrations', () => {
     const log = await screen.findByRole('table', { name: 'Debug log' });
     expect(log).toHaveTextContent('LMSSetValue');
     expect(screen.getByRole('link', { name: 'Shareable link' })).toHaveAttribute('href', 'http://x/launch/debug/abc');
+    const deliveries = await screen.findByRole('table', { name: 'Postback deliveries' });
+    expect(within(deliveries).getByText('DELIVERED')).toBeInTheDocument();
+    expect(within(deliveries).getByText('HTTP 500: down')).toBeInTheDocument();
+    expect(screen.getByText('https://lms.example/hook')).toBeInTheDocument();
     const settings = await screen.findByRole('table', { name: 'Registration settings' }, { timeout: 5000 });
     expect(within(settings).getByText('Course')).toBeInTheDocument(); // inherited from the course
   }, 15_000);
@@ -128,6 +140,7 @@ describe('Registrations', () => {
       'GET /api/session': () => jsonResponse(200, TEST_SESSION),
       'GET /api/app/registrations/r2': () => jsonResponse(200, { ...tincan, instances: [0], launchHistory: [] }),
       'GET /api/app/registrations/r2/configuration': () => jsonResponse(200, { settingItems: [] }),
+      'GET /api/app/registrations/r2/postbacks': () => jsonResponse(200, { postBack: null, attempts: [] }),
     });
     renderApp('/registrations/r2');
     const statements = await screen.findByRole('table', { name: 'Statements' });
@@ -149,6 +162,7 @@ describe('Registrations', () => {
       'GET /api/app/registrations/r3': () =>
         jsonResponse(200, { ...cmi5, standard: 'CMI5', instances: [0], launchHistory: [] }),
       'GET /api/app/registrations/r3/configuration': () => jsonResponse(200, { settingItems: [] }),
+      'GET /api/app/registrations/r3/postbacks': () => jsonResponse(200, { postBack: null, attempts: [] }),
       'POST /api/app/registrations/r3/cmi5/waive': (init: RequestInit) => {
         waived = JSON.parse(String(init.body));
         return jsonResponse(200, { auId: 'https://x/au1', sessionId: 's1' });

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { SettingsTable } from '../../components/SettingsTable';
 import { SectionPage } from '../../app/SectionPage';
+import { PostbackLog } from './PostbackLog';
 import { learnerName, registrationsApi, type ActivityResult, type Runtime } from './api';
 
 /** cmi5 (§9.3.7): an administrator waives an AU the learner met by other means. */
@@ -254,6 +255,7 @@ export default function RegistrationPage() {
             level="registration"
             description="How this registration is delivered: set here to override the course's and the application's values (docs/settings.md); a change applies to the next launch."
           />
+          <PostbackLog registrationId={registrationId} />
         </Stack>
       )}
     </SectionPage>

@@ -1,0 +1,176 @@
+"""Reportage: report time as registrations grow, and the consumer's throughput.
+
+On the local stack's own storage (moto with items and stream records in SQLite, in-process on a
+free port), so a Query costs what it reads, as on DynamoDB:
+
+* **report time at 100k ÷ at 1k registrations** (goal ≤ 1.2: reports read the aggregates, never
+  the registrations). The aggregates of each size are what the consumer would have written —
+  ``chalicelib.reports.aggregates.contribution`` of every registration, summed (the property test
+  proves the consumer's counters equal that sum) — loaded with BatchWriteItem, because pushing
+  100,000 changes through the consumer one transaction at a time takes long here. Same key sets
+  at both sizes (20 courses, 50 learners, 180 days): the overview with its course table, a
+  course report and a learner report, 90 days, median of 15 runs.
+* **consumer events/s ÷ a bare read of the same records**: ``REPORTAGE_EVENTS`` (default 1,000)
+  registrations written to the table; the bare read pages through the table's change stream as the
+  event pump does (GetRecords, 100 at a time) and does nothing else; the consumer run is the event
+  pump feeding ``registration_events`` (Powertools batch, two idempotent transactions per event)
+  until every event is counted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.measure import save
+
+COURSES, LEARNERS, DAYS = 20, 50, 180
+SIZES = (1_000, 100_000)
+EVENTS = int(os.environ.get("REPORTAGE_EVENTS", "1000"))
+TODAY = date(2026, 12, 1)
+
+
+def _image(realm_id: str, n: int, rng: random.Random) -> dict[str, Any]:
+    created = datetime(2026, 12, 1, 9, tzinfo=UTC) - timedelta(days=rng.randrange(DAYS))
+    done = rng.random() < 0.6
+    details: dict[str, Any] = {"courseTitle": f"Course {n % COURSES}"}
+    if done:
+        details["completedDate"] = (created + timedelta(days=rng.randrange(3))).isoformat()
+    return {"pk": f"{realm_id}#REG#r{n}", "sk": "REG", "realm_id": realm_id, "registration_id": f"r{n}",
+            "course_id": f"c{rng.randrange(COURSES)}", "learner": json.dumps({"id": f"l{rng.randrange(LEARNERS)}"}),
+            "completion": "COMPLETED" if done else "INCOMPLETE",
+            "success": rng.choice(["PASSED", "FAILED"]) if done else "UNKNOWN",
+            "score_scaled": rng.randrange(101) if done else None, "total_seconds": rng.randrange(3600),
+            "created": created.strftime("%Y-%m-%dT%H:%M:%S.%f+0000"), "details": json.dumps(details),
+            "version": 1, "sandbox": False}
+
+
+def _load_aggregates(realm_id: str, size: int) -> int:
+    from chalicelib.reports.aggregates import contribution, memberships
+    from chalicelib.store import aggregates as store
+
+    rng = random.Random(size)
+    summed: dict[tuple[str, str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    labels: dict[tuple[str, str], str] = {}
+    for n in range(size):
+        image = _image(realm_id, n, rng)
+        for where, counters in contribution(image).items():
+            for name, amount in counters.items():
+                summed[where][name] += amount
+        for dim, (key, label) in memberships(image).items():
+            labels[(dim, key)] = label
+    items: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
+    for update in store.month_updates(realm_id, summed):  # the ADDs the consumer makes, as the items
+        body = update["Update"]  # they leave behind when they start from nothing
+        item = items[(body["Key"]["pk"]["S"], body["Key"]["sk"]["S"])]
+        for n, attribute in body["ExpressionAttributeNames"].items():
+            item[attribute] = body["ExpressionAttributeValues"][n.replace("#a", ":v")]
+    client = store._client()  # noqa: SLF001 - a bulk load of what the consumer would have written
+    for (pk, sk), attributes in items.items():
+        client.put_item(TableName=os.environ.get("REPORTS_TABLE", "nimbus-reports"),
+                        Item={"pk": {"S": pk}, "sk": {"S": sk}, **attributes})
+    updates = list(items)
+    with store.KeyItem.batch_write() as batch:
+        for (dim, key), label in labels.items():
+            if dim in ("course", "learner"):
+                batch.save(store.KeyItem(f"{realm_id}#AGGKEYS#{dim}", key, label=label))
+    return len(updates)
+
+
+def _median_ms(call: Any, repeat: int = 15) -> float:
+    call()
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def _report_times(realm_id: str) -> dict[str, float]:
+    from chalicelib.reports import queries
+
+    first, last = (TODAY - timedelta(days=89)).isoformat(), TODAY.isoformat()
+    return {"overview+courses": _median_ms(lambda: queries.report(realm_id, "all", "-", first, last,
+                                                                  with_table="course")),
+            "course": _median_ms(lambda: queries.report(realm_id, "course", "c7", first, last)),
+            "learner": _median_ms(lambda: queries.report(realm_id, "learner", "l42", first, last))}
+
+
+def _consumer(region: str) -> dict[str, float]:
+    import boto3
+    from boto3.dynamodb.types import TypeSerializer
+
+    import app as app_module
+    from chalicelib.reports import queries
+    from nimbus_local.pump import EventPump
+
+    realm_id, rng, serializer = "realm-events", random.Random(7), TypeSerializer()
+    ddb = boto3.client("dynamodb", region_name=region)
+    for n in range(EVENTS):
+        image = {k: v for k, v in _image(realm_id, n, rng).items() if v is not None}
+        ddb.put_item(TableName="nimbus-registrations", Item=serializer.serialize(image)["M"])
+    pump = EventPump(app_module.app, app_module, region)
+    pump.ensure_checkpoint_table()
+    arn = ddb.describe_table(TableName="nimbus-registrations")["Table"]["LatestStreamArn"]
+    shard = pump.changes.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    started, read, after = time.perf_counter(), 0, None
+    while True:  # the bare read: what the pump's GetRecords loop costs, nothing applied
+        where = ({"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after} if after
+                 else {"ShardIteratorType": "TRIM_HORIZON"})
+        iterator = pump.changes.get_shard_iterator(StreamArn=arn, ShardId=shard, **where)["ShardIterator"]
+        records = pump.changes.get_records(ShardIterator=iterator, Limit=100)["Records"]
+        if not records:
+            break
+        read += len(records)
+        after = records[-1]["dynamodb"]["SequenceNumber"]
+    bare = read / (time.perf_counter() - started)
+    source, handler = next((s, h) for s, h in pump.sources if s.name == "registration_events")
+    started = time.perf_counter()
+    while pump.poll_table(source, handler):
+        pass
+    consumer = EVENTS / (time.perf_counter() - started)
+    counted = queries.report(realm_id, "all", "-", "2025-01-01", "2026-12-31")["totals"]["registrations"]
+    assert counted == EVENTS, counted
+    return {"events": EVENTS, "bare_read_per_s": round(bare, 1), "consumer_events_per_s": round(consumer, 1),
+            "ratio": round(consumer / bare, 3)}
+
+
+def main() -> None:
+    from nimbus_local import aws as local
+    from nimbus_local import bootstrap
+
+    region = "us-east-1"
+    with tempfile.TemporaryDirectory(prefix="nimbus-bench-reportage-") as home:
+        store = local.install_storage(Path(home))
+        server, _moto = local.start_server("127.0.0.1", 0, None, store)
+        os.environ.update(AWS_ENDPOINT_URL=f"http://127.0.0.1:{server.server_port}", AWS_ACCESS_KEY_ID="local",
+                          AWS_SECRET_ACCESS_KEY="local", AWS_DEFAULT_REGION=region)
+        bootstrap.create_all(region)
+        result: dict[str, Any] = {"reports_ms": {}, "aggregate_items": {}}
+        for size in SIZES:
+            realm_id = f"realm-{size}"
+            result["aggregate_items"][size] = _load_aggregates(realm_id, size)
+            result["reports_ms"][size] = _report_times(realm_id)
+        small, large = (result["reports_ms"][s] for s in SIZES)
+        result["ratio_100k_over_1k"] = {name: round(large[name] / small[name], 3) for name in small}
+        result["consumer"] = _consumer(region)
+        server.shutdown()
+    for line in (f"report ms at {SIZES[0]:,}: {result['reports_ms'][SIZES[0]]}",
+                 f"report ms at {SIZES[1]:,}: {result['reports_ms'][SIZES[1]]}",
+                 f"ratio 100k / 1k: {result['ratio_100k_over_1k']} (goal <= 1.2)",
+                 f"consumer: {result['consumer']}"):
+        print(line)  # noqa: T201
+    save("reportage", result)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""Reportage's reports equal a brute-force recomputation from the registrations table
+(issue 15 acceptance), on generated data: registrations created, completed, passed, failed,
+scored, timed and deleted over many days, their changes delivered as Kinesis Data Streams for
+DynamoDB delivers them — repeated and out of order — through the real consumer, for every
+report (overview, course, learner, invitation, destination, app) and generated date ranges."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import boto3
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.builders.events import registration_change
+
+REALM = "realm-prop"
+START = date(2026, 1, 1)
+DIMS = ("course", "learner", "invitation", "destination", "app")
+
+day_offsets = st.integers(min_value=0, max_value=150)
+results = st.fixed_dictionaries({
+    "completion": st.sampled_from(["UNKNOWN", "INCOMPLETE", "COMPLETED"]),
+    "success": st.sampled_from(["UNKNOWN", "PASSED", "FAILED"]),
+    "score": st.one_of(st.none(), st.integers(min_value=0, max_value=100)),
+    "seconds": st.integers(min_value=0, max_value=5000),
+    "day": day_offsets,
+})
+registration = st.fixed_dictionaries({
+    "course": st.sampled_from(["golf", "tennis", "chess"]),
+    "learner": st.sampled_from(["ada", "bob", "cy", "di"]),
+    "invitation": st.sampled_from([None, "inv1", "inv2"]),
+    "destination": st.sampled_from([None, "dest1"]),
+    "app": st.sampled_from([None, "APP1", "APP2"]),
+    "created": day_offsets,
+    "updates": st.lists(results, max_size=4),
+    "deleted": st.booleans(),
+    "sandbox": st.booleans(),
+})
+
+
+def _moment(offset: int) -> str:
+    return (datetime(2026, 1, 1, 12, tzinfo=UTC) + timedelta(days=offset)).strftime("%Y-%m-%dT%H:%M:%S.%f+0000")
+
+
+def _images(n: int, spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The registration's item after each write (as pynamodb stores it: JSON attributes as text)."""
+    created = spec["created"]
+    base = {"pk": f"{REALM}#REG#r{n}", "sk": "REG", "realm_id": REALM, "registration_id": f"r{n}",
+            "course_id": spec["course"], "learner": json.dumps({"id": spec["learner"], "firstName": spec["learner"]}),
+            "completion": "UNKNOWN", "success": "UNKNOWN", "total_seconds": 0, "sandbox": spec["sandbox"],
+            "created": _moment(created), "updated": _moment(created), "version": 1}
+    details = {"courseTitle": spec["course"].title(), **{f"{d}Id": spec[d] for d in ("invitation", "destination", "app")
+                                                        if spec[d]}}
+    images = [{**base, "details": json.dumps(details)}]
+    for number, update in enumerate(spec["updates"], start=2):
+        when = created + update["day"] % 30
+        now = dict(images[-1])
+        now_details = json.loads(now["details"])
+        if update["completion"] == "COMPLETED" and now["completion"] != "COMPLETED":
+            now_details["completedDate"] = _moment(when).replace("+0000", "Z")
+        now.update(completion=update["completion"], success=update["success"], total_seconds=update["seconds"],
+                   version=number, updated=_moment(when), details=json.dumps(now_details))
+        now["score_scaled"] = update["score"]
+        images.append(now)
+    return images
+
+
+def _brute_force(items: list[dict[str, Any]], dim: str, key: str, first: str, last: str) -> dict[str, Any]:
+    """Straight from the definition (docs/reportage.md), over the table's registrations."""
+    totals: dict[str, float] = defaultdict(float)
+    for item in items:
+        if item.get("sandbox"):
+            continue
+        details, learner = json.loads(item["details"]), json.loads(item["learner"])
+        keys = {"all": "-", "course": item["course_id"], "learner": learner["id"],
+                "invitation": details.get("invitationId"), "destination": details.get("destinationId"),
+                "app": details.get("appId")}
+        if keys[dim] != key:
+            continue
+        created = item["created"][:10]
+        completed = item["completion"] == "COMPLETED"
+        results_day = details["completedDate"][:10] if completed and details.get("completedDate") else created
+        if first <= created <= last:
+            totals["registrations"] += 1
+        if first <= results_day <= last:
+            totals["completions"] += completed
+            totals["passes"] += item["success"] == "PASSED"
+            totals["failures"] += item["success"] == "FAILED"
+            totals["seconds"] += float(item["total_seconds"])
+            if item.get("score_scaled") is not None:
+                totals["score_sum"] += float(item["score_scaled"])
+                totals["score_count"] += 1
+                totals[f"h{min(9, int(float(item['score_scaled']) // 10))}"] += 1
+    return totals
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(registrations=st.lists(registration, min_size=1, max_size=12), seed=st.integers(0, 2**16),
+       ranges=st.lists(st.tuples(day_offsets, st.integers(min_value=0, max_value=120)), min_size=1, max_size=3))
+def test_reports_equal_a_recomputation_from_the_registrations_table(registrations, seed, ranges) -> None:
+    from moto import mock_aws
+
+    from chalicelib import reportage
+    from chalicelib.reports import queries
+    from chalicelib.store import changes
+    from nimbus_local import bootstrap
+
+    with mock_aws():
+        bootstrap.create_all("us-east-1")
+        records = []
+        for n, spec in enumerate(registrations):
+            images = _images(n, spec)
+            pairs = list(zip([None, *images], images, strict=False))
+            if spec["deleted"]:
+                pairs.append((images[-1], None))
+            records += [registration_change(old, new) for old, new in pairs]
+        rng = random.Random(seed)
+        delivered = records + rng.sample(records, k=len(records) // 3)  # some delivered again…
+        rng.shuffle(delivered)  # …and out of order (Kinesis Data Streams for DynamoDB may do both)
+        for data in delivered:
+            reportage.apply_change(changes.parse(data))
+
+        ddb = boto3.client("dynamodb", region_name="us-east-1")
+        serializer, deserializer = TypeSerializer(), TypeDeserializer()
+        for n, spec in enumerate(registrations):  # the registrations table as the writes left it
+            if not spec["deleted"]:
+                final = _images(n, spec)[-1]
+                plain = {k: Decimal(str(v)) if isinstance(v, float) else v for k, v in final.items() if v is not None}
+                ddb.put_item(TableName="nimbus-registrations", Item=serializer.serialize(plain)["M"])
+        table = [{k: deserializer.deserialize(v) for k, v in item.items()}
+                 for item in ddb.scan(TableName="nimbus-registrations")["Items"] if item["sk"]["S"] == "REG"]
+
+        whole = queries.report(REALM, "all", "-", "2026-01-01", "2026-12-31")["totals"]
+        assert whole["registrations"] == sum(1 for s in registrations if not s["deleted"] and not s["sandbox"])
+
+        keys = {"course": ["golf", "tennis", "chess"], "learner": ["ada", "bob", "cy", "di"],
+                "invitation": ["inv1", "inv2"], "destination": ["dest1"], "app": ["APP1", "APP2"]}
+        reports = [("all", "-")] + [(d, k) for d in DIMS for k in keys[d]]
+        for start, length in ranges:
+            first = (START + timedelta(days=start)).isoformat()
+            last = (START + timedelta(days=start + length)).isoformat()
+            for dim, key in reports:
+                shown = queries.report(REALM, dim, key, first, last)["totals"]
+                want = _brute_force(table, dim, key, first, last)
+                got = {"registrations": shown["registrations"], "completions": shown["completions"],
+                       "passes": shown["passes"], "failures": shown["failures"], "score_count": shown["scored"]}
+                assert got == {n: int(want[n]) for n in got}, (dim, key, first, last)
+                assert abs(shown["secondsTracked"] - want["seconds"]) < 0.01
+                hist = [b["count"] for b in shown["scoreDistribution"]]
+                assert hist == [int(want[f"h{n}"]) for n in range(10)]
+                if want["score_count"]:
+                    assert abs(shown["averageScore"] - want["score_sum"] / want["score_count"]) < 0.01
