@@ -8,7 +8,8 @@
 * ``/api/...`` paths that match no route answer 404 JSON, like the GatewayResponse in
   ``infra/resources.json`` on AWS; chalice's own ``{"Code","Message"}`` bodies become
   ``{"message"}``.
-* ``/invite/...`` (invitation links, issue 13) go to the app too.
+* ``/invite/...`` (invitation links) and ``/reportage/view`` (the page a Reportage link opens
+  without signing in) go to the app too; the SPA keeps ``/reportage`` itself.
 * Any other GET serves ``frontend/dist`` (index.html for client-side routes).
 """
 
@@ -51,7 +52,7 @@ class NimbusRequestHandler(ChaliceRequestHandler):
         parts = urlsplit(self.path)
         path = _SLASHES.sub("/", parts.path) or "/"
         self.path: str = urlunsplit(("", "", path, parts.query, ""))
-        if path == "/api" or path.startswith(("/api/", "/lrs/", "/launch/", "/invite/")):
+        if path in ("/api", "/reportage/view") or path.startswith(("/api/", "/lrs/", "/launch/", "/invite/")):
             try:
                 self.route_matcher.match_route(self.path)
             except ValueError:

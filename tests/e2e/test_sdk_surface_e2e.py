@@ -33,7 +33,8 @@ def apis(stack: LocalStack) -> Any:
     config.temp_folder_path = None
     client = scorm.ApiClient(config)
     return scorm, {name: getattr(scorm, name)(client) for name in (
-        "CourseApi", "RegistrationApi", "LearnerApi", "XapiApi", "ApplicationManagementApi", "ContentConnectorsApi")}
+        "CourseApi", "RegistrationApi", "LearnerApi", "XapiApi", "ApplicationManagementApi", "ContentConnectorsApi",
+        "ReportingApi")}
 
 
 def _import(scorm: Any, courses: Any, tmp_path: Any, course_id: str, data: bytes) -> Any:
@@ -172,3 +173,25 @@ def test_learners_settings_and_connectors(apis, stack: LocalStack, tmp_path) -> 
     with pytest.raises(scorm.rest.ApiException) as connectors:
         api["ContentConnectorsApi"].get_connectors_list()
     assert connectors.value.status == 501 and "not offered" in json.loads(connectors.value.body)["message"]
+
+
+def test_reporting_account_info_and_a_reportage_link_that_opens(apis, stack: LocalStack, tmp_path) -> None:
+    """ReportingApi through the unchanged SDK: the account's plan and usage, then a Reportage
+    token and link whose page shows the course's report without signing in."""
+    scorm, api = apis
+    courses, regs, reporting = api["CourseApi"], api["RegistrationApi"], api["ReportingApi"]
+    course_id = f"report-{uuid.uuid4().hex[:6]}"
+    _import(scorm, courses, tmp_path, course_id, cz.scorm12_zip("Reported course"))
+    before = reporting.get_account_info()
+    _register(scorm, regs, course_id, f"{course_id}-r1")
+    after = reporting.get_account_info()
+    assert after.usage.total_registrations == before.usage.total_registrations + 1
+    assert after.usage.total_courses >= 1 and after.account_type
+
+    auth = reporting.get_reportage_auth_token("FREENAV", admin=False)
+    assert auth.query_string
+    link = reporting.get_reportage_link(auth.query_string, f"report=course&key={course_id}").reportage_link
+    page = requests.get(link, timeout=30)
+    assert page.status_code == 200 and "Reported course" in page.text or course_id in page.text
+    refused = requests.get(link.replace("auth=", "auth=x"), timeout=30)
+    assert refused.status_code in (401, 403)
