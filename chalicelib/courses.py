@@ -27,6 +27,8 @@ from chalicelib.store import settings as settings_store
 from chalicelib.timestamps import parse_api_time
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from chalicelib.store.tables import CourseItem, CourseVersionItem
 
 PAGE_SIZE = 100
@@ -296,12 +298,18 @@ def tags(realm_id: str, course_id: str) -> list[str]:
     return [str(t) for t in require(realm_id, course_id).tags or []]
 
 
+def retagged(current: Iterable[Any] | None, add: list[str] | None = None,
+             remove: list[str] | None = None) -> list[str]:
+    """``current`` without ``remove``, then ``add`` (each tag once, first place kept), at most
+    :data:`MAX_TAGS` (Put/DeleteCourseTags and the other tag routes)."""
+    kept = [str(t) for t in current or [] if t not in set(remove or [])]
+    return list(dict.fromkeys([*kept, *(add or [])]))[:MAX_TAGS]
+
+
 def change_tags(realm_id: str, course_id: str, *, add: list[str] | None = None,
                 remove: list[str] | None = None) -> list[str]:
     course = require(realm_id, course_id)
-    current = [t for t in (course.tags or []) if t not in set(remove or [])]
-    kept: list[str] = [str(t) for t in current]
-    course.tags = list(dict.fromkeys([*kept, *(add or [])]))[:MAX_TAGS]  # type: ignore[assignment]
+    course.tags = retagged(course.tags, add, remove)  # type: ignore[assignment]
     course.updated = datetime.now(UTC)
     store.save_course(course)
     return [str(t) for t in course.tags or []]
