@@ -185,8 +185,7 @@ def list_page(realm_id: str, query: Query, *, include_metadata: bool = False,
     key, descending = ORDERS[query.order_by]
     found = [c for c in store.list_courses(realm_id) if _matches(c, query)]
     found.sort(key=lambda c: (str(getattr(c, key) or "").lower(), c.course_id), reverse=descending)
-    page = found[query.offset:query.offset + PAGE_SIZE]
-    more = listing.more_token(query, query.offset + PAGE_SIZE) if query.offset + PAGE_SIZE < len(found) else None
+    page, more, total = listing.page_of(found, query, PAGE_SIZE)
     counts = store.registration_counts(realm_id, [c.course_id for c in page]) \
         if include_registration_count else {}
     dispatch_counts = dispatch_store.course_dispatch_counts(realm_id, [c.course_id for c in page])
@@ -194,7 +193,7 @@ def list_page(realm_id: str, query: Query, *, include_metadata: bool = False,
                          else None, include_metadata=include_metadata, root_activity=False,
                          registrations=counts.get(c.course_id, 0),
                          dispatched=dispatch_counts.get(c.course_id, 0) > 0) for c in page]
-    return shown, more, len(found)
+    return shown, more, total
 
 
 # --- versions, deletion, download ----------------------------------------------------------
