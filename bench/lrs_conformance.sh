@@ -19,16 +19,8 @@ if [ ! -f "$CTS_DIR/bin/console_runner.js" ]; then
 fi
 [ -d "$CTS_DIR/node_modules" ] || (cd "$CTS_DIR" && npm install --no-audit --no-fund --loglevel=error)
 
-HOME_DIR="$(mktemp -d /tmp/nimbus-cts-XXXXXX)"
-PORT="$("$PY" -c 'from nimbus_local.child import free_port; print(free_port())')"
-AWS_PORT="$("$PY" -c 'from nimbus_local.child import free_port; print(free_port())')"
-(cd "$ROOT" && NIMBUS_HOME="$HOME_DIR" NIMBUS_PORT="$PORT" NIMBUS_AWS_PORT="$AWS_PORT" \
-  exec "$PY" -m nimbus_local > "$HOME_DIR/stack.log" 2>&1) &
-STACK=$!
-trap 'kill $STACK 2>/dev/null || true; wait $STACK 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do grep -q "Nimbus is running" "$HOME_DIR/stack.log" 2>/dev/null && break; sleep 0.5; done
-CREDS="$HOME_DIR/credentials.json"
-field() { "$PY" -c "import json,sys; print(json.load(open('$CREDS'))['$1'])"; }
+. "$ROOT/bench/local_stack.sh"
+start_local_stack nimbus-cts
 ENDPOINT="$(field lrsEndpoint)"; KEY="$(field lrsKey)"; SECRET="$(field lrsSecret)"
 
 status=0

@@ -27,6 +27,8 @@ from chalicelib.store import settings as settings_store
 from chalicelib.timestamps import parse_api_time
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from chalicelib.store.tables import CourseItem, CourseVersionItem
 
 PAGE_SIZE = 100
@@ -183,8 +185,7 @@ def list_page(realm_id: str, query: Query, *, include_metadata: bool = False,
     key, descending = ORDERS[query.order_by]
     found = [c for c in store.list_courses(realm_id) if _matches(c, query)]
     found.sort(key=lambda c: (str(getattr(c, key) or "").lower(), c.course_id), reverse=descending)
-    page = found[query.offset:query.offset + PAGE_SIZE]
-    more = listing.more_token(query, query.offset + PAGE_SIZE) if query.offset + PAGE_SIZE < len(found) else None
+    page, more, total = listing.page_of(found, query, PAGE_SIZE)
     counts = store.registration_counts(realm_id, [c.course_id for c in page]) \
         if include_registration_count else {}
     dispatch_counts = dispatch_store.course_dispatch_counts(realm_id, [c.course_id for c in page])
@@ -192,7 +193,7 @@ def list_page(realm_id: str, query: Query, *, include_metadata: bool = False,
                          else None, include_metadata=include_metadata, root_activity=False,
                          registrations=counts.get(c.course_id, 0),
                          dispatched=dispatch_counts.get(c.course_id, 0) > 0) for c in page]
-    return shown, more, len(found)
+    return shown, more, total
 
 
 # --- versions, deletion, download ----------------------------------------------------------
@@ -296,12 +297,18 @@ def tags(realm_id: str, course_id: str) -> list[str]:
     return [str(t) for t in require(realm_id, course_id).tags or []]
 
 
+def retagged(current: Iterable[Any] | None, add: list[str] | None = None,
+             remove: list[str] | None = None) -> list[str]:
+    """``current`` without ``remove``, then ``add`` (each tag once, first place kept), at most
+    :data:`MAX_TAGS` (Put/DeleteCourseTags and the other tag routes)."""
+    kept = [str(t) for t in current or [] if t not in set(remove or [])]
+    return list(dict.fromkeys([*kept, *(add or [])]))[:MAX_TAGS]
+
+
 def change_tags(realm_id: str, course_id: str, *, add: list[str] | None = None,
                 remove: list[str] | None = None) -> list[str]:
     course = require(realm_id, course_id)
-    current = [t for t in (course.tags or []) if t not in set(remove or [])]
-    kept: list[str] = [str(t) for t in current]
-    course.tags = list(dict.fromkeys([*kept, *(add or [])]))[:MAX_TAGS]  # type: ignore[assignment]
+    course.tags = retagged(course.tags, add, remove)  # type: ignore[assignment]
     course.updated = datetime.now(UTC)
     store.save_course(course)
     return [str(t) for t in course.tags or []]

@@ -53,8 +53,7 @@ def change_tags(realm_id: str, learner_id: str, *, add: list[str] | None = None,
     current = store.get_tags(realm_id, learner_id)
     if current is None and remove is not None and not _known(realm_id, learner_id):
         raise NotFound(f"Learner {learner_id!r} has no registrations or tags.")
-    kept = [t for t in current or [] if t not in set(remove or [])]
-    changed = list(dict.fromkeys([*kept, *(add or [])]))[: courses.MAX_TAGS]
+    changed = courses.retagged(current, add, remove)
     store.put_tags(realm_id, learner_id, changed)
     return changed
 

@@ -251,8 +251,7 @@ def change_tags(realm_id: str, registration_id: str, *, add: list[str] | None = 
                 remove: list[str] | None = None) -> None:
     for _ in range(5):
         item = require(realm_id, registration_id)
-        kept = [str(t) for t in item.tags or [] if t not in set(remove or [])]
-        item.tags = list(dict.fromkeys([*kept, *(add or [])]))[: courses.MAX_TAGS]  # type: ignore[assignment]
+        item.tags = courses.retagged(item.tags, add, remove)  # type: ignore[assignment]
         item.updated = now()
         try:
             store.save(item)
@@ -352,10 +351,9 @@ def list_page(realm_id: str, query: Query, *, children: bool = False, with_io: b
     key, descending = ORDERS[query.order_by]
     found = [i for i in store.list_group(realm_id) if _matches(i, query)]
     found.sort(key=lambda i: (getattr(i, key).isoformat(), i.registration_id), reverse=descending)
-    page = found[query.offset:query.offset + PAGE_SIZE]
-    more = listing.more_token(query, query.offset + PAGE_SIZE) if query.offset + PAGE_SIZE < len(found) else None
+    page, more, total = listing.page_of(found, query, PAGE_SIZE)
     shown = [schema.registration(i, children=children, with_io=with_io, with_runtime=with_runtime) for i in page]
-    return shown, more, len(found)
+    return shown, more, total
 
 
 def is_learners(item: RegistrationItem, email: str) -> bool:

@@ -216,14 +216,8 @@ def _field(item: DestinationItem, name: str) -> str:
 
 
 def _matches(item: DestinationItem, query: Query, with_course: set[str] | None) -> bool:
-    moment = (item.created if query.datetime_filter == "created" else item.updated).astimezone(UTC).isoformat()
-    return all((
-        with_course is None or item.destination_id in with_course,
-        not query.since or moment >= query.since,
-        not query.until or moment <= query.until,
-        not query.tags or bool(set(query.tags) & set(item.tags or [])),
-        not query.filter or query.filter.lower() in _field(item, query.filter_by).lower(),
-    ))
+    return ((with_course is None or item.destination_id in with_course)
+            and listing.passes(query, item, _field(item, query.filter_by)))
 
 
 def list_page(realm_id: str, query: Query, *, include_dispatch_count: bool = False
@@ -235,13 +229,12 @@ def list_page(realm_id: str, query: Query, *, include_dispatch_count: bool = Fal
     found = [d for d in store.list_destinations(realm_id) if _matches(d, query, with_course)]
     key, descending = ORDERS[query.order_by]
     found.sort(key=lambda d: (_field(d, key).lower(), d.destination_id), reverse=descending)
-    page = found[query.offset:query.offset + PAGE_SIZE]
-    more = listing.more_token(query, query.offset + PAGE_SIZE) if query.offset + PAGE_SIZE < len(found) else None
+    page, more, total = listing.page_of(found, query, PAGE_SIZE)
     counts = _dispatch_counts(realm_id) if include_dispatch_count else {}
     shown = [{"id": d.destination_id,
               "data": destination_json(d, counts.get(d.destination_id, 0) if include_dispatch_count else None)}
              for d in page]
-    return shown, more, len(found)
+    return shown, more, total
 
 
 # --- tags and destination-wide switches -------------------------------------------------------
@@ -254,8 +247,7 @@ def tags(realm_id: str, destination_id: str) -> list[str]:
 def change_tags(realm_id: str, destination_id: str, *, add: list[str] | None = None,
                 remove: list[str] | None = None) -> None:
     def mutate(item: DestinationItem) -> None:
-        kept = [str(t) for t in item.tags or [] if t not in set(remove or [])]
-        item.tags = list(dict.fromkeys([*kept, *(add or [])]))[: courses.MAX_TAGS]  # type: ignore[assignment]
+        item.tags = courses.retagged(item.tags, add, remove)  # type: ignore[assignment]
     change(realm_id, destination_id, mutate)
 
 

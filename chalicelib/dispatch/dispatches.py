@@ -266,8 +266,7 @@ def registration_count(realm_id: str, dispatch_id: str) -> dict[str, Any]:
 def change_tags(realm_id: str, dispatch_id: str, *, add: list[str] | None = None,
                 remove: list[str] | None = None) -> None:
     def mutate(item: DispatchItem) -> None:
-        kept = [str(t) for t in item.tags or [] if t not in set(remove or [])]
-        item.tags = list(dict.fromkeys([*kept, *(add or [])]))[: courses.MAX_TAGS]  # type: ignore[assignment]
+        item.tags = courses.retagged(item.tags, add, remove)  # type: ignore[assignment]
         item.updated = now()
     change(realm_id, dispatch_id, mutate)
 
@@ -338,17 +337,12 @@ def _field(item: DispatchItem, name: str, names: Names) -> str:
 
 
 def _matches(item: DispatchItem, query: Query, names: Names) -> bool:
-    moment = (item.created if query.datetime_filter == "created" else item.updated).astimezone(UTC).isoformat()
     checks = (
         not query.destination_id or item.destination_id == query.destination_id,
         not query.course_id or item.course_id == query.course_id,
         query.is_enabled is None or bool(item.enabled) == query.is_enabled,
-        not query.since or moment >= query.since,
-        not query.until or moment <= query.until,
-        not query.tags or bool(set(query.tags) & set(item.tags or [])),
-        not query.filter or query.filter.lower() in _field(item, query.filter_by, names).lower(),
     )
-    return all(checks)
+    return all(checks) and listing.passes(query, item, _field(item, query.filter_by, names))
 
 
 def matching(realm_id: str, query: Query, names: Names | None = None) -> list[DispatchItem]:
@@ -362,9 +356,8 @@ def list_page(realm_id: str, query: Query) -> tuple[list[dict[str, Any]], str | 
     found = matching(realm_id, query, names)
     key, descending = ORDERS[query.order_by]
     found.sort(key=lambda d: (_field(d, key, names).lower(), d.dispatch_id), reverse=descending)
-    page = found[query.offset:query.offset + PAGE_SIZE]
-    more = listing.more_token(query, query.offset + PAGE_SIZE) if query.offset + PAGE_SIZE < len(found) else None
-    return [{"id": d.dispatch_id, "data": dispatch_json(d, names)} for d in page], more, len(found)
+    page, more, total = listing.page_of(found, query, PAGE_SIZE)
+    return [{"id": d.dispatch_id, "data": dispatch_json(d, names)} for d in page], more, total
 
 
 def _require_narrowed(query: Query) -> None:

@@ -9,7 +9,6 @@ token (:mod:`chalicelib.listing`), which carries the original filters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import courses, listing
@@ -65,32 +64,22 @@ def query_from(params: dict[str, str], kind: str) -> Query:
                  listing.one_of(params, "orderBy", "created_desc", ORDERS))
 
 
-def _moment(item: Any, which: str) -> str:
-    return str(getattr(item, which).astimezone(UTC).isoformat())
-
-
 def _matches(item: InvitationItem, query: Query) -> bool:
     if query.kind != "all" and bool(item.public) != (query.kind == "public"):
         return False
-    moment = _moment(item, query.datetime_filter)
-    if (query.since and moment < query.since) or (query.until and moment > query.until):
-        return False
     if query.course_id and item.course_id != query.course_id:
-        return False
-    if query.tags and not set(query.tags) & set(item.tags or []):
         return False
     field = {"id": item.invitation_id, "invitation_id": item.invitation_id, "course_id": item.course_id,
              "course_title": item.course_title}[query.filter_by]
-    return not query.filter or query.filter.lower() in field.lower()
+    return listing.passes(query, item, field)
 
 
 def list_items(realm_id: str, query: Query) -> tuple[list[InvitationItem], str | None, int]:
     """One page of invitation items, the next ``more`` token or None, and the total."""
     key, descending = ORDERS[query.order_by]
     found = [i for i in store.list_group(realm_id) if _matches(i, query)]
-    found.sort(key=lambda i: (_moment(i, key), i.invitation_id), reverse=descending)
-    more = listing.more_token(query, query.offset + PAGE_SIZE) if query.offset + PAGE_SIZE < len(found) else None
-    return found[query.offset:query.offset + PAGE_SIZE], more, len(found)
+    found.sort(key=lambda i: (listing.moment(i, key), i.invitation_id), reverse=descending)
+    return listing.page_of(found, query, PAGE_SIZE)
 
 
 def list_page(realm_id: str, query: Query, *,
@@ -135,12 +124,9 @@ def user_query_from(params: dict[str, str], invitation_id: str) -> UserQuery:
 
 
 def _user_matches(user: UserInvitationItem, query: UserQuery) -> bool:
-    moment = _moment(user, query.datetime_filter)
-    if (query.since and moment < query.since) or (query.until and moment > query.until):
-        return False
     field = {"email": user.email, "first_name": user.first_name, "last_name": user.last_name,
              "name": f"{user.first_name} {user.last_name}", "registration_id": user.registration_id}[query.filter_by]
-    return not query.filter or query.filter.lower() in field.lower()
+    return listing.passes(query, user, field)
 
 
 def report(realm_id: str, registration_id: str) -> dict[str, Any] | None:
@@ -163,12 +149,11 @@ def users_page(realm_id: str, public: bool, query: UserQuery, *,
     item = common.require(realm_id, query.invitation_id, public=public)
     key, descending = ORDERS[query.order_by]
     found = [u for u in store.users(realm_id, query.invitation_id) if _user_matches(u, query)]
-    found.sort(key=lambda u: (_moment(u, key), int(u.number)), reverse=descending)
-    page = found[query.offset:query.offset + PAGE_SIZE]
-    more = listing.more_token(query, query.offset + PAGE_SIZE) if query.offset + PAGE_SIZE < len(found) else None
+    found.sort(key=lambda u: (listing.moment(u, key), int(u.number)), reverse=descending)
+    page, more, total = listing.page_of(found, query, PAGE_SIZE)
     shown = [common.user_json(item, u, (report(realm_id, u.registration_id) or {}) if with_report else None)
              for u in page]
-    return shown, more, len(found)
+    return shown, more, total
 
 
 # --- tags ----------------------------------------------------------------------------------------------
@@ -182,8 +167,7 @@ def change_tags(realm_id: str, invitation_id: str, *, add: list[str] | None = No
                 remove: list[str] | None = None) -> None:
     for _ in range(5):
         item = common.require(realm_id, invitation_id)
-        kept = [str(t) for t in item.tags or [] if t not in set(remove or [])]
-        item.tags = list(dict.fromkeys([*kept, *(add or [])]))[: courses.MAX_TAGS]  # type: ignore[assignment]
+        item.tags = courses.retagged(item.tags, add, remove)  # type: ignore[assignment]
         item.updated = common.now()
         try:
             store.save(item)

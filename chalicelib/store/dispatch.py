@@ -35,7 +35,7 @@ from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, Upda
 from pynamodb.models import Model
 
 from chalicelib.config import settings
-from chalicelib.store import transactions
+from chalicelib.store import conditions, transactions
 from chalicelib.store.tables import Gsi1
 
 if TYPE_CHECKING:
@@ -189,10 +189,6 @@ def _course_pk(realm_id: str, course_id: str) -> str:
     return f"{realm_id}#COURSE#{course_id}"
 
 
-def _conditional(err: PutError | UpdateError) -> bool:
-    return err.cause_response_code == "ConditionalCheckFailedException"
-
-
 # --- destinations -----------------------------------------------------------------------------
 
 
@@ -205,22 +201,12 @@ def get_destination(realm_id: str, destination_id: str) -> DestinationItem | Non
 
 def create_destination(item: DestinationItem) -> None:
     item.pk, item.sk = dest_pk(item.realm_id, item.destination_id), "DEST"
-    item.gsi1pk, item.gsi1sk = f"{item.realm_id}#DESTS", f"{item.created.isoformat()}#{item.destination_id}"
-    try:
-        item.save(condition=DestinationItem.pk.does_not_exist())
-    except PutError as err:
-        if _conditional(err):
-            raise AlreadyExists("destination") from err
-        raise
+    conditions.listed(item, f"{item.realm_id}#DESTS", item.created, item.destination_id)
+    conditions.put_new(item, lambda: AlreadyExists("destination"))
 
 
 def save_destination(item: DestinationItem) -> None:
-    try:
-        item.save()
-    except PutError as err:
-        if _conditional(err):
-            raise VersionConflict(item.destination_id) from err
-        raise
+    conditions.save_versioned(item, lambda: VersionConflict(item.destination_id))
 
 
 def list_destinations(realm_id: str) -> Iterator[DestinationItem]:
@@ -252,7 +238,7 @@ def pair_owner(realm_id: str, course_id: str, destination_id: str) -> str | None
 def create_dispatch(item: DispatchItem) -> None:
     """The dispatch, its pair guard and the course's dispatch count, all or nothing."""
     item.pk, item.sk = dispatch_pk(item.realm_id, item.dispatch_id), "DISPATCH"
-    item.gsi1pk, item.gsi1sk = f"{item.realm_id}#DISPATCHES", f"{item.created.isoformat()}#{item.dispatch_id}"
+    conditions.listed(item, f"{item.realm_id}#DISPATCHES", item.created, item.dispatch_id)
     pair = PairItem(_pair_pk(item.realm_id, item.course_id, item.destination_id), "PAIR",
                     dispatch_id=item.dispatch_id)
     try:
@@ -262,21 +248,14 @@ def create_dispatch(item: DispatchItem) -> None:
             txn.update(CourseDispatchCountItem(_course_pk(item.realm_id, item.course_id), "DISPATCHES"),
                        actions=[CourseDispatchCountItem.dispatches.add(1)])
     except TransactWriteError as err:
-        reasons = err.cancellation_reasons or []
-        for index, what in ((0, "dispatch"), (1, "pair")):
-            reason = reasons[index] if len(reasons) > index else None
-            if reason is not None and reason.code == "ConditionalCheckFailed":
-                raise AlreadyExists(what) from err
+        what = conditions.refused_write(err, ("dispatch", "pair"))
+        if what is not None:
+            raise AlreadyExists(what) from err
         raise
 
 
 def save_dispatch(item: DispatchItem) -> None:
-    try:
-        item.save()
-    except PutError as err:
-        if _conditional(err):
-            raise VersionConflict(item.dispatch_id) from err
-        raise
+    conditions.save_versioned(item, lambda: VersionConflict(item.dispatch_id))
 
 
 def list_dispatches(realm_id: str) -> Iterator[DispatchItem]:
@@ -336,11 +315,9 @@ def add_learner(realm_id: str, dispatch_id: str, learner_key: str, item: Dispatc
             txn.update(dispatch, actions=[DispatchCounterItem.registration_count.add(1),
                                           DispatchCounterItem.version.add(1)], condition=condition)
     except TransactWriteError as err:
-        reasons = err.cancellation_reasons or []
-        for index, what in ((0, "learner"), (1, "cap")):
-            reason = reasons[index] if len(reasons) > index else None
-            if reason is not None and reason.code == "ConditionalCheckFailed":
-                raise AlreadyExists(what) from err
+        what = conditions.refused_write(err, ("learner", "cap"))
+        if what is not None:
+            raise AlreadyExists(what) from err
         raise
 
 
@@ -352,7 +329,7 @@ def take_new_learner_slot(realm_id: str, dispatch_id: str, per_minute: int) -> b
         item.update(actions=[RateItem.admitted.add(1), RateItem.expires.set(minute * 60 + 180)],
                     condition=RateItem.admitted.does_not_exist() | (RateItem.admitted < per_minute))
     except UpdateError as err:
-        if _conditional(err):
+        if conditions.refused(err):
             return False
         raise
     return True
@@ -376,7 +353,7 @@ def use_nonce(consumer_key: str, nonce: str, ttl_seconds: int) -> bool:
     try:
         item.save(condition=NonceItem.pk.does_not_exist())
     except PutError as err:
-        if _conditional(err):
+        if conditions.refused(err):
             return False
         raise
     return True

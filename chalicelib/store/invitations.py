@@ -30,11 +30,11 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.models import Model
 
 from chalicelib.config import settings
-from chalicelib.store import transactions
+from chalicelib.store import conditions, transactions
 from chalicelib.store.tables import Gsi1
 
 if TYPE_CHECKING:
@@ -163,10 +163,6 @@ def email_sk(address: str) -> str:
     return "EMAIL#" + hashlib.sha256(address.strip().lower().encode()).hexdigest()
 
 
-def _failed(err: PutError | UpdateError) -> bool:
-    return err.cause_response_code == "ConditionalCheckFailedException"
-
-
 # --- invitations --------------------------------------------------------------------------------
 
 
@@ -174,7 +170,7 @@ def create(item: InvitationItem, users: list[UserInvitationItem], job: JobItem |
     """Write a new invitation with its people and job (people in batches; the invitation last,
     so nothing lists it before it is whole)."""
     item.pk, item.sk = inv_pk(item.realm_id, item.invitation_id), "INV"
-    item.gsi1pk, item.gsi1sk = f"{item.realm_id}#INVS", f"{item.created.isoformat()}#{item.invitation_id}"
+    conditions.listed(item, f"{item.realm_id}#INVS", item.created, item.invitation_id)
     with _Any.batch_write() as batch:
         for user in users:
             user.pk, user.sk = item.pk, user_sk(int(user.number))
@@ -184,12 +180,7 @@ def create(item: InvitationItem, users: list[UserInvitationItem], job: JobItem |
         if job is not None:
             job.pk, job.sk = item.pk, "JOB"
             batch.save(job)
-    try:
-        item.save(condition=InvitationItem.pk.does_not_exist())
-    except PutError as err:
-        if _failed(err):
-            raise Exists(item.invitation_id) from err
-        raise
+    conditions.put_new(item, lambda: Exists(item.invitation_id))
     return item
 
 
@@ -201,12 +192,7 @@ def get(realm_id: str, invitation_id: str) -> InvitationItem | None:
 
 
 def save(item: InvitationItem) -> None:
-    try:
-        item.save()
-    except PutError as err:
-        if _failed(err):
-            raise VersionConflict(item.invitation_id) from err
-        raise
+    conditions.save_versioned(item, lambda: VersionConflict(item.invitation_id))
 
 
 def list_group(realm_id: str) -> Iterator[InvitationItem]:
@@ -270,7 +256,7 @@ def take_seat(realm_id: str, invitation_id: str, cap: int) -> int:
     try:
         item.update(actions=[CountItem.registrations.add(1)], condition=condition)
     except UpdateError as err:
-        if _failed(err):
+        if conditions.refused(err):
             raise CapReached(invitation_id) from err
         raise
     return int(item.registrations)
@@ -291,8 +277,7 @@ def add_user(user: UserInvitationItem, realm_id: str, invitation_id: str) -> Non
             txn.save(index, condition=EmailIndexItem.pk.does_not_exist())
             txn.save(user)
     except TransactWriteError as err:
-        reasons = err.cancellation_reasons or []
-        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+        if conditions.refused_write(err, ("email index",)) is not None:
             raise Exists(user.email) from err
         raise
 

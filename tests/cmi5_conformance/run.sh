@@ -33,16 +33,8 @@ fi
 [ -d "$LTS/node_modules/jest" ] || (cd "$LTS" && npm ci --no-audit --no-fund --loglevel=error)
 [ -f "$LTS/pkg/dist/001-essentials.zip" ] || (cd "$LTS/pkg" && NODE_OPTIONS=--openssl-legacy-provider npx webpack > /dev/null)  
 
-HOME_DIR="$(mktemp -d /tmp/nimbus-cmi5-XXXXXX)"
-PORT="$("$PY" -c 'from nimbus_local.child import free_port; print(free_port())')"
-AWS_PORT="$("$PY" -c 'from nimbus_local.child import free_port; print(free_port())')"
-(cd "$ROOT" && NIMBUS_HOME="$HOME_DIR" NIMBUS_PORT="$PORT" NIMBUS_AWS_PORT="$AWS_PORT" \
-  exec "$PY" -m nimbus_local > "$HOME_DIR/stack.log" 2>&1) &
-STACK=$!
-trap 'kill $STACK 2>/dev/null || true; wait $STACK 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do grep -q "Nimbus is running" "$HOME_DIR/stack.log" 2>/dev/null && break; sleep 0.5; done
-CREDS="$HOME_DIR/credentials.json"
-field() { "$PY" -c "import json,sys; print(json.load(open('$CREDS'))['$1'])"; }
+. "$ROOT/bench/local_stack.sh"
+start_local_stack nimbus-cmi5
 
 REPORT="$HOME_DIR/jest.json"
 (cd "$LTS" && CATAPULT_LMS="$ROOT/tests/cmi5_conformance/lms.nimbus.js" CATAPULT_LTS_DIR="$LTS" \

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import requests
 
+from tests.e2e import play
+
 if TYPE_CHECKING:
 
     from tests.e2e.stack import LocalStack
@@ -105,9 +107,8 @@ def test_each_role_sees_its_navigation(browser, stack: LocalStack, people, role:
 
     email, password = people[role]
     context = browser.new_context()
-    page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page = play.watched_page(context, errors)
     page.goto(stack.base_url + "/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)

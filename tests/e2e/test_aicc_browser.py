@@ -7,8 +7,6 @@ shows the status, score and time they reported."""
 from __future__ import annotations
 
 import threading
-import time
-import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +14,7 @@ import pytest
 import requests
 
 from tests.builders.aicc_course import au_page, hacp_course_zip
+from tests.e2e import play
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -49,37 +48,16 @@ def external_host() -> Iterator[str]:
     server.shutdown()
 
 
-def _import(sdk: Any, tmp_path: Any, course_id: str, data: bytes) -> None:
-    _scorm, courses, _ = sdk
-    package = tmp_path / f"{course_id}.zip"
-    package.write_bytes(data)
-    job = courses.create_upload_and_import_course_job(course_id, file=str(package), may_create_new_version=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        status = courses.get_import_job_status(job.result)
-        if status.status != "RUNNING":
-            assert status.status == "COMPLETE", status.message
-            return
-        time.sleep(0.2)
-    raise AssertionError("import did not finish")
-
-
 def test_aicc_aus_talk_hacp_and_the_registration_shows_status_score_and_time(
         browser, stack: LocalStack, sdk, tmp_path, external_host) -> None:
     from playwright.sync_api import expect
 
     scorm, _, regs = sdk
-    _import(sdk, tmp_path, "hacp-play", hacp_course_zip(external_url=f"{external_host}/lesson2/start.html"))
-    registration_id = f"reg-{uuid.uuid4().hex[:8]}"
-    regs.create_registration(scorm.CreateRegistrationSchema(
-        course_id="hacp-play", registration_id=registration_id,
-        learner=scorm.LearnerSchema(id="ada@example.com", first_name="Ada", last_name="Lovelace")))
-    link = regs.build_registration_launch_link(registration_id, scorm.LaunchLinkRequestSchema(
-        redirect_on_exit_url="message", expiry=120)).launch_link
-    page = browser.new_page()
+    play.import_course(sdk, tmp_path, "hacp-play", hacp_course_zip(external_url=f"{external_host}/lesson2/start.html"))
+    registration_id = play.register(sdk, "hacp-play")
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(link)
+    page = play.watched_page(browser, errors)
+    page.goto(play.launch_link(sdk, registration_id))
 
     frame = page.frame_locator("#content")
     expect(frame.get_by_role("heading", name="AU A1")).to_be_visible(timeout=15_000)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.e2e import play
+
 if TYPE_CHECKING:
 
     from tests.e2e.stack import LocalStack
@@ -19,9 +21,8 @@ def test_owner_signs_in_and_sees_the_product_navigation(browser, stack: LocalSta
     from playwright.sync_api import expect
 
     creds = stack.credentials()
-    page = browser.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page = play.watched_page(browser, errors)
     page.goto(stack.base_url + "/reportage")
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=15_000)
 
@@ -75,9 +76,8 @@ def test_statement_posted_to_the_lrs_shows_in_the_viewer(browser, stack: LocalSt
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
         assert json.loads(response.read()) == [statement_id]
 
-    page = browser.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page = play.watched_page(browser, errors)
     page.goto(stack.base_url + "/lrs")
     page.get_by_label("Email").fill(creds["ownerEmail"])
     page.get_by_label("Password").fill(creds["ownerPassword"])

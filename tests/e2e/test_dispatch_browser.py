@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.builders import sco_pages
+from tests.e2e import play
 from tests.e2e.lms_host import LmsHost, scorm_again_dist
 
 if TYPE_CHECKING:
@@ -34,21 +35,6 @@ def host() -> Iterator[LmsHost]:
 def dispatch_api(sdk: Any) -> Any:
     scorm, courses, _ = sdk
     return scorm.DispatchApi(courses.api_client)
-
-
-def _import(sdk: Any, tmp_path: Any, course_id: str, data: bytes) -> None:
-    _scorm, courses, _ = sdk
-    package = tmp_path / f"{course_id}.zip"
-    package.write_bytes(data)
-    job = courses.create_upload_and_import_course_job(course_id, file=str(package), may_create_new_version=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        status = courses.get_import_job_status(job.result)
-        if status.status != "RUNNING":
-            assert status.status == "COMPLETE", status.message
-            return
-        time.sleep(0.2)
-    raise AssertionError("import did not finish")
 
 
 def _dispatch(sdk: Any, api: Any, course_id: str, destination_id: str, dispatch_id: str, **options: Any) -> None:
@@ -101,13 +87,12 @@ def test_scorm12_dispatch_resumes_completes_and_passes_in_a_scorm_again_host(
         browser, sdk, dispatch_api, host: LmsHost, tmp_path) -> None:
     from playwright.sync_api import expect
 
-    _import(sdk, tmp_path, "golf-dispatch", sco_pages.playable_scorm12_zip(scos=1))
+    play.import_course(sdk, tmp_path, "golf-dispatch", sco_pages.playable_scorm12_zip(scos=1))
     _dispatch(sdk, dispatch_api, "golf-dispatch", "acme-12", "d-golf")
     host.import_package("golf", _package(dispatch_api, "d-golf", "SCORM_12"))
 
-    page = browser.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page = play.watched_page(browser, errors)
     page.goto(host.url("golf", "host-ada"))
     sco = _sco(page, "Lesson 1")
     expect(sco.locator("#entry")).to_have_text("ab-initio")
@@ -148,7 +133,7 @@ def test_scorm12_dispatch_resumes_completes_and_passes_in_a_scorm_again_host(
 
 def test_scorm2004_dispatch_reports_completion_success_score_and_time(
         browser, sdk, dispatch_api, host: LmsHost, tmp_path) -> None:
-    _import(sdk, tmp_path, "photo-dispatch", sco_pages.playable_scorm2004_zip(scos=1))
+    play.import_course(sdk, tmp_path, "photo-dispatch", sco_pages.playable_scorm2004_zip(scos=1))
     _dispatch(sdk, dispatch_api, "photo-dispatch", "acme-2004", "d-photo")
     host.import_package("photo", _package(dispatch_api, "d-photo", "SCORM_2004_3RD"))
 
@@ -174,7 +159,7 @@ def test_scorm2004_dispatch_reports_completion_success_score_and_time(
 def test_aicc_dispatch_reports_through_hacp(browser, sdk, dispatch_api, host: LmsHost, tmp_path) -> None:
     from playwright.sync_api import expect
 
-    _import(sdk, tmp_path, "aicc-dispatch", sco_pages.playable_scorm12_zip(scos=1))
+    play.import_course(sdk, tmp_path, "aicc-dispatch", sco_pages.playable_scorm12_zip(scos=1))
     _dispatch(sdk, dispatch_api, "aicc-dispatch", "acme-aicc", "d-aicc")
     host.import_package("aiccpkg", _package(dispatch_api, "d-aicc", "AICC"))
     page = browser.new_page()
@@ -205,7 +190,7 @@ def _refused(page: Any, text: str) -> None:
 def test_disabled_expired_and_capped_dispatches_show_their_message_and_store_nothing(
         browser, sdk, dispatch_api, host: LmsHost, tmp_path) -> None:
     scorm, _, regs = sdk
-    _import(sdk, tmp_path, "golf-limits", sco_pages.playable_scorm12_zip(scos=1))
+    play.import_course(sdk, tmp_path, "golf-limits", sco_pages.playable_scorm12_zip(scos=1))
     _dispatch(sdk, dispatch_api, "golf-limits", "acme-limits", "d-limits", registration_cap=1)
     host.import_package("limits", _package(dispatch_api, "d-limits", "SCORM_12"))
     page = browser.new_page()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import zipfile
 from datetime import UTC, datetime
 from typing import Any
@@ -13,21 +12,11 @@ from typing import Any
 import pytest
 
 from tests.builders import course_zip as cz
+from tests.e2e import play
 
 pytestmark = pytest.mark.e2e
 
 OPERATIONS = 41
-
-
-def _import(sdk: Any, tmp_path: Any, course_id: str, data: bytes) -> None:
-    _scorm, courses, _ = sdk
-    package = tmp_path / f"{course_id}.zip"
-    package.write_bytes(data)
-    job = courses.create_upload_and_import_course_job(course_id, file=str(package), may_create_new_version=True)
-    deadline = time.monotonic() + 60
-    while courses.get_import_job_status(job.result).status == "RUNNING":
-        assert time.monotonic() < deadline, "import did not finish"
-        time.sleep(0.2)
 
 
 def test_the_sdk_drives_every_dispatch_operation(sdk: Any, tmp_path: Any) -> None:  # noqa: PLR0915 - one tour
@@ -39,8 +28,8 @@ def test_the_sdk_drives_every_dispatch_operation(sdk: Any, tmp_path: Any) -> Non
         called.add(name)
         return getattr(api, name)(*args, **kwargs)
 
-    _import(sdk, tmp_path, "sdk-golf", cz.scorm12_zip())
-    _import(sdk, tmp_path, "sdk-photo", cz.scorm2004_zip())
+    play.import_course(sdk, tmp_path, "sdk-golf", cz.scorm12_zip())
+    play.import_course(sdk, tmp_path, "sdk-photo", cz.scorm2004_zip())
     call("create_destinations", scorm.DestinationListSchema(destinations=[
         scorm.DestinationIdSchema(id="sdk-acme", data=scorm.DestinationSchema(name="Acme LMS", tags=["client"])),
         scorm.DestinationIdSchema(id="sdk-beta", data=scorm.DestinationSchema(name="Beta LMS"))]))

@@ -17,6 +17,7 @@ import pytest
 import requests
 
 from tests.builders import sco_pages
+from tests.e2e import play
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -40,19 +41,10 @@ def invitations_api(stack: LocalStack) -> Any:
 @pytest.fixture(scope="module")
 def course(sdk: Any, tmp_path_factory: pytest.TempPathFactory) -> str:
     """A one-SCO SCORM 1.2 course (tests/builders) whose #finish completes it."""
-    _scorm, courses, _ = sdk
     course_id = f"inv-golf-{uuid.uuid4().hex[:6]}"
-    package = tmp_path_factory.mktemp("inv") / "golf.zip"
-    package.write_bytes(sco_pages.playable_scorm12_zip("Golf Invitations", scos=1))
-    job = courses.create_upload_and_import_course_job(course_id, file=str(package), may_create_new_version=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        status = courses.get_import_job_status(job.result)
-        if status.status != "RUNNING":
-            assert status.status == "COMPLETE", status.message
-            return course_id
-        time.sleep(0.2)
-    raise AssertionError("import did not finish")
+    play.import_course(sdk, tmp_path_factory.mktemp("inv"), course_id,
+                       sco_pages.playable_scorm12_zip("Golf Invitations", scos=1))
+    return course_id
 
 
 def _future(days: int = 30) -> datetime:
@@ -78,16 +70,6 @@ def _registration_ids(sdk: Any, course_id: str) -> set[str]:
         more = page.more
         if not more:
             return found
-
-
-def _owner(stack: LocalStack) -> requests.Session:
-    creds = stack.credentials()
-    web = requests.Session()
-    signed = web.post(f"{stack.base_url}/api/session", timeout=10,
-                      json={"email": creds["ownerEmail"], "password": creds["ownerPassword"]})
-    assert signed.status_code == 200, signed.text
-    web.headers["X-CSRF-Token"] = signed.json()["csrfToken"]
-    return web
 
 
 def _counted(web: requests.Session, stack: LocalStack) -> int:
@@ -199,7 +181,7 @@ def test_public_invitation_in_chromium(browser: Any, stack: LocalStack, sdk: Any
     from playwright.sync_api import expect
 
     api = invitations_api
-    web = _owner(stack)
+    web = play.owner_session(stack, csrf=True)
     before_regs, before_count = _registration_ids(sdk, course), _counted(web, stack)
     inv = api.create_public_invitation(scorm.CreatePublicInvitationSchema(
         course_id=course, creating_user_email="owner@nimbus.local", registration_cap=2))
@@ -269,7 +251,7 @@ def test_private_invitation_emails_links_that_launch_the_right_registration(
     from playwright.sync_api import expect
 
     api = invitations_api
-    web = _owner(stack)
+    web = play.owner_session(stack, csrf=True)
     before = _counted(web, stack)
     run = uuid.uuid4().hex[:6]
     learners = {f"{name.lower()}-{run}@example.com": (name, last) for name, last in
@@ -342,9 +324,8 @@ def test_web_app_shares_a_course_and_shows_the_invitation_and_outbox(browser: An
 
     creds = stack.credentials()
     context = browser.new_context()
-    page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page = play.watched_page(context, errors)
     page.goto(f"{stack.base_url}/library/{course}")
     page.get_by_label("Email").fill(creds["ownerEmail"])
     page.get_by_label("Password").fill(creds["ownerPassword"])

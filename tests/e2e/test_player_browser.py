@@ -6,7 +6,6 @@ response arrives once; two tabs lose nothing; used and expired launch links are 
 from __future__ import annotations
 
 import time
-import uuid
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -14,59 +13,13 @@ import requests
 
 from tests.builders import course_zip as cz
 from tests.builders import sco_pages
+from tests.e2e import play
 
 if TYPE_CHECKING:
 
     from tests.e2e.stack import LocalStack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-
-
-def _import(sdk: Any, tmp_path: Any, course_id: str, data: bytes) -> None:
-    _scorm, courses, _ = sdk
-    package = tmp_path / f"{course_id}.zip"
-    package.write_bytes(data)
-    job = courses.create_upload_and_import_course_job(course_id, file=str(package), may_create_new_version=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        status = courses.get_import_job_status(job.result)
-        if status.status != "RUNNING":
-            assert status.status == "COMPLETE", status.message
-            return
-        time.sleep(0.2)
-    raise AssertionError("import did not finish")
-
-
-def _register(sdk: Any, course_id: str) -> str:
-    scorm, _, regs = sdk
-    registration_id = f"reg-{uuid.uuid4().hex[:8]}"
-    regs.create_registration(scorm.CreateRegistrationSchema(
-        course_id=course_id, registration_id=registration_id,
-        learner=scorm.LearnerSchema(id="ada@example.com", first_name="Ada", last_name="Lovelace")))
-    return registration_id
-
-
-def _link(sdk: Any, registration_id: str, expiry: int = 120) -> str:
-    scorm, _, regs = sdk
-    made = regs.build_registration_launch_link(registration_id, scorm.LaunchLinkRequestSchema(
-        redirect_on_exit_url="message", expiry=expiry))
-    return str(made.launch_link)
-
-
-def _saved(page: Any, timeout: float = 20) -> None:
-    page.wait_for_function("() => { const s = window.nimbusPlayer && window.nimbusPlayer.state();"
-                           " return s && s.queued === 0 && s.pending === 0; }", timeout=timeout * 1000)
-
-
-def _sco(page: Any, expected_title: str) -> Any:
-    from playwright.sync_api import expect
-
-    frame = page.frame_locator("#content")
-    expect(frame.get_by_role("heading", name=expected_title)).to_be_visible(timeout=15_000)
-    expect(frame.locator("#state")).to_have_text("running")
-    return frame
 
 
 def _progress(sdk: Any, registration_id: str) -> Any:
@@ -78,33 +31,32 @@ def _progress(sdk: Any, registration_id: str) -> Any:
 def test_scorm12_plays_suspends_resumes_and_completes(browser, stack: LocalStack, sdk, tmp_path) -> None:
     from playwright.sync_api import expect
 
-    _import(sdk, tmp_path, "golf-play", sco_pages.playable_scorm12_zip())
-    registration_id = _register(sdk, "golf-play")
-    page = browser.new_page()
+    play.import_course(sdk, tmp_path, "golf-play", sco_pages.playable_scorm12_zip())
+    registration_id = play.register(sdk, "golf-play")
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(_link(sdk, registration_id))
-    frame = _sco(page, "Lesson 1")
+    page = play.watched_page(browser, errors)
+    page.goto(play.launch_link(sdk, registration_id))
+    frame = play.sco_frame(page, "Lesson 1")
     expect(frame.locator("#entry")).to_have_text("ab-initio")
     expect(frame.locator("#learner")).to_have_text("Lovelace, Ada")
     expect(frame.locator("#launch-data")).to_have_text("hello=1")
     frame.locator("#answer").click()
     frame.locator("#suspend-btn").click()
-    _saved(page)
+    play.saved(page)
     page.close()  # the learner closes the tab
 
     page = browser.new_page()
-    page.goto(_link(sdk, registration_id))
-    frame = _sco(page, "Lesson 1")
+    page.goto(play.launch_link(sdk, registration_id))
+    frame = play.sco_frame(page, "Lesson 1")
     expect(frame.locator("#entry")).to_have_text("resume")
     expect(frame.locator("#location")).to_have_text("page-3")
     expect(frame.locator("#suspend")).to_have_text("page=3;answers=b")
     frame.locator("#finish").click()
-    _saved(page)
+    play.saved(page)
     page.get_by_role("button", name="Next").click()  # lesson 2: its prerequisite (lesson 1) is met
-    frame = _sco(page, "Lesson 2")
+    frame = play.sco_frame(page, "Lesson 2")
     frame.locator("#finish").click()
-    _saved(page)
+    play.saved(page)
     assert errors == []
 
     got = _progress(sdk, registration_id)
@@ -127,28 +79,28 @@ def test_scorm12_plays_suspends_resumes_and_completes(browser, stack: LocalStack
 def test_scorm2004_plays_resumes_and_flows_to_the_next_sco(browser, stack: LocalStack, sdk, tmp_path) -> None:
     from playwright.sync_api import expect
 
-    _import(sdk, tmp_path, "photo-play", sco_pages.playable_scorm2004_zip())
-    registration_id = _register(sdk, "photo-play")
+    play.import_course(sdk, tmp_path, "photo-play", sco_pages.playable_scorm2004_zip())
+    registration_id = play.register(sdk, "photo-play")
     page = browser.new_page()
-    page.goto(_link(sdk, registration_id))
-    frame = _sco(page, "Module 1")
+    page.goto(play.launch_link(sdk, registration_id))
+    frame = play.sco_frame(page, "Module 1")
     expect(frame.locator("#entry")).to_have_text("ab-initio")
     frame.locator("#answer").click()
     frame.locator("#suspend-btn").click()
-    _saved(page)
+    play.saved(page)
     page.close()
 
     page = browser.new_page()
-    page.goto(_link(sdk, registration_id))
-    frame = _sco(page, "Module 1")
+    page.goto(play.launch_link(sdk, registration_id))
+    frame = play.sco_frame(page, "Module 1")
     expect(frame.locator("#entry")).to_have_text("resume")
     expect(frame.locator("#location")).to_have_text("slide-4")
     expect(frame.locator("#suspend")).to_have_text("slide=4;answers=b")
     frame.locator("#finish").click()  # adl.nav.request=continue: the player moves on by itself
-    frame = _sco(page, "Module 2")
+    frame = play.sco_frame(page, "Module 2")
     expect(frame.locator("#entry")).to_have_text("ab-initio")
     frame.locator("#finish").click()
-    _saved(page)
+    play.saved(page)
 
     got = _progress(sdk, registration_id)
     assert got.registration_completion == "COMPLETED" and got.registration_success == "PASSED"
@@ -167,33 +119,24 @@ def test_scorm2004_plays_resumes_and_flows_to_the_next_sco(browser, stack: Local
 def test_scorm2004_sequencing_skips_and_hides_an_activity(browser, stack: LocalStack, sdk, tmp_path) -> None:
     from playwright.sync_api import expect
 
-    _import(sdk, tmp_path, "skip-play", cz.skip_rule_2004_zip(
+    play.import_course(sdk, tmp_path, "skip-play", cz.skip_rule_2004_zip(
         page=lambda n: sco_pages.sco_page(f"Module {n}", sco_pages.PLAN_2004)))
-    registration_id = _register(sdk, "skip-play")
+    registration_id = play.register(sdk, "skip-play")
     page = browser.new_page()
-    page.goto(_link(sdk, registration_id))
-    frame = _sco(page, "Module 1")
+    page.goto(play.launch_link(sdk, registration_id))
+    frame = play.sco_frame(page, "Module 1")
     expect(page.locator("#toc-list button")).to_have_text(["Module 1", "Module 3"])  # hidden from choice
     expect(page.locator("#prev")).to_be_disabled()
     frame.locator("#finish").click()  # adl.nav.request=continue: the sequencer skips Module 2
-    frame = _sco(page, "Module 3")
+    frame = play.sco_frame(page, "Module 3")
     expect(page.locator("#prev")).to_be_enabled()
     page.locator("#prev").click()  # previous skips Module 2 too
-    _sco(page, "Module 1")
-
-
-def _owner(stack: LocalStack) -> requests.Session:
-    creds = stack.credentials()
-    web = requests.Session()
-    signed = web.post(f"{stack.base_url}/api/session", timeout=10,
-                      json={"email": creds["ownerEmail"], "password": creds["ownerPassword"]})
-    assert signed.status_code == 200, signed.text
-    return web
+    play.sco_frame(page, "Module 1")
 
 
 def test_a_lost_commit_response_is_retried_and_applied_once(browser, stack: LocalStack, sdk, tmp_path) -> None:
-    _import(sdk, tmp_path, "golf-faults", sco_pages.playable_scorm12_zip(scos=1))
-    registration_id = _register(sdk, "golf-faults")
+    play.import_course(sdk, tmp_path, "golf-faults", sco_pages.playable_scorm12_zip(scos=1))
+    registration_id = play.register(sdk, "golf-faults")
     page = browser.new_page()
     dropped: list[str] = []
 
@@ -205,19 +148,20 @@ def test_a_lost_commit_response_is_retried_and_applied_once(browser, stack: Loca
         else:
             route.continue_()
 
-    page.goto(_link(sdk, registration_id))
-    frame = _sco(page, "Lesson 1")
+    page.goto(play.launch_link(sdk, registration_id))
+    frame = play.sco_frame(page, "Lesson 1")
     page.route("**/commit", lose_the_answer)
     frame.locator("#answer").click()
-    _saved(page)
+    play.saved(page)
     page.unroute("**/commit")
     assert dropped
     lesson = _progress(sdk, registration_id).activity_details.children[0]
     assert len(lesson.runtime.runtime_interactions) == 1 and lesson.runtime.location == "page-3"
 
     launch_id = sdk[2].get_registration_launch_history(registration_id).launch_history[0].id
-    log = _owner(stack).get(f"{stack.base_url}/api/app/registrations/{registration_id}/launches/{launch_id}/log",
-                            timeout=10).json()
+    web = play.owner_session(stack)
+    log = web.get(f"{stack.base_url}/api/app/registrations/{registration_id}/launches/{launch_id}/log",
+                  timeout=10).json()
     commits = [e for e in log["entries"] if e.get("kind") == "commit" and e.get("seq") == 1]
     assert len(commits) == 1  # applied once, although sent twice
     assert any(e.get("call") == "LMSSetValue" and e.get("args") == ["cmi.core.score.raw", 90] for e in log["entries"])
@@ -226,14 +170,14 @@ def test_a_lost_commit_response_is_retried_and_applied_once(browser, stack: Loca
 
 
 def test_two_tabs_lose_no_update(browser, stack: LocalStack, sdk, tmp_path) -> None:
-    _import(sdk, tmp_path, "golf-tabs", sco_pages.playable_scorm12_zip(scos=1))
-    registration_id = _register(sdk, "golf-tabs")
+    play.import_course(sdk, tmp_path, "golf-tabs", sco_pages.playable_scorm12_zip(scos=1))
+    registration_id = play.register(sdk, "golf-tabs")
     context = browser.new_context()
     first, second = context.new_page(), context.new_page()
-    first.goto(_link(sdk, registration_id))
-    second.goto(_link(sdk, registration_id))
-    _sco(first, "Lesson 1")
-    _sco(second, "Lesson 1")
+    first.goto(play.launch_link(sdk, registration_id))
+    second.goto(play.launch_link(sdk, registration_id))
+    play.sco_frame(first, "Lesson 1")
+    play.sco_frame(second, "Lesson 1")
     script = ("([element, value]) => setTimeout(() => {"
               " const sco = document.getElementById('content').contentWindow.sco;"
               " sco.call('LMSSetValue', element, value); sco.call('LMSCommit', ''); }, 300)")
@@ -242,22 +186,22 @@ def test_two_tabs_lose_no_update(browser, stack: LocalStack, sdk, tmp_path) -> N
     for page in (first, second):
         page.wait_for_function("() => document.getElementById('content').contentWindow.sco.calls"
                                ".some((c) => c[0] === 'LMSCommit')")
-        _saved(page)
+        play.saved(page)
     runtime = _progress(sdk, registration_id).activity_details.children[0].runtime
     assert runtime.location == "from-first-tab" and runtime.suspend_data == "from-second-tab"
     context.close()
 
 
 def test_used_and_expired_links_are_refused(browser, stack: LocalStack, sdk, tmp_path) -> None:
-    _import(sdk, tmp_path, "golf-links", sco_pages.playable_scorm12_zip(scos=1))
-    registration_id = _register(sdk, "golf-links")
-    link = _link(sdk, registration_id)
+    play.import_course(sdk, tmp_path, "golf-links", sco_pages.playable_scorm12_zip(scos=1))
+    registration_id = play.register(sdk, "golf-links")
+    link = play.launch_link(sdk, registration_id)
     page = browser.new_page()
     page.goto(link)
-    _sco(page, "Lesson 1")
+    play.sco_frame(page, "Lesson 1")
     again = page.goto(link)
     assert again is not None and again.status == 410 and "already used" in page.content()
-    short = _link(sdk, registration_id, expiry=1)
+    short = play.launch_link(sdk, registration_id, expiry=1)
     time.sleep(1.5)
     late = page.goto(short)
     assert late is not None and late.status == 410

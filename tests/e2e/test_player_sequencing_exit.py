@@ -7,7 +7,6 @@ tracking. The registration read with the official SDK shows the sequencer's roll
 
 from __future__ import annotations
 
-import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,7 @@ import pytest
 
 from tests.builders import sco_pages
 from tests.builders.sequenced_courses import rollup_rules_2004_zip
+from tests.e2e import play
 
 if TYPE_CHECKING:
 
@@ -24,49 +24,18 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 EXITED = "You have exited the course"
 
 
-
-
 def _course(sdk: Any, tmp_path: Any) -> str:
     """Import the 'any child' course with playable SCOs; a new registration on it."""
-    scorm, courses, regs = sdk
     course_id = f"any-{uuid.uuid4().hex[:6]}"
-    package = tmp_path / f"{course_id}.zip"
-    package.write_bytes(rollup_rules_2004_zip(page=lambda n: sco_pages.sco_page(f"Module {n}", sco_pages.PLAN_2004)))
-    job = courses.create_upload_and_import_course_job(course_id, file=str(package), may_create_new_version=True)
-    deadline = time.monotonic() + 60
-    while courses.get_import_job_status(job.result).status == "RUNNING":
-        assert time.monotonic() < deadline, "import did not finish"
-        time.sleep(0.2)
-    assert courses.get_import_job_status(job.result).status == "COMPLETE"
-    registration_id = f"reg-{uuid.uuid4().hex[:8]}"
-    regs.create_registration(scorm.CreateRegistrationSchema(
-        course_id=course_id, registration_id=registration_id,
-        learner=scorm.LearnerSchema(id="ada@example.com", first_name="Ada", last_name="Lovelace")))
-    return registration_id
+    play.import_course(sdk, tmp_path, course_id, rollup_rules_2004_zip(
+        page=lambda n: sco_pages.sco_page(f"Module {n}", sco_pages.PLAN_2004)))
+    return play.register(sdk, course_id)
 
 
 def _launch(browser: Any, sdk: Any, registration_id: str, errors: list[str]) -> Any:
-    scorm, _, regs = sdk
-    link = regs.build_registration_launch_link(registration_id, scorm.LaunchLinkRequestSchema(
-        redirect_on_exit_url="message", expiry=120)).launch_link
-    page = browser.new_page()
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(link)
+    page = play.watched_page(browser, errors)
+    page.goto(play.launch_link(sdk, registration_id))
     return page
-
-
-def _sco(page: Any, title: str) -> Any:
-    from playwright.sync_api import expect
-
-    frame = page.frame_locator("#content")
-    expect(frame.get_by_role("heading", name=title)).to_be_visible(timeout=15_000)
-    expect(frame.locator("#state")).to_have_text("running")
-    return frame
-
-
-def _saved(page: Any) -> None:
-    page.wait_for_function("() => { const s = window.nimbusPlayer && window.nimbusPlayer.state();"
-                           " return s && s.queued === 0 && s.pending === 0; }", timeout=20_000)
 
 
 def test_suspend_exit_and_exit_all_buttons_are_navigation_requests(browser, stack: LocalStack, sdk,
@@ -77,21 +46,21 @@ def test_suspend_exit_and_exit_all_buttons_are_navigation_requests(browser, stac
     _, _, regs = sdk
     errors: list[str] = []
     page = _launch(browser, sdk, registration_id, errors)
-    frame = _sco(page, "Module 1")
+    frame = play.sco_frame(page, "Module 1")
     expect(frame.locator("#entry")).to_have_text("ab-initio")
     frame.locator("#answer").click()  # location slide-4, committed
-    _saved(page)
+    play.saved(page)
     page.get_by_role("button", name="Suspend").click()  # suspendAll while the SCO still runs
     expect(page.locator("#message")).to_contain_text(EXITED)
     page.close()
 
     page = _launch(browser, sdk, registration_id, errors)  # Resume All
-    frame = _sco(page, "Module 1")
+    frame = play.sco_frame(page, "Module 1")
     expect(page.locator("#suspend-all")).to_be_visible()
     expect(frame.locator("#entry")).to_have_text("resume")
     expect(frame.locator("#location")).to_have_text("slide-4")
     frame.locator("#finish").click()  # completed + passed, adl.nav.request=continue
-    frame = _sco(page, "Module 2")
+    frame = play.sco_frame(page, "Module 2")
     got = regs.get_registration_progress(registration_id, include_child_results=True)
     # the root's "any child" rules: one completed, passed SCO completes and satisfies the course
     assert (got.registration_completion, got.registration_success) == ("COMPLETED", "PASSED")
@@ -101,7 +70,7 @@ def test_suspend_exit_and_exit_all_buttons_are_navigation_requests(browser, stac
     page.get_by_role("button", name="Exit", exact=True).click()  # exit: Module 2's attempt ends
     expect(page.locator("#message")).to_contain_text("Choose an activity")
     page.locator("#toc-list button", has_text="Module 3").click()  # choice
-    frame = _sco(page, "Module 3")
+    frame = play.sco_frame(page, "Module 3")
     expect(frame.locator("#entry")).to_have_text("ab-initio")
     expect(page.locator("#suspend-all")).to_be_hidden()  # Module 3's adlnav:hideLMSUI
     page.get_by_role("button", name="Exit All").click()  # exitAll: the course attempt ends
@@ -109,7 +78,7 @@ def test_suspend_exit_and_exit_all_buttons_are_navigation_requests(browser, stac
     page.close()
 
     page = _launch(browser, sdk, registration_id, errors)  # a new attempt on the root
-    frame = _sco(page, "Module 1")
+    frame = play.sco_frame(page, "Module 1")
     expect(frame.locator("#entry")).to_have_text("ab-initio")
     expect(frame.locator("#location")).to_have_text("")
     got = regs.get_registration_progress(registration_id, include_child_results=True)

@@ -6,7 +6,6 @@ back with the SDK is completed, passed, scored and timed from them; the debug lo
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
@@ -15,26 +14,12 @@ import pytest
 import requests
 
 from tests.builders import statement_courses
+from tests.e2e import play
 
 if TYPE_CHECKING:
     from tests.e2e.stack import LocalStack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-
-
-def _import(sdk: Any, tmp_path: Any, course_id: str, data: bytes) -> None:
-    _scorm, courses, _ = sdk
-    package = tmp_path / f"{course_id}.zip"
-    package.write_bytes(data)
-    job = courses.create_upload_and_import_course_job(course_id, file=str(package), may_create_new_version=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        status = courses.get_import_job_status(job.result)
-        if status.status != "RUNNING":
-            assert status.status == "COMPLETE", status.message
-            return
-        time.sleep(0.2)
-    raise AssertionError("import did not finish")
 
 
 def _register(sdk: Any, course_id: str, email: str = "") -> str:
@@ -46,32 +31,16 @@ def _register(sdk: Any, course_id: str, email: str = "") -> str:
     return registration_id
 
 
-def _link(sdk: Any, registration_id: str) -> str:
-    scorm, _, regs = sdk
-    return str(regs.build_registration_launch_link(registration_id, scorm.LaunchLinkRequestSchema(
-        redirect_on_exit_url="message", expiry=120)).launch_link)
-
-
-def _owner(stack: LocalStack) -> requests.Session:
-    creds = stack.credentials()
-    web = requests.Session()
-    signed = web.post(f"{stack.base_url}/api/session", timeout=10,
-                      json={"email": creds["ownerEmail"], "password": creds["ownerPassword"]})
-    assert signed.status_code == 200, signed.text
-    return web
-
-
 def test_a_tincan_package_plays_and_completes_from_its_statements(browser, stack: LocalStack, sdk,
                                                                     tmp_path) -> None:
     from playwright.sync_api import expect
 
-    _import(sdk, tmp_path, "tincan-golf", statement_courses.tincan_course_zip())
+    play.import_course(sdk, tmp_path, "tincan-golf", statement_courses.tincan_course_zip())
     registration_id = _register(sdk, "tincan-golf", email="ada@example.com")
     xapi_registration = sdk[2].get_registration_progress(registration_id).xapi_registration_id
-    page = browser.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(_link(sdk, registration_id))
+    page = play.watched_page(browser, errors)
+    page.goto(play.launch_link(sdk, registration_id))
     frame = page.frame_locator("#content")
     expect(frame.get_by_role("heading", name="Golf Explained")).to_be_visible(timeout=15_000)
     expect(frame.locator("#state")).to_have_text("running", timeout=15_000)
@@ -102,7 +71,7 @@ def test_a_tincan_package_plays_and_completes_from_its_statements(browser, stack
     verbs = [s["verb"]["id"].rsplit("/", 1)[-1] for s in lrs.json()["statements"]]
     assert sorted(verbs) == ["completed", "initialized", "passed", "terminated"]
 
-    web = _owner(stack)
+    web = play.owner_session(stack)
     detail = web.get(f"{stack.base_url}/api/app/registrations/{registration_id}", timeout=10).json()
     shown = detail["activityDetails"]["children"][0]["runtime"]["statements"]
     assert [s["verb"].rsplit("/", 1)[-1] for s in shown] == ["initialized", "completed", "passed", "terminated"]
@@ -125,12 +94,11 @@ def test_a_cmi5_course_written_with_xapi_cmi5_completes_and_passes(browser, stac
 
     from tests.builders import cmi5_courses
 
-    _import(sdk, tmp_path, "cmi5-quiz", cmi5_courses.xapi_cmi5_course_zip())
+    play.import_course(sdk, tmp_path, "cmi5-quiz", cmi5_courses.xapi_cmi5_course_zip())
     registration_id = _register(sdk, "cmi5-quiz")
-    page = browser.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(_link(sdk, registration_id))
+    page = play.watched_page(browser, errors)
+    page.goto(play.launch_link(sdk, registration_id))
     frame = page.frame_locator("#content")
     expect(frame.get_by_role("heading", name="Flight Quiz")).to_be_visible(timeout=15_000)
     expect(frame.locator("#state")).to_have_text("running", timeout=20_000)
