@@ -11,6 +11,7 @@ A registration otherwise stays on the version it was created on when new version
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import time
@@ -19,8 +20,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib import courses, listing, plans
+from chalicelib import courses, listing, plans, vault
 from chalicelib.errors import BadRequest, Conflict, NotFound
+from chalicelib.observability import log_event
 from chalicelib.postbacks import config as postback_config
 from chalicelib.results import progress, schema
 from chalicelib.store import registrations as store
@@ -35,6 +37,8 @@ ORDERS: dict[str, tuple[str, bool]] = {
     "created_asc": ("created", False), "created_desc": ("created", True),
 }
 FILTER_FIELDS = ("id", "course_id", "course_title", "learner_id", "learner_name")
+
+LOG = logging.getLogger("nimbus.registrations")
 
 
 def now() -> datetime:
@@ -95,6 +99,22 @@ def _new_item(realm_id: str, registration_id: str, course: Any, version: Any, le
                  "tree": tree, "activities": {}})
 
 
+def _inherited_postback(details: dict[str, Any] | None, realm_id: str, registration_id: str) -> dict[str, Any] | None:
+    """The postBack an invitation hands its registrations (``details["postBack"]``, its password
+    sealed for the invitation) as this registration's own setting, sealed for it."""
+    kept = (details or {}).get("postBack")
+    if not kept:
+        return None
+    password = vault.unseal(kept["passwordSealed"], kept["sealContext"]).decode() if kept.get("passwordSealed") else ""
+    try:
+        return postback_config.parse({"url": kept.get("url"), "authType": kept.get("authType"),
+                                      "userName": kept.get("userName"), "password": password,
+                                      "resultsFormat": kept.get("resultsFormat")}, realm_id, registration_id)
+    except BadRequest as err:  # the URL stopped resolving to a public address since the invitation
+        log_event(LOG, "invitation postBack not inherited", registration=registration_id, reason=err.message)
+        return None
+
+
 def create(realm_id: str, body: object, course_version: int | None = None, *,
            details: dict[str, Any] | None = None) -> RegistrationItem:
     """CreateRegistrationSchema → a new registration (409 if the id exists, 402 over the plan).
@@ -106,7 +126,8 @@ def create(realm_id: str, body: object, course_version: int | None = None, *,
     learner = _learner(body.get("learner"))
     tags = courses.parse_tags(body.get("registrationTags"), "registrationTags")
     xapi_id = _xapi_id(body.get("xapiRegistrationId"))
-    postback = postback_config.parse(body.get("postBack"), realm_id, registration_id)
+    postback = (postback_config.parse(body.get("postBack"), realm_id, registration_id)
+                or _inherited_postback(details, realm_id, registration_id))
     course = courses.require(realm_id, course_id)
     version = courses.version_of(realm_id, course, course_version)
     if store.exists(realm_id, registration_id):
@@ -141,7 +162,8 @@ def create_many(realm_id: str, course_id: str, learners: list[tuple[str, dict[st
             realm_id=realm_id, registration_id=check_id(registration_id), course_id=course.course_id,
             course_version=int(shape.course_version), instance=0, learner=_learner(learner), tags=[],
             created=moment, updated=moment, sandbox=False, expires=None,
-            details={**(shape.details or {}), "xapiRegistrationId": str(uuid.uuid4()), **(details or {})}))
+            details={**(shape.details or {}), "xapiRegistrationId": str(uuid.uuid4()), **(details or {})},
+            postback=_inherited_postback(details, realm_id, registration_id)))
     try:
         store.create_many(made)
     except Exception:

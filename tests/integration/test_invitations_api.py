@@ -469,3 +469,29 @@ def test_a_private_invitation_with_only_bad_addresses_ends_in_error(client, real
     assert status["status"] == "ERROR" and status["total"] == 2 and status["processed"] == 2
     assert [e.split(":")[0] for e in status["errors"]] == ["nobody", "no@where"]
     assert _registrations(client, realm) == [] and _usage(realm) == 0 and not outbox.exists()
+
+
+def test_registrations_inherit_the_invitations_postback_sealed_for_themselves(client, realm, golf, outbox,
+                                                                            monkeypatch) -> None:
+    """The postBack of a private invitation becomes each registration's own postback setting (the
+    postbacks feature delivers it), its password re-sealed for that registration."""
+    from chalicelib.postbacks import config as postback_config
+    from chalicelib.store import registrations as registration_store
+
+    monkeypatch.setenv("NIMBUS_OUTBOUND_ALLOW", "127.0.0.1/32")
+    made = _json(client, realm, "post", "/api/v2/invitations/private", {
+        "courseId": golf, "creatingUserEmail": "owner@acme.test",
+        "postBack": {"url": "http://127.0.0.1:9/hook", "authType": "HTTPBASIC", "userName": "lms",
+                     "password": "s3cret", "resultsFormat": "ACTIVITY"},
+        "invitationEmail": {"subject": "Golf", "body": "Take it.", "addresses": ["a@example.com", "b@example.com"]}})
+    assert made.status_code == 200, made.body
+    regs = _registrations(client, realm)
+    assert len(regs) == 2
+    for reg in regs:
+        stored = registration_store.get(realm.realm_id, reg["id"])
+        assert stored is not None and stored.postback is not None
+        assert (stored.postback["url"], stored.postback["authType"], stored.postback["resultsFormat"]) == (
+            "http://127.0.0.1:9/hook", "HTTPBASIC", "ACTIVITY")
+        assert postback_config.password(stored.postback, realm.realm_id, reg["id"]) == "s3cret"
+    log = client.http.get(f"/api/v2/registrations/{regs[0]['id']}/postBackLog", headers=realm.basic)
+    assert log.status_code == 200 and log.json_body["postBack"]["passwordSet"] is True
