@@ -18,6 +18,7 @@ retention would on AWS), so the log stays as small as the consumers' lag.
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,14 @@ MAX_ITERATORS = 256
 _ORIGINAL_SET_STREAM = Table.set_stream_specification
 _ORIGINAL_GET_RECORDS = DynamoDBStreamsBackend.get_records
 
+
+
+def _wire(value: Any) -> str:
+    """Binary values as DynamoDB's JSON API gives them: base64 (moto's images keep the bytes of
+    binary values inside maps and lists)."""
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 class _Count:
     """Stands in for ``StreamShard.items`` where moto only takes its length (a ``LATEST``
@@ -98,7 +107,7 @@ class DiskStreamShard(StreamShard):
         with self.store.lock:
             self.store.begin()
             self.store.conn.execute(f"INSERT INTO {self.sql_name} (record) VALUES (?)",
-                                    (json.dumps(record, separators=(",", ":")),))
+                                    (json.dumps(record, separators=(",", ":"), default=_wire),))
 
     def get(self, start: int, quantity: int) -> list[dict[str, Any]]:
         first = max(1, start - self.starting_sequence_number + 1)

@@ -59,6 +59,20 @@ def test_every_change_has_its_record_in_order(local_aws) -> None:  # noqa: F811
         "MODIFY", "REMOVE"]
 
 
+def test_items_with_binary_values_are_written_and_recorded(local_aws) -> None:  # noqa: F811
+    """An xAPI document body is a binary attribute: writing it must not fail on its stream record."""
+    ddb, streams = _clients(local_aws[0])
+    _create(ddb)
+    ddb.put_item(TableName=TABLE, Item={"pk": {"S": "doc"}, "body": {"B": b"slide 7"},
+                                        "meta": {"M": {"raw": {"B": b"\x00\xff"}}}})
+    [record] = _records(ddb, streams)
+    image = record["dynamodb"]["NewImage"]
+    assert record["eventName"] == "INSERT" and set(image) == {"pk", "body", "meta"}
+    assert "B" in image["body"] and "B" in image["meta"]["M"]["raw"]
+    got = ddb.get_item(TableName=TABLE, Key={"pk": {"S": "doc"}})["Item"]
+    assert got["body"] == {"B": b"slide 7"} and got["meta"]["M"]["raw"] == {"B": b"\x00\xff"}
+
+
 def test_a_refused_transaction_leaves_no_record(local_aws) -> None:  # noqa: F811
     ddb, streams = _clients(local_aws[0])
     _create(ddb)
