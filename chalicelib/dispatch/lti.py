@@ -25,12 +25,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
-from oauthlib.oauth1 import SIGNATURE_HMAC, Client, RequestValidator, SignatureOnlyEndpoint
+from oauthlib.oauth1 import SIGNATURE_HMAC, Client, SignatureOnlyEndpoint
 
 from chalicelib import outbound, reportage
 from chalicelib.config import settings
 from chalicelib.dispatch import dispatches, learners
 from chalicelib.errors import BadRequest, Unauthorized
+from chalicelib.oauth1 import Oauth1Validator
 from chalicelib.store import dispatch as store
 from chalicelib.store import registrations as registration_store
 
@@ -64,35 +65,16 @@ def descriptor(item: DispatchItem) -> dict[str, str]:
 # --- launch ------------------------------------------------------------------------------------
 
 
-class _Validator(RequestValidator):  # type: ignore[misc]
+class _Validator(Oauth1Validator):
     """oauthlib's questions, answered from the one dispatch the URL names."""
 
-    enforce_ssl = False  # TLS ends in front of the app (API Gateway / CloudFront)
     timestamp_lifetime = TIMESTAMP_WINDOW
+    nonce_max = 128  # LTI tool consumers send long nonces
 
     def __init__(self, item: DispatchItem) -> None:
         super().__init__()
         self.item = item
         self.replayed = False
-
-    @property
-    def safe_characters(self) -> set[str]:
-        return set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-
-    @property
-    def client_key_length(self) -> tuple[int, int]:
-        return 8, 64
-
-    @property
-    def nonce_length(self) -> tuple[int, int]:
-        return 8, 128
-
-    @property
-    def dummy_client(self) -> str:
-        return "dummy-client-key"
-
-    def check_nonce(self, nonce: str) -> bool:
-        return 8 <= len(nonce) <= 128
 
     def validate_client_key(self, client_key: str, request: Any) -> bool:
         return bool(self.item.lti_key) and client_key == self.item.lti_key

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from oauthlib.oauth1 import RequestValidator, SignatureOnlyEndpoint
+from oauthlib.oauth1 import SignatureOnlyEndpoint
 
 from chalicelib import accounts, permissions
 from chalicelib.config import settings
 from chalicelib.errors import Forbidden, Unauthorized
 from chalicelib.identity import Caller, memberships, parse_basic
 from chalicelib.lrs import credentials, launch_credentials, learner_access, protocol
+from chalicelib.oauth1 import Oauth1Validator
 from chalicelib.store import lrs_credentials as store
 from chalicelib.store import repos
 
@@ -50,37 +51,17 @@ class LrsCaller(Caller):
     actor_key: str | None = None
 
 
-class _Validator(RequestValidator):  # type: ignore[misc]
+class _Validator(Oauth1Validator):
     """oauthlib's questions about a request, answered from the credentials store."""
 
-    enforce_ssl = False  # TLS is terminated in front of the app (API Gateway / CloudFront)
     timestamp_lifetime = TIMESTAMP_LIFETIME
 
     def __init__(self) -> None:
         super().__init__()
         self.found: credentials.Credential | None = None
 
-    @property
-    def safe_characters(self) -> set[str]:
-        return set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
-
-    @property
-    def client_key_length(self) -> tuple[int, int]:
-        return 8, 64
-
-    @property
-    def nonce_length(self) -> tuple[int, int]:
-        return 8, 64
-
-    @property
-    def dummy_client(self) -> str:
-        return "dummy-client-key"
-
     def check_client_key(self, client_key: str) -> bool:
         return 8 <= len(client_key) <= 64
-
-    def check_nonce(self, nonce: str) -> bool:
-        return 8 <= len(nonce) <= 64
 
     def validate_client_key(self, client_key: str, request: Any) -> bool:
         found = credentials.find(client_key)
