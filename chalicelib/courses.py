@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -85,9 +86,29 @@ def version_of(realm_id: str, course: CourseItem, number: int | None = None) -> 
     return version
 
 
+STRUCTURES_CACHED = 32
+_STRUCTURES_LOCK = threading.Lock()
+_STRUCTURES: dict[str, CourseStructure] = {}  # tree key -> structure, oldest first
+
+
 def structure(version: CourseVersionItem) -> CourseStructure | None:
-    raw = blobs.get_bytes(version.tree_key) if version.tree_key else None
-    return from_dict(CourseStructure, json.loads(raw)) if raw else None
+    """A course version's activity tree (the import's parsed manifest), read from S3 once per
+    process: a tree key names one import job, so a cached tree never goes stale. Callers treat it
+    as read-only (registration creation, launch, commits, HACP, the course API all share it)."""
+    key = version.tree_key
+    if not key:
+        return None
+    found = _STRUCTURES.get(key)
+    if found is None:
+        raw = blobs.get_bytes(key)
+        if not raw:
+            return None
+        found = from_dict(CourseStructure, json.loads(raw))
+        with _STRUCTURES_LOCK:
+            while len(_STRUCTURES) >= STRUCTURES_CACHED:
+                _STRUCTURES.pop(next(iter(_STRUCTURES)))
+            _STRUCTURES[key] = found
+    return found
 
 
 def course_json(course: CourseItem, version: CourseVersionItem | None = None, *,
@@ -127,6 +148,11 @@ def tree(realm_id: str, course_id: str, number: int | None = None) -> tuple[Cour
     version = version_of(realm_id, course, number)
     found = structure(version)
     return version, found.root if found else None
+
+
+def registration_counter(realm_id: str, course_id: str) -> tuple[Any, list[Any]]:
+    """The course's ``registrationCount`` + 1, for the transaction that stores a registration."""
+    return store.registrations_update(realm_id, course_id, 1)
 
 
 def count_registrations(realm_id: str, course_id: str, delta: int) -> None:

@@ -80,8 +80,15 @@ def covered_realms(root_id: str) -> list[str]:
 
 def plan_of(realm_id: str) -> Plan:
     """The plan that covers ``realm_id`` (its root's plan when linked)."""
-    root = _realm(coverage_root(realm_id))
-    return PLANS.get(root.plan, PLANS[DEFAULT_PLAN])
+    return _root_and_plan(realm_id)[1]
+
+
+def _root_and_plan(realm_id: str) -> tuple[str, Plan]:
+    """(coverage root, its plan): one read of the realm, a second only for a linked realm."""
+    realm = _realm(realm_id)
+    root_id = str(realm.coverage_root or realm.realm_id)
+    root = realm if root_id == realm.realm_id else _realm(root_id)
+    return root_id, PLANS.get(root.plan, PLANS[DEFAULT_PLAN])
 
 
 def _month_start() -> str:
@@ -113,8 +120,7 @@ def _how_to_lift(plan: Plan) -> str:
 
 def check_registration_allowed(realm_id: str, count: int = 1) -> None:
     """Raise :class:`PlanLimitReached` if ``count`` more registrations would exceed the plan."""
-    root = coverage_root(realm_id)
-    plan = plan_of(realm_id)
+    root, plan = _root_and_plan(realm_id)
     if plan.registration_limit is None:
         return
     used = registrations_counted(root, plan)
@@ -143,6 +149,11 @@ def check_storage(realm_id: str, extra_bytes: int) -> None:
 
 def record_registration(realm_id: str, count: int = 1) -> None:
     store.add_usage(realm_id, registrations=count)
+
+
+def registration_counters(realm_id: str) -> list[tuple[Any, list[Any]]]:
+    """The usage updates of one new registration, for the transaction that stores it."""
+    return store.usage_updates(realm_id, registrations=1)
 
 
 def record_storage(realm_id: str, delta_bytes: int) -> None:

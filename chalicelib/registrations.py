@@ -130,18 +130,20 @@ def create(realm_id: str, body: object, course_version: int | None = None, *,
                 or _inherited_postback(details, realm_id, registration_id))
     course = courses.require(realm_id, course_id)
     version = courses.version_of(realm_id, course, course_version)
-    if store.exists(realm_id, registration_id):
-        raise Conflict(f"Registration {registration_id!r} already exists.")
-    plans.check_registration_allowed(realm_id)
+    try:
+        plans.check_registration_allowed(realm_id)
+    except plans.PlanLimitReached:
+        if store.exists(realm_id, registration_id):  # a taken id is named first, as when under the limit
+            raise Conflict(f"Registration {registration_id!r} already exists.") from None
+        raise
     item = _new_item(realm_id, registration_id, course, version, learner, tags=tags, xapi_id=xapi_id, sandbox=False)
     item.details = {**(item.details or {}), **(details or {})}
     item.postback = postback
     try:
-        store.create(item)
+        store.create(item, counters=[*plans.registration_counters(realm_id),
+                                     courses.registration_counter(realm_id, course_id)])
     except store.AlreadyExists as err:
         raise Conflict(f"Registration {registration_id!r} already exists.") from err
-    plans.record_registration(realm_id)
-    courses.count_registrations(realm_id, course_id, 1)
     return item
 
 

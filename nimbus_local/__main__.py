@@ -95,14 +95,12 @@ def main() -> int:
     moto_server, moto, store, restored = _open_aws(home, host, snapshot)
     aws_port = moto_server.server_port
 
-    from nimbus_local import bootstrap, seed
+    from nimbus_local import bootstrap, seed, warm, web
 
     region = os.environ["AWS_DEFAULT_REGION"]
     bootstrap.create_all(region)
 
     # The web server's port must be known before the app reads BASE_URL.
-    from nimbus_local import web
-
     server_port = int(os.environ.get("NIMBUS_PORT", "8000"))
     probe = web.NimbusHTTPServer((host, server_port), web.NimbusRequestHandler,
                                  bind_and_activate=True)
@@ -117,6 +115,8 @@ def main() -> int:
 
     import app as app_module  # noqa: PLC0415 - reads settings from the environment above
     from nimbus_local.pump import EventPump
+
+    warm.pynamodb_clients()
 
     creds = seed.ensure(home, os.environ["BASE_URL"], aws_port)
     snapshotter = aws.Snapshotter(snapshot, moto)

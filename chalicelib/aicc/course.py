@@ -4,7 +4,6 @@ per import per process: a tree key names one import, so the cache never goes sta
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import courses
@@ -15,25 +14,11 @@ if TYPE_CHECKING:
     from chalicelib.runtime.sessions import PlayerSession
     from chalicelib.standards.activity_tree import CourseStructure
 
-CACHED = 16
-_LOCK = threading.Lock()
-_TREES: dict[str, CourseStructure] = {}
-
-
 def structure(realm_id: str, course_id: str, version_number: int) -> CourseStructure | None:
     version = course_store.get_version(realm_id, course_id, version_number)
     if version is None or not version.tree_key:
         return None
-    found = _TREES.get(version.tree_key)
-    if found is None:
-        found = courses.structure(version)
-        if found is None:
-            return None
-        with _LOCK:
-            while len(_TREES) >= CACHED:
-                _TREES.pop(next(iter(_TREES)))
-            _TREES[version.tree_key] = found
-    return found
+    return courses.structure(version)
 
 
 def launch_url(player: PlayerSession, item: Any, delivered: dict[str, Any]) -> str:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import threading
 import time
 import uuid
 from datetime import UTC, datetime
@@ -196,28 +195,8 @@ def _sequenced_structure(item: Any) -> Any:
     if not str((item.details or {}).get("standard", "")).startswith("SCORM2004"):
         return None
     version = course_store.get_version(item.realm_id, item.course_id, int(item.course_version))
-    found = _structure(version) if version is not None and version.tree_key else None
+    found = courses.structure(version) if version is not None else None
     return found if sequencing.declares_sequencing(found) else None
-
-
-_STRUCTURES_LOCK = threading.Lock()
-_STRUCTURES: dict[str, Any] = {}  # tree key -> CourseStructure (a key names one import: immutable)
-STRUCTURES_CACHED = 16
-
-
-def _structure(version: Any) -> Any:
-    """A course version's activity tree, read from S3 once per process (commits need it too)."""
-    key = version.tree_key
-    found = _STRUCTURES.get(key)
-    if found is None:
-        found = courses.structure(version)
-        if found is None:
-            return None
-        with _STRUCTURES_LOCK:
-            while len(_STRUCTURES) >= STRUCTURES_CACHED:
-                _STRUCTURES.pop(next(iter(_STRUCTURES)))
-            _STRUCTURES[key] = found
-    return found
 
 
 def _not_delivered(navigation: sequencing.Navigation) -> dict[str, Any]:

@@ -4,7 +4,7 @@ their keys, usage counters and billing records. Key layouts live here and in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
@@ -154,21 +154,28 @@ def get_usage(realm_id: str) -> UsageItem:
         return UsageItem(_realm_pk(realm_id), "USAGE", realm_id=realm_id)
 
 
+def usage_updates(realm_id: str, *, registrations: int = 0, storage_bytes: int = 0) -> list[tuple[Any, list[Any]]]:
+    """(item, update actions) adding to the realm's counters and to today's (atomic ``ADD``s), for
+    :func:`add_usage` or for a transaction that counts what it creates (a registration)."""
+    day = now().date().isoformat()
+    return [
+        (UsageItem(_realm_pk(realm_id), "USAGE"), [
+            UsageItem.realm_id.set(realm_id),
+            UsageItem.registrations.add(registrations),
+            UsageItem.registrations_all_time.add(max(registrations, 0)),
+            UsageItem.storage_bytes.add(storage_bytes)]),
+        (DailyUsageItem(_realm_pk(realm_id), f"USAGE#DAY#{day}"), [
+            DailyUsageItem.realm_id.set(realm_id),
+            DailyUsageItem.day.set(day),
+            DailyUsageItem.registrations.add(max(registrations, 0)),
+            DailyUsageItem.storage_bytes.add(storage_bytes)]),
+    ]
+
+
 def add_usage(realm_id: str, *, registrations: int = 0, storage_bytes: int = 0) -> None:
     """Add to the realm's counters and to today's (atomic ``ADD`` updates)."""
-    day = now().date().isoformat()
-    UsageItem(_realm_pk(realm_id), "USAGE").update(actions=[
-        UsageItem.realm_id.set(realm_id),
-        UsageItem.registrations.add(registrations),
-        UsageItem.registrations_all_time.add(max(registrations, 0)),
-        UsageItem.storage_bytes.add(storage_bytes),
-    ])
-    DailyUsageItem(_realm_pk(realm_id), f"USAGE#DAY#{day}").update(actions=[
-        DailyUsageItem.realm_id.set(realm_id),
-        DailyUsageItem.day.set(day),
-        DailyUsageItem.registrations.add(max(registrations, 0)),
-        DailyUsageItem.storage_bytes.add(storage_bytes),
-    ])
+    for item, actions in usage_updates(realm_id, registrations=registrations, storage_bytes=storage_bytes):
+        item.update(actions=actions)
 
 
 def reset_registration_count(realm_id: str, when: datetime) -> None:

@@ -13,7 +13,7 @@ Keys (courses table; every key starts with the realm id):
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
@@ -150,10 +150,16 @@ def delete_course(course: CourseItem) -> list[CourseVersionItem]:
     return versions
 
 
+def registrations_update(realm_id: str, course_id: str, delta: int) -> tuple[Any, list[Any]]:
+    """(item, update actions) adding ``delta`` to a course's registration count."""
+    return (RegistrationCountItem(course_pk(realm_id, course_id), "REGISTRATIONS"),
+            [RegistrationCountItem.registrations.add(delta)])
+
+
 def add_registrations(realm_id: str, course_id: str, delta: int) -> None:
     """Atomically add ``delta`` to a course's registration count."""
-    RegistrationCountItem(course_pk(realm_id, course_id), "REGISTRATIONS").update(
-        actions=[RegistrationCountItem.registrations.add(delta)])
+    item, actions = registrations_update(realm_id, course_id, delta)
+    item.update(actions=actions)
 
 
 def registration_counts(realm_id: str, course_ids: list[str]) -> dict[str, int]:

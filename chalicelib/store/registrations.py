@@ -29,7 +29,7 @@ from chalicelib.store import transactions
 from chalicelib.store.tables import RegistrationItem
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
 _S = settings()
 
@@ -109,15 +109,29 @@ def _group(realm_id: str, sandbox: bool) -> str:
 # --- registrations ----------------------------------------------------------------------------
 
 
-def create(item: RegistrationItem) -> RegistrationItem:
-    """Put a new registration; :class:`AlreadyExists` if the id is taken."""
+def create(item: RegistrationItem, counters: Iterable[tuple[Any, list[Any]]] = ()) -> RegistrationItem:
+    """Put a new registration; :class:`AlreadyExists` if the id is taken. ``counters`` — (item,
+    update actions) from the other stores (plan usage, the course's count) — are applied in the
+    same ``TransactWriteItems``: a registration is never stored uncounted, or counted unstored."""
     item.pk, item.sk = reg_pk(item.realm_id, item.registration_id), "REG"
     item.gsi1pk = _group(item.realm_id, bool(item.sandbox))
     item.gsi1sk = f"{item.created.isoformat()}#{item.registration_id}"
+    updates = list(counters)
     try:
-        item.save(condition=RegistrationItem.pk.does_not_exist())
+        if not updates:
+            item.save(condition=RegistrationItem.pk.does_not_exist())
+            return item
+        with transactions.transaction() as txn:
+            txn.save(item, condition=RegistrationItem.pk.does_not_exist())
+            for counter, actions in updates:
+                txn.update(counter, actions=actions)
     except PutError as err:
         if err.cause_response_code == "ConditionalCheckFailedException":
+            raise AlreadyExists(item.registration_id) from err
+        raise
+    except TransactWriteError as err:
+        reasons = err.cancellation_reasons or []
+        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
             raise AlreadyExists(item.registration_id) from err
         raise
     return item
