@@ -53,9 +53,13 @@ def course(realm_id: str, course_id: str, version: int | None = None) -> Chain:
 
 
 def registration_chain(item: RegistrationItem, instance: int | None = None) -> Chain:
-    chain = course(item.realm_id, item.course_id, int(item.course_version))
-    names = [*chain.names, "registration"]
-    places = [*chain.places, store.registration(item.realm_id, item.registration_id)]
+    """A stored registration's levels (its course and version are not looked up again: a level
+    whose item is missing simply sets nothing)."""
+    realm_id, course_id = item.realm_id, item.course_id
+    names = ["application", "course", "courseVersion", "registration"]
+    places = [store.application(realm_id), store.course(realm_id, course_id),
+              store.course(realm_id, course_id, int(item.course_version)),
+              store.registration(realm_id, item.registration_id)]
     if instance is not None:
         names.append("instance")
         places.append(store.registration(item.realm_id, item.registration_id, instance))

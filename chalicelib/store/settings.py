@@ -11,6 +11,7 @@ Each item holds ``values``: ``{settingId: value}`` (strings, validated by the ca
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
 from chalicelib.config import settings
+from chalicelib.store import transactions
 
 _S = settings()
 
@@ -77,8 +79,27 @@ def read(place: Place) -> dict[str, str]:
 
 
 def read_many(places: list[Place]) -> list[dict[str, str]]:
-    """The values of several levels (one read each; there are at most five)."""
-    return [read(place) for place in places]
+    """The values of several levels (at most six, in up to three tables) in one strongly
+    consistent ``BatchGetItem`` (a launch reads them all; one round trip instead of six)."""
+    if len(places) < 2:
+        return [read(place) for place in places]
+    wanted: dict[str, dict[str, Any]] = {}
+    for place in places:
+        table = place.model.Meta.table_name
+        wanted.setdefault(table, {"Keys": [], "ConsistentRead": True})
+        key = {"pk": {"S": place.pk}, "sk": {"S": place.sk}}
+        if key not in wanted[table]["Keys"]:
+            wanted[table]["Keys"].append(key)
+    found: dict[tuple[str, str, str], dict[str, str]] = {}
+    client = transactions.connection().client
+    while wanted:
+        answer = client.batch_get_item(RequestItems=wanted)
+        for table, items in answer.get("Responses", {}).items():
+            for raw in items:
+                values = json.loads(raw["values"]["S"]) if "S" in raw.get("values", {}) else {}
+                found[(table, raw["pk"]["S"], raw["sk"]["S"])] = {str(k): str(v) for k, v in values.items()}
+        wanted = answer.get("UnprocessedKeys") or {}
+    return [found.get((p.model.Meta.table_name, p.pk, p.sk), {}) for p in places]
 
 
 def write(place: Place, values: dict[str, str]) -> None:
