@@ -203,7 +203,11 @@ class SerializedMoto:
         digest = hashlib.sha256(json.dumps(request, sort_keys=True).encode()).hexdigest()
         with self.lock:
             now = time.monotonic()
-            self.tokens = {k: v for k, v in self.tokens.items() if now - v[4] < TOKEN_SECONDS}
+            while self.tokens:  # oldest first (insertion order): drop the expired ones only
+                oldest = next(iter(self.tokens))
+                if now - self.tokens[oldest][4] < TOKEN_SECONDS:
+                    break
+                del self.tokens[oldest]
             seen = self.tokens.get(token)
             if seen is not None and seen[0] != digest:
                 start_response("400 Bad Request", [("Content-Type", "application/x-amz-json-1.0")])

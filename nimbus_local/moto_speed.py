@@ -15,6 +15,8 @@ is a microsecond no other request runs (the GIL). Profiles of the LRS and runtim
   every request; the list of a class does not change, so it is computed once per class.
 * The update-expression validator deep-copies the parsed expression with the generic
   ``copy.deepcopy``; the AST nodes get a ``__deepcopy__`` that copies their attributes directly.
+* ``UpdateItem`` with the simple expressions Nimbus sends skips moto's expression machinery
+  (:mod:`nimbus_local.fast_update`).
 * Kinesis ``PutRecord(s)`` records CloudWatch metrics in memory that nothing local reads and
   nothing ever trims — a slow leak under xAPI load; they are not recorded.
 
@@ -33,6 +35,8 @@ from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.utilities import bytesize
 from moto.kinesis.models import KinesisBackend
+
+from nimbus_local import fast_update
 
 #: moto modules seen through ``Any`` (one is untyped, one does not re-export what it imports).
 core_responses: Any = moto.core.responses
@@ -111,6 +115,7 @@ def install() -> None:
     core_responses.method_names_from_class = _method_names
     Node.__deepcopy__ = _node_deepcopy
     KinesisBackend._send_stream_metrics = _no_stream_metrics  # type: ignore[method-assign]  # noqa: SLF001
+    fast_update.install()
 
 
 def uninstall() -> None:
@@ -124,6 +129,7 @@ def uninstall() -> None:
     if _ORIGINALS["node_deepcopy"] is None:
         del Node.__deepcopy__
     KinesisBackend._send_stream_metrics = _ORIGINALS["stream_metrics"]  # type: ignore[method-assign]  # noqa: SLF001
+    fast_update.uninstall()
     _ORIGINALS.clear()
     _METHOD_NAMES.clear()
 

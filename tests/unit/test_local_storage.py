@@ -154,7 +154,97 @@ def scenario(ddb: Any) -> list[Any]:
         _call(record, lambda big=big: {"size": len(str(ddb.get_item(TableName=TABLE, Key={
             "pk": big["pk"], "sk": big["sk"]}, ConsistentRead=True).get("Item", "")))})
     _call(record, lambda: {"count": ddb.describe_table(TableName=TABLE)["Table"]["ItemCount"]})
+    _updates(ddb, record)
     return record
+
+
+CHANGES = "changes"
+
+
+def _update(ddb: Any, record: list[Any], expression: str, values: dict[str, Any] | None = None,
+            key: str = "u1", **more: Any) -> None:
+    """One UpdateItem on the streamed table, its error recorded with the message (the fast path
+    hands anything unusual to moto, whose message must come through unchanged)."""
+    names = {f"#{n}": n for n in ("a", "b", "n", "s", "pk", "m", "x", "g")}
+    used = {k: v for k, v in names.items() if k in expression + str(more.get("ConditionExpression", ""))}
+    call = {"TableName": CHANGES, "Key": {"pk": {"S": key}, "sk": {"S": "1"}}, "UpdateExpression": expression,
+            **({"ExpressionAttributeNames": used} if used else {}),
+            **({"ExpressionAttributeValues": values} if values else {}), **more}
+    try:
+        answer: Any = ddb.update_item(**call)
+    except ClientError as err:
+        answer = {"error": err.response["Error"]["Code"], "message": err.response["Error"]["Message"]}
+    record.append({expression: _clean(answer)})
+
+
+def _updates(ddb: Any, record: list[Any]) -> None:
+    """The update expressions Nimbus sends (and the ones it never does) on a table with a stream:
+    the answers, the items and every stream image must be moto's."""
+    ddb.create_table(
+        TableName=CHANGES, BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                              {"AttributeName": "sk", "AttributeType": "S"},
+                              {"AttributeName": "g", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        GlobalSecondaryIndexes=[{"IndexName": "byg", "Projection": {"ProjectionType": "ALL"},
+                                 "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}]}],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+    one, half = {":v": {"N": "1"}}, {":v": {"N": "1.50"}}
+    _update(ddb, record, "SET #a = :a, #b = :b ADD #n :v",
+            {":a": {"S": "first"}, ":b": {"M": {"c": {"L": [{"N": "2"}]}}}, **one})  # creates the item
+    _update(ddb, record, "ADD #n :v", half, ReturnValues="UPDATED_OLD")
+    _update(ddb, record, "ADD #n :v", {":v": {"N": "-3"}}, ReturnValues="ALL_NEW")
+    _update(ddb, record, "ADD #s :v", {":v": {"SS": ["x", "y"]}})
+    _update(ddb, record, "add #s :v", {":v": {"SS": ["y", "z"]}}, ReturnValues="UPDATED_NEW")
+    _update(ddb, record, "DELETE #s :v", {":v": {"SS": ["x", "w"]}})
+    _update(ddb, record, "REMOVE #b SET #a = :a", {":a": {"S": ""}}, ReturnValues="ALL_OLD")
+    _update(ddb, record, "SET #a = :a", {":a": {"S": "no"}, ":n": {"N": "7"}}, ConditionExpression="#n = :n")
+    _update(ddb, record, "SET #a = :a", {":a": {"S": "no"}, ":n": {"N": "7"}}, ConditionExpression="#n = :n",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD")
+    _update(ddb, record, "SET #a = :a", {":a": {"S": "yes"}, ":n": {"N": "-0.50"}}, ConditionExpression="#n = :n")
+    _update(ddb, record, "ADD #a :v", one)  # a string: moto's error
+    _update(ddb, record, "SET #pk = :v", {":v": {"S": "other"}})  # a key attribute: moto's error
+    _update(ddb, record, "SET #g = :v", {":v": {"S": "index key"}})  # an index key: moto's path
+    _update(ddb, record, "SET #a = :v, #a = :w", {":v": {"S": "1"}, ":w": {"S": "2"}})
+    _update(ddb, record, "SET #a = :missing", one)
+    _update(ddb, record, "SET a = :v", {":v": {"S": "literal name"}})
+    _update(ddb, record, "SET #m = :v", {":v": {"M": {"x": {"S": "deep"}}}})
+    _update(ddb, record, "SET #m.#x = :v", {":v": {"S": "path"}})
+    _update(ddb, record, "SET #n = #n + :v", one)
+    _update(ddb, record, "ADD #s :v", {":v": {"SS": []}})
+    _update(ddb, record, "ADD #s :v", {":v": {"NS": ["1"]}})
+    _update(ddb, record, "DELETE #s :v", {":v": {"SS": ["y", "z"]}})  # empties the set: it goes
+    _update(ddb, record, "SET #a = :a", {":a": {"S": "never"}}, key="u2", ConditionExpression="attribute_exists(pk)")
+    _update(ddb, record, "REMOVE #a", key="u3")  # creates a key-only item
+    _call(record, lambda: ddb.transact_write_items(TransactItems=[
+        {"Update": {"TableName": CHANGES, "Key": {"pk": {"S": "u1"}, "sk": {"S": "1"}},
+                    "UpdateExpression": "ADD #n :v SET #x = :x", "ExpressionAttributeNames": {"#n": "n", "#x": "x"},
+                    "ExpressionAttributeValues": {":v": {"N": "10"}, ":x": {"BOOL": True}}}},
+        {"Update": {"TableName": CHANGES, "Key": {"pk": {"S": "u4"}, "sk": {"S": "1"}},
+                    "UpdateExpression": "ADD #n :v", "ExpressionAttributeNames": {"#n": "n"},
+                    "ExpressionAttributeValues": {":v": {"N": "1"}}}}]))
+    _call(record, lambda: ddb.transact_write_items(TransactItems=[  # refused: the first update does not stay
+        {"Update": {"TableName": CHANGES, "Key": {"pk": {"S": "u1"}, "sk": {"S": "1"}},
+                    "UpdateExpression": "ADD #n :v", "ExpressionAttributeNames": {"#n": "n"},
+                    "ExpressionAttributeValues": {":v": {"N": "100"}}}},
+        {"Update": {"TableName": CHANGES, "Key": {"pk": {"S": "u4"}, "sk": {"S": "1"}},
+                    "UpdateExpression": "ADD #n :v", "ConditionExpression": "attribute_not_exists(pk)",
+                    "ExpressionAttributeNames": {"#n": "n"}, "ExpressionAttributeValues": {":v": {"N": "1"}}}}]))
+    _call(record, lambda: ddb.scan(TableName=CHANGES, ConsistentRead=True))
+    if "amazonaws.com" in ddb.meta.endpoint_url:  # moto's mock: its records as its API would give them
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.dynamodb.models import dynamodb_backends
+
+        shard = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].tables[CHANGES].stream_shard
+        changes = [change.to_json() for change in shard.items]
+    else:
+        streams = boto3.client("dynamodbstreams", region_name=REGION, endpoint_url=ddb.meta.endpoint_url)
+        arn = ddb.describe_table(TableName=CHANGES)["Table"]["LatestStreamArn"]
+        shard_id = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard_id, ShardIteratorType="TRIM_HORIZON")
+        changes = streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=1000)["Records"]
+    record.append({"stream": [(c["eventName"], c["dynamodb"].get("Keys"), c["dynamodb"].get("OldImage"),
+                               c["dynamodb"].get("NewImage")) for c in changes]})
 
 
 @pytest.fixture
