@@ -88,6 +88,10 @@ class EventPump:
             if type(source).__name__ in ("SQSEventConfig", "KinesisEventConfig")
         ]
         self.handled = 0
+        #: One round's reads, shared by the consumers of a table (its stream ARN, its shards, and
+        #: the records after a position: the registrations table has several consumers, usually
+        #: at the same position; each used to read and decode the same records).
+        self._round: dict[tuple[Any, ...], Any] = {}
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -118,6 +122,7 @@ class EventPump:
                 except Exception:  # the pump must outlive any one bad poll
                     LOG.exception("event pump sweep failed")
             busy = False
+            self._round.clear()  # what the sources of this round share (read once for all)
             for source, handler in self.sources:
                 try:
                     if type(source).__name__ == "SQSEventConfig":
@@ -212,19 +217,18 @@ class EventPump:
     def poll_table(self, source: Any, handler: Any) -> bool:
         """Feed the consumer of a table-fed Kinesis stream from the table's DynamoDB stream."""
         table = self.table_streams[source.stream]
-        arn = self.ddb.describe_table(TableName=table)["Table"].get("LatestStreamArn")
+        arn = self._shared(("arn", table), lambda: self.ddb.describe_table(TableName=table)["Table"].get(
+            "LatestStreamArn"))
         if not arn:
             return False
         busy = False
-        for shard in self.changes.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        shards = self._shared(("shards", arn), lambda: self.changes.describe_stream(StreamArn=arn)[
+            "StreamDescription"]["Shards"])
+        for shard in shards:
             key = f"{source.name}:{table}:{shard['ShardId']}"
             after = self._checkpoint(key)
-            iterator_args: dict[str, Any] = (
-                {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
-                if after else {"ShardIteratorType": "TRIM_HORIZON"})
-            iterator = self.changes.get_shard_iterator(
-                StreamArn=arn, ShardId=shard["ShardId"], **iterator_args)["ShardIterator"]
-            changes = self.changes.get_records(ShardIterator=iterator, Limit=source.batch_size)["Records"]
+            changes = self._shared(("records", arn, shard["ShardId"], after, source.batch_size),
+                                   self._read_changes, arn, shard["ShardId"], after, source.batch_size)
             if not changes:
                 continue
             busy = True
@@ -242,6 +246,19 @@ class EventPump:
             if failed:
                 self.stopping.wait(RETRY_SECONDS)
         return busy
+
+    def _shared(self, key: tuple[Any, ...], read: Callable[..., Any], *args: Any) -> Any:
+        if key not in self._round:
+            self._round[key] = read(*args)
+        return self._round[key]
+
+    def _read_changes(self, arn: str, shard: str, after: str | None, limit: int) -> list[dict[str, Any]]:
+        iterator_args: dict[str, Any] = (
+            {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
+            if after else {"ShardIteratorType": "TRIM_HORIZON"})
+        iterator = self.changes.get_shard_iterator(StreamArn=arn, ShardId=shard, **iterator_args)["ShardIterator"]
+        records: list[dict[str, Any]] = self.changes.get_records(ShardIterator=iterator, Limit=limit)["Records"]
+        return records
 
     def forget_unread(self) -> None:
         """A table change stream that feeds a Kinesis stream no consumer reads yet (statements,
