@@ -71,7 +71,7 @@ def test_a_link_opens_once_into_a_session_limited_to_its_realms_reports(client, 
     assert "Set-Cookie" not in replay.headers
 
     # reports only: no other route takes the session (the authorization matrix checks every one)
-    for other in ("/api/app/reportage/overview", "/api/session", "/api/courses", "/api/account/usage",
+    for other in ("/api/app/reportage/overview", "/api/session", "/api/app/courses", "/api/account/usage",
                   "/api/v2/registrations"):
         assert client.http.get(other, headers=cookie).status_code in (401, 403), other
     assert client.http.post("/api/app/reportage-link/reports/overview", headers=cookie).status_code in (403, 405)

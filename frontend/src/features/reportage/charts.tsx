@@ -1,18 +1,18 @@
 import type { ReactNode } from 'react';
-import { AreaChart, BarChart, DonutChart, type AreaChartSeries } from '@mantine/charts';
+import { BarChart, DonutChart, type BarChartSeries } from '@mantine/charts';
 import { Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import type { ReportDay, ReportTotals } from './api';
 
 /** Counters the over-time chart knows, in the order drawn. A report's series carries some of them
  * (``launches`` once the aggregates count launches); the chart draws the ones it is given. */
-export const OVER_TIME_SERIES: readonly AreaChartSeries[] = [
+export const OVER_TIME_SERIES: readonly BarChartSeries[] = [
   { name: 'registrations', label: 'Registrations', color: 'blue.4' },
   { name: 'launches', label: 'Launches', color: 'grape.5' },
   { name: 'completions', label: 'Completions', color: 'teal.7' },
 ];
 
 /** The series of ``OVER_TIME_SERIES`` present in the rows (numbers in the first row). */
-export function seriesIn(rows: readonly Record<string, unknown>[]): AreaChartSeries[] {
+export function seriesIn(rows: readonly Record<string, unknown>[]): BarChartSeries[] {
   const first = rows[0] ?? {};
   return OVER_TIME_SERIES.filter((s) => typeof first[s.name] === 'number');
 }
@@ -60,7 +60,7 @@ function NumbersTable({ label, head, rows }: { label: string; head: string[]; ro
   );
 }
 
-/** Registrations, launches (if counted) and completions per day. */
+/** Registrations, launches (if counted) and completions per day, as grouped bars (daily counts). */
 export function SeriesChart({ series }: { series: ReportDay[] }) {
   const shown = seriesIn(series as unknown as Record<string, unknown>[]);
   const named = sentence(shown.map((s) => s.name));
@@ -77,16 +77,15 @@ export function SeriesChart({ series }: { series: ReportDay[] }) {
         />
       }
     >
-      <AreaChart
+      <BarChart
         h={240}
         data={series}
         dataKey="day"
         series={shown}
-        curveType="monotone"
         withLegend
-        withDots={false}
-        fillOpacity={0.25}
+        legendProps={{ verticalAlign: 'top', height: 32 }}
         tickLine="y"
+        barProps={{ radius: [2, 2, 0, 0] }}
         xAxisProps={{ minTickGap: 24 }}
         yAxisProps={{ allowDecimals: false }}
       />
