@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Anchor, Group, NativeSelect, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Group, NativeSelect, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { DataTable, QueryState } from '../../components/DataTable';
@@ -56,6 +56,11 @@ export function ReportView({ base = WEB_REPORTS, initial, canChoose = true, canD
           <Text fw={600}>
             {KINDS.find((k) => k.value === query.report)?.label ?? query.report} {query.key}
           </Text>
+        )}
+        {!canChoose && initial?.report && (query.report !== initial.report || query.key !== (initial.key ?? '')) && (
+          <Button variant="default" size="xs" onClick={() => set({ report: initial.report, key: initial.key ?? '' })}>
+            ← Back to {KINDS.find((k) => k.value === initial.report)?.label ?? initial.report}
+          </Button>
         )}
         {query.report === 'overview' && (
           <NativeSelect

@@ -45,6 +45,22 @@ describe('The page a Reportage link opens', () => {
       'href', '/api/app/reportage-link/reports/course?key=golf&format=csv');
   });
 
+  it('lets a DOWNONLY overview link drill down and come back, but not choose any report', async () => {
+    stubFetch({
+      'GET /api/app/reportage-link/session': () =>
+        jsonResponse(200, { realm: { id: 'r-1', name: 'Acme Training' }, nav: 'DOWNONLY', report: 'overview', key: '' }),
+      'GET /api/app/reportage-link/reports/overview?table=course': () =>
+        jsonResponse(200, { ...COURSE, dimension: 'all', key: '-', table: [{ key: 'golf', label: 'Golf', ...TOTALS }] }),
+      'GET /api/app/reportage-link/reports/course?key=golf': () => jsonResponse(200, COURSE),
+    });
+    const { user } = renderApp('/reportage/link?report=overview');
+    const table = await screen.findByRole('table', { name: 'Report table' });
+    expect(screen.queryByLabelText('Report')).toBeNull();
+    await user.click(within(table).getByRole('button', { name: 'Golf' }));
+    await user.click(await screen.findByRole('button', { name: /Back to Overview/ }));
+    expect(await screen.findByRole('table', { name: 'Report table' })).toBeInTheDocument();
+  });
+
   it('says so when the session has ended', async () => {
     stubFetch({ 'GET /api/app/reportage-link/session': () => jsonResponse(401, { message: 'ended' }) });
     renderApp('/reportage/link?report=overview');
