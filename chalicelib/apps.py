@@ -168,17 +168,3 @@ def key_json(key: SecretKeyItem, secret: str | None = None) -> dict[str, Any]:
 def app_json(app: AppItem) -> dict[str, Any]:
     return {"id": app.app_id, "name": app.name, "created": app.created.isoformat(),
             "updated": (app.updated or app.created).isoformat(), "kind": app.kind}
-
-
-def registration_overview(realm_id: str, months: int = 13) -> list[dict[str, Any]]:
-    """Registrations created per calendar month over the last ``months`` months, oldest first.
-
-    Counted per realm (registrations do not record the app that created them yet).
-    """
-    today = repos.now().date()
-    start = today.year * 12 + today.month - 1 - (months - 1)
-    labels = [f"{index // 12:04d}-{index % 12 + 1:02d}" for index in range(start, start + months)]
-    counts: dict[str, int] = {}
-    for day in store.daily_usage(realm_id, f"{labels[0]}-01"):
-        counts[day.day[:7]] = counts.get(day.day[:7], 0) + int(day.registrations or 0)
-    return [{"month": month, "registrations": counts.get(month, 0)} for month in labels]

@@ -32,6 +32,7 @@ from chalicelib import identity, permissions
 from chalicelib.errors import ApiError, Forbidden, Unauthorized
 from chalicelib.lrs.auth import LRS_RULE, lrs_caller
 from chalicelib.observability import log_event
+from chalicelib.reports import link_session
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -53,6 +54,7 @@ class Gate:
 GATES: tuple[Gate, ...] = (
     Gate("/api/v2", identity.api_caller),
     Gate("/launch/preview/", identity.user_caller),  # the web app's "Launch in sandbox" (routes/launch.py)
+    Gate("/api/app/reportage-link/", link_session.caller),  # a Reportage link's reports-only session
     Gate("/api/", identity.user_caller),
     Gate("/lrs/", lrs_caller, LRS_RULE),
 )

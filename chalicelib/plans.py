@@ -18,10 +18,7 @@ Billing keeps records only: there is no payment processor.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
-from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
 
@@ -239,35 +236,3 @@ def overview(realm_id: str) -> dict[str, Any]:
                     "records": [{"when": r.created.isoformat(), "kind": r.kind, "plan": r.plan,
                                  "amountCents": int(r.amount_cents or 0), "by": r.actor} for r in records[:50]]},
     }
-
-
-def usage_report(realm_id: str, days: int = 30) -> dict[str, Any]:
-    """Usage overall and per day for the last ``days`` days (today included)."""
-    today = repos.now().date()
-    first = today - timedelta(days=days - 1)
-    by_day = {d.day: d for d in store.daily_usage(realm_id, first.isoformat())}
-    rows = []
-    for offset in range(days):
-        day = (first + timedelta(days=offset)).isoformat()
-        item = by_day.get(day)
-        rows.append({"day": day, "registrations": int(item.registrations or 0) if item else 0,
-                     "storageBytes": int(item.storage_bytes or 0) if item else 0})
-    usage = store.get_usage(realm_id)
-    return {"realmId": realm_id,
-            "overall": {"registrations": int(usage.registrations or 0),
-                        "registrationsAllTime": int(usage.registrations_all_time or 0),
-                        "storageBytes": int(usage.storage_bytes or 0)},
-            "last30Days": {"registrations": sum(r["registrations"] for r in rows),
-                           "storageBytes": sum(r["storageBytes"] for r in rows), "days": rows}}
-
-
-def usage_csv(report: dict[str, Any]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["period", "registrations", "storage_bytes"])
-    overall = report["overall"]
-    writer.writerow(["all time", overall["registrationsAllTime"], overall["storageBytes"]])
-    writer.writerow(["last 30 days", report["last30Days"]["registrations"], report["last30Days"]["storageBytes"]])
-    for row in report["last30Days"]["days"]:
-        writer.writerow([row["day"], row["registrations"], row["storageBytes"]])
-    return out.getvalue()

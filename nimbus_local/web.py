@@ -8,8 +8,9 @@
 * ``/api/...`` paths that match no route answer 404 JSON, like the GatewayResponse in
   ``infra/resources.json`` on AWS; chalice's own ``{"Code","Message"}`` bodies become
   ``{"message"}``.
-* ``/invite/...`` (invitation links) and ``/reportage/view`` (the page a Reportage link opens
-  without signing in) go to the app too; the SPA keeps ``/reportage`` itself.
+* ``/invite/...`` (invitation links) and ``/reportage/view`` (a Reportage link: it opens a
+  reports-only session and redirects to the SPA's ``/reportage/link``) go to the app too; the SPA
+  keeps ``/reportage`` and ``/reportage/link`` itself.
 * Any other GET serves ``frontend/dist`` (index.html for client-side routes).
 """
 

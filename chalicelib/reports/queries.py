@@ -109,3 +109,10 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
+
+
+def key_count(realm_id: str, dimension: str) -> int:
+    """How many keys of ``dimension`` (learners, courses…) ever had a counted registration."""
+    if dimension not in DIMENSIONS:
+        raise NotFound(f"There is no {dimension!r} report.")
+    return sum(1 for _key in store.keys(realm_id, dimension))

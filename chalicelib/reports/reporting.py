@@ -2,11 +2,12 @@
 (ReportageAuthTokenSchema) and ``reportageLink`` (ReportageLinkSchema).
 
 SCORM Cloud hands out a short-lived Reportage session for an app's credentials; here
-``reportageAuth`` mints a token of the app (5 minutes, scope ``read:reporting`` only, so it can
-read reports and nothing else) and ``reportageLink`` turns it into a link to the report page
-``{baseUrl}/reportage/view`` that opens without signing in while the token lasts.
-``navPermission`` (NONAV / DOWNONLY / FREENAV) and ``admin`` are recorded in the link; the page
-only ever shows the token's realm.
+``reportageAuth`` stores a one-time grant of the app (5 minutes; see
+:mod:`chalicelib.reports.link_session`) and ``reportageLink`` turns it into a link
+``{baseUrl}/reportage/view?auth=…&report=…`` that, opened once, signs the browser into the web
+app's Reportage page with a reports-only session of the grant's realm. ``navPermission``
+(NONAV / DOWNONLY / FREENAV) limits which reports that session may open; ``admin`` is recorded and
+grants nothing.
 """
 
 from __future__ import annotations
@@ -15,16 +16,19 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from chalicelib import plans, tokens
+from chalicelib import plans
 from chalicelib.config import settings
 from chalicelib.errors import BadRequest
+from chalicelib.reports import link_session
 from chalicelib.store import accounts as account_store
 from chalicelib.store import courses as course_store
 from chalicelib.store import repos
 
-TOKEN_SECONDS = 300
-NAV_PERMISSIONS = ("NONAV", "DOWNONLY", "FREENAV")
+NAV_PERMISSIONS = link_session.NAV_PERMISSIONS
 REPORTS = ("overview", "course", "learner", "invitation", "destination", "app")
+#: A SCORM Cloud style ``reportUrl`` names its report by an id parameter (``…?courseId=golf``).
+ID_PARAMETERS = {"courseId": "course", "learnerId": "learner", "invitationId": "invitation",
+                 "destinationId": "destination", "appId": "app"}
 
 
 def account_info(realm_id: str) -> dict[str, Any]:
@@ -47,29 +51,34 @@ def auth(realm_id: str, app_id: str, params: dict[str, str]) -> dict[str, Any]:
     nav = (params.get("navPermission") or "").upper()
     if nav not in NAV_PERMISSIONS:
         raise BadRequest(f"navPermission must be one of {', '.join(NAV_PERMISSIONS)}.")
-    token = tokens.mint(realm_id, app_id, frozenset({"read:reporting"}), TOKEN_SECONDS)
     admin = (params.get("admin") or "false").lower() == "true"
+    token = link_session.grant(realm_id, app_id, nav, admin=admin)
     return {"authEnabled": True, "queryString": urlencode({"auth": token, "nav": nav, "admin": str(admin).lower()})}
 
 
-def link(params: dict[str, str]) -> dict[str, str]:
-    """``reportUrl``: a report page of this deployment (``{baseUrl}/reportage/view?report=…``) or
-    just the report's query (``report=course&key=golf``); ``auth``: reportageAuth's queryString."""
-    raw_auth, report_url = params.get("auth") or "", params.get("reportUrl") or ""
-    given = parse_qs(raw_auth)
-    if not given.get("auth"):
-        raise BadRequest("auth must be the queryString that reportageAuth returned.")
+def wanted_report(report_url: str) -> dict[str, str]:
+    """The report a ``reportUrl`` names: ``report=course&key=golf`` (optionally ``from``/``to``), a
+    page URL with that query, or SCORM Cloud style ``…?courseId=golf``."""
     report = parse_qs(urlsplit(report_url).query or report_url)
     wanted = {k: v[0] for k, v in report.items() if k in ("report", "key", "from", "to")}
-    if wanted.get("report", "overview") not in REPORTS:
+    if "report" not in wanted:
+        for name, kind in ID_PARAMETERS.items():
+            if report.get(name):
+                wanted.update(report=kind, key=report[name][0])
+                break
+    if wanted.setdefault("report", "overview") not in REPORTS:
         raise BadRequest(f"reportUrl: report must be one of {', '.join(REPORTS)}.")
-    query = urlencode({**{k: v[0] for k, v in given.items()}, **wanted})
+    if wanted["report"] != "overview" and not wanted.get("key"):
+        raise BadRequest(f"reportUrl: key is required for the {wanted['report']} report.")
+    return wanted
+
+
+def link(realm_id: str, params: dict[str, str]) -> dict[str, str]:
+    """``auth``: reportageAuth's queryString (a live grant of this realm); ``reportUrl``: the report
+    to open (:func:`wanted_report`; the overview when empty)."""
+    given = parse_qs(params.get("auth") or "")
+    if not given.get("auth"):
+        raise BadRequest("auth must be the queryString that reportageAuth returned.")
+    link_session.check_grant(realm_id, given["auth"][0])
+    query = urlencode({"auth": given["auth"][0], **wanted_report(params.get("reportUrl") or "")})
     return {"reportageLink": f"{settings().base_url.rstrip('/')}/reportage/view?{query}"}
-
-
-def realm_of_token(token: str) -> str:
-    """The realm a reportage token is for (401 if expired, forged or not a reporting token)."""
-    claims = tokens.verify(token)
-    if "read:reporting" not in claims.scopes:
-        raise BadRequest("auth is not a Reportage token.")
-    return claims.realm_id

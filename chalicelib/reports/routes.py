@@ -1,6 +1,8 @@
 """Reportage routes: the web app's reports (``/api/app/reportage/{report}``), the same in API v2
-(``/api/v2/reporting/reports/{report}``, a Nimbus addition), API v2 ``ReportingApi`` and the report
-page a ``reportageLink`` opens (``/reportage/view``, its token in the link).
+(``/api/v2/reporting/reports/{report}``, a Nimbus addition), API v2 ``ReportingApi``, the address a
+``reportageLink`` opens (``/reportage/view``: takes its one-time token, opens a reports-only session
+and redirects to the SPA's ``/reportage/link`` page) and that session's routes
+(``/api/app/reportage-link/*``; see :mod:`chalicelib.reports.link_session`).
 
 Every report takes ``key`` (which course, learner, invitation, destination or app), ``from`` and
 ``to`` (yyyy-mm-dd; the last 90 days by default), ``table`` (overview: a dimension to list with
@@ -8,19 +10,21 @@ totals) and ``format=csv`` (a download)."""
 
 from __future__ import annotations
 
-import html
 from typing import Any
+from urllib.parse import urlencode
 
 from chalice.app import Blueprint, Response
 
 from chalicelib import permissions
 from chalicelib.errors import BadRequest
-from chalicelib.reports import queries, reporting
+from chalicelib.reports import link_session, queries, reporting
 from chalicelib.reports.aggregates import DIMENSIONS
 from chalicelib.routes import caller
 
 api = Blueprint(__name__)
 WEB = permissions.web(permissions.ADMINS)
+LINK_SESSION = permissions.Rule(callers=frozenset({link_session.KIND}),
+                                note="a Reportage link's reports-only session (GET only)")
 REPORT_DIMENSION = {"overview": "all", "course": "course", "learner": "learner", "invitation": "invitation",
                     "destination": "destination", "app": "app"}
 
@@ -77,47 +81,32 @@ def get_reportage_auth_token() -> dict[str, Any]:
 
 @api.route("/api/v2/reporting/reportageLink", methods=["GET"])
 def get_reportage_link() -> dict[str, str]:
-    return reporting.link(_params())
-
-
-def _page(shown: dict[str, Any], params: dict[str, str]) -> str:
-    """The report as a self-contained page (every value escaped)."""
-    esc = html.escape
-    totals = shown["totals"]
-    peak = max([1] + [d["completions"] + d["registrations"] for d in shown["series"]])
-    bars = "".join(
-        f'<rect x="{n * 6}" y="{100 - 100 * (d["registrations"]) / peak:.1f}" width="5" '
-        f'height="{100 * d["registrations"] / peak:.1f}" fill="#74c0fc"><title>{esc(d["day"])}: '
-        f'{d["registrations"]} registrations, {d["completions"]} completions</title></rect>'
-        f'<rect x="{n * 6}" y="{100 - 100 * d["completions"] / peak:.1f}" width="5" '
-        f'height="{100 * d["completions"] / peak:.1f}" fill="#1971c2"/>'
-        for n, d in enumerate(shown["series"]))
-    rows = "".join(f"<tr><td>{esc(r['label'] or r['key'])}</td><td>{r['registrations']}</td><td>{r['completions']}</td>"
-                   f"<td>{r['passes']}</td><td>{r['failures']}</td><td>{esc(str(r['averageScore']))}</td></tr>"
-                   for r in shown.get("table") or [])
-    csv_query = esc("&".join(f"{k}={v}" for k, v in {**params, "format": "csv"}.items()), quote=True)
-    return (
-        "<!doctype html><html><head><meta charset='utf-8'><title>Reportage</title>"
-        "<meta name='referrer' content='no-referrer'></head><body style='font-family:sans-serif'>"
-        f"<h1>Reportage: {esc(shown['dimension'])} {esc(shown['key'])}</h1>"
-        f"<p>{esc(shown['from'])} – {esc(shown['to'])} · {totals['registrations']} registrations · "
-        f"{totals['completions']} completions · pass rate {esc(str(totals['passRate']))} · "
-        f"average score {esc(str(totals['averageScore']))}</p>"
-        f"<svg role='img' aria-label='Registrations and completions per day' width='{6 * len(shown['series'])}' "
-        f"height='100'>{bars}</svg>"
-        f"<table><tr><th>Name</th><th>Registrations</th><th>Completions</th><th>Passes</th><th>Failures</th>"
-        f"<th>Average score</th></tr>{rows}</table>"
-        f"<p><a href='/reportage/view?{csv_query}'>Download CSV</a></p></body></html>")
+    return reporting.link(caller(api).realm_id, _params())
 
 
 @api.route("/reportage/view", methods=["GET"])
-@permissions.declare(permissions.public("a Reportage link: its short-lived read:reporting token is the credential"))
+@permissions.declare(permissions.public("a Reportage link: its one-time, 5-minute token is the credential"))
 def reportage_view() -> Response:
+    """Open a Reportage link once: a reports-only session and a 303 to the SPA's report page."""
     params = _params()
-    realm_id = reporting.realm_of_token(params.get("auth") or "")
-    shown = build(realm_id, params.get("report") or "overview", params)
-    if params.get("format") == "csv":
-        return _answer(shown, params, params.get("report") or "overview")  # type: ignore[no-any-return]
-    return Response(body=_page(shown, params), status_code=200, headers={
-        "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'", "X-Frame-Options": "DENY"})
+    named = {k: v for k, v in params.items() if k in ("report", "key", "from", "to")}
+    wanted = reporting.wanted_report(urlencode(named))
+    opened = link_session.open_link(params.get("auth") or "", wanted["report"], wanted.get("key", ""),
+                                    wanted.get("from", ""), wanted.get("to", ""))
+    return Response(body="", status_code=303, headers={
+        "Location": opened.location, "Set-Cookie": opened.cookie, "Cache-Control": "no-store",
+        "Referrer-Policy": "no-referrer"})
+
+
+@api.route("/api/app/reportage-link/session", methods=["GET"])
+@permissions.declare(LINK_SESSION)
+def reportage_link_session() -> dict[str, Any]:
+    return link_session.describe(caller(api))
+
+
+@api.route("/api/app/reportage-link/reports/{report}", methods=["GET"])
+@permissions.declare(LINK_SESSION)
+def reportage_link_report(report: str) -> Any:
+    params, who = _params(), caller(api)
+    link_session.check_report(who, report, params.get("key") or "")
+    return _answer(build(who.realm_id, report, params), params, report)

@@ -11,6 +11,7 @@ from chalice.app import Blueprint, Response
 from chalicelib import permissions, plans
 from chalicelib.errors import BadRequest
 from chalicelib.middleware import request_json
+from chalicelib.reports import usage as reported_usage
 from chalicelib.routes import caller
 
 api = Blueprint(__name__)
@@ -42,11 +43,12 @@ def clear_registrations() -> dict[str, Any]:
 
 @api.route("/api/account/usage", methods=["GET"])
 def usage() -> dict[str, Any]:
-    return plans.usage_report(caller(api).realm_id)
+    """The usage report, read from the Reportage aggregates (chalicelib/reports/usage.py)."""
+    return reported_usage.account_usage(caller(api).realm_id)
 
 
 @api.route("/api/account/usage.csv", methods=["GET"])
 def usage_csv() -> Response:
-    text = plans.usage_csv(plans.usage_report(caller(api).realm_id))
+    text = reported_usage.usage_csv(reported_usage.account_usage(caller(api).realm_id))
     return Response(body=text, headers={"Content-Type": "text/csv; charset=utf-8",
                                         "Content-Disposition": 'attachment; filename="nimbus-usage.csv"'})

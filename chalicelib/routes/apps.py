@@ -10,6 +10,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import apps, permissions
 from chalicelib.middleware import request_object
+from chalicelib.reports import usage as reported_usage
 from chalicelib.routes import caller
 
 api = Blueprint(__name__)
@@ -28,7 +29,7 @@ def _app(app_id: str) -> Any:
 
 def _details(app: Any) -> dict[str, Any]:
     return {**apps.app_json(app), "keys": [apps.key_json(k) for k in apps.keys(app)],
-            "registrationsByMonth": apps.registration_overview(app.realm_id)}
+            "registrationsByMonth": reported_usage.app_registrations_by_month(app.realm_id, app.app_id)}
 
 
 @api.route("/api/apps", methods=["GET"])

@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
-from chalicelib import courses, registrations
+from chalicelib import courses, permissions, registrations
 from chalicelib.configuration import levels as configuration
 from chalicelib.errors import BadRequest
 from chalicelib.middleware import request_json
@@ -38,7 +38,10 @@ def create_registration() -> Response:
     body = request_json(api.current_request)
     initial = body.get("initialSettings") if isinstance(body, dict) else None
     checked = configuration.entries(initial) if initial is not None else []  # before anything is stored
-    item = registrations.create(caller(api).realm_id, body, version_number(raw) if raw not in (None, "") else None)
+    who = caller(api)
+    made_by = {"appId": who.principal} if who.kind in permissions.API_CALLERS else None  # Apps page overview
+    item = registrations.create(who.realm_id, body, version_number(raw) if raw not in (None, "") else None,
+                                details=made_by)
     if checked:
         configuration.apply(configuration.registration_chain(item), checked)
     return _no_content()

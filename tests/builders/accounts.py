@@ -80,7 +80,19 @@ class World:
             "management_token": bearer(self.token(management=True)),
             "expired_token": bearer(self.token(expired=True)),
             "underscoped_token": bearer(self.token("read:xapi")),
+            "reportage_link": self.reportage_link_session(),
         }
+
+    def reportage_link_session(self) -> dict[str, str]:
+        """The cookie of a reports-only session, opened the way a Reportage link opens it."""
+        from http.cookies import SimpleCookie
+
+        from chalicelib.reports import link_session
+
+        opened = link_session.open_link(link_session.grant(self.realm_a, self.app_id, "FREENAV", admin=True),
+                                        "overview", "")
+        morsel = SimpleCookie(opened.cookie)[link_session.COOKIE]
+        return {"Cookie": f"{link_session.COOKIE}={morsel.value}"}
 
     def path_values(self) -> dict[str, Any]:
         """Values for route path parameters: realm A's spare objects, so deletes spare the

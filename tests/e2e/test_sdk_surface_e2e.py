@@ -177,7 +177,7 @@ def test_learners_settings_and_connectors(apis, stack: LocalStack, tmp_path) -> 
 
 def test_reporting_account_info_and_a_reportage_link_that_opens(apis, stack: LocalStack, tmp_path) -> None:
     """ReportingApi through the unchanged SDK: the account's plan and usage, then a Reportage
-    token and link whose page shows the course's report without signing in."""
+    token and link that opens once, into the web app's report of the course."""
     scorm, api = apis
     courses, regs, reporting = api["CourseApi"], api["RegistrationApi"], api["ReportingApi"]
     course_id = f"report-{uuid.uuid4().hex[:6]}"
@@ -191,7 +191,8 @@ def test_reporting_account_info_and_a_reportage_link_that_opens(apis, stack: Loc
     auth = reporting.get_reportage_auth_token("FREENAV", admin=False)
     assert auth.query_string
     link = reporting.get_reportage_link(auth.query_string, f"report=course&key={course_id}").reportage_link
-    page = requests.get(link, timeout=30)
-    assert page.status_code == 200 and "Reported course" in page.text or course_id in page.text
+    opened = requests.get(link, timeout=30, allow_redirects=False)  # the browser side: test_reportage_link_browser.py
+    assert opened.status_code == 303 and opened.headers["Location"] == f"/reportage/link?report=course&key={course_id}"
+    assert requests.get(link, timeout=30, allow_redirects=False).status_code == 401  # once only
     refused = requests.get(link.replace("auth=", "auth=x"), timeout=30)
     assert refused.status_code in (401, 403)

@@ -41,9 +41,11 @@ PARAM = re.compile(r"{(\w+)}")
 #: The application's configuration takes the app's own keys and tokens (SDK: APP_NORMAL, OAUTH), not
 #: the application-management credentials, though it lives under /appManagement (issue 16).
 APP_CONFIGURATION = "/api/v2/appManagement/configuration"
+#: A Reportage link's reports-only session (issue 15) reaches these routes and no other.
+REPORTAGE_LINK_ROUTES = "/api/app/reportage-link/"
 
 
-def expected(method: str, route: str, caller: str) -> bool | None:  # noqa: C901, PLR0911 - the policy, spelled out
+def expected(method: str, route: str, caller: str) -> bool | None:  # noqa: C901, PLR0911, PLR0912 - the policy, spelled out
     """True: allowed; False: refused (401/403); None: a prefix this policy does not cover."""
     if not route.startswith("/api/"):
         return None
@@ -51,6 +53,8 @@ def expected(method: str, route: str, caller: str) -> bool | None:  # noqa: C901
         return True
     if caller in ALWAYS_REFUSED:
         return False
+    if caller == "reportage_link" or route.startswith(REPORTAGE_LINK_ROUTES):  # reports only, read only
+        return caller == "reportage_link" and route.startswith(REPORTAGE_LINK_ROUTES) and method == "GET"
     if route.startswith("/api/v2/"):
         if caller in PEOPLE:
             return False

@@ -1,4 +1,4 @@
-import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { Suspense, lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import { Navigate, createBrowserRouter, type RouteObject } from 'react-router';
 import AppLayout from './AppShell';
 import NotFoundPage from './NotFoundPage';
@@ -29,11 +29,15 @@ const SECTION_PAGES: Record<string, LazyPage> = {
   '/invitations/:invitationId': lazy(() => import('../features/invitations/InvitationPage')),
 };
 
+/** The page a Reportage link opens: outside the signed-in layout (a reports-only session). */
+const ReportageLinkPage = lazy(() => import('../features/reportage/ReportageLinkPage'));
+
 export const routes: RouteObject[] = [
   {
     errorElement: <RouteErrorPage />,
     children: [
       { path: SIGN_IN_PATH, element: <SignInPage /> },
+      { path: '/reportage/link', element: <Suspense fallback={null}><ReportageLinkPage /></Suspense> },
       {
         path: '/',
         element: <AppLayout />,

@@ -33,6 +33,21 @@ class ResizeObserverStub implements ResizeObserver {
 }
 window.ResizeObserver = ResizeObserverStub;
 
+// jsdom does no layout, so every element measures 0×0 and recharts' ResponsiveContainer (under
+// @mantine/charts) would draw nothing. Give chart containers a fixed size so charts render.
+const CHART_CONTAINER = 'recharts-responsive-container';
+const CHART_SIZE = { clientWidth: 800, clientHeight: 240 } as const;
+for (const [property, size] of Object.entries(CHART_SIZE)) {
+  const original = Object.getOwnPropertyDescriptor(window.HTMLElement.prototype, property) ??
+    Object.getOwnPropertyDescriptor(window.Element.prototype, property);
+  Object.defineProperty(window.HTMLElement.prototype, property, {
+    configurable: true,
+    get(this: HTMLElement) {
+      return this.classList.contains(CHART_CONTAINER) ? size : (original?.get?.call(this) ?? 0);
+    },
+  });
+}
+
 afterEach(() => {
   cleanup();
   setCsrfToken(null);

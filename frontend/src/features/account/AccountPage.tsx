@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Anchor, Button, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Select, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { SectionPage } from '../../app/SectionPage';
@@ -26,13 +26,59 @@ interface Overview {
   billing: { tier: string; monthlyPriceCents: number; records: { when: string; kind: string; plan: string; amountCents: number; by: string }[] };
 }
 
+/** A period of the usage report (read from the Reportage aggregates; launches once counted). */
+interface UsagePeriod {
+  from: string;
+  to: string;
+  registrations: number;
+  launches?: number;
+  completions: number;
+  learners: number;
+  courses: number;
+  storageBytes: number;
+}
+
 interface Usage {
-  overall: { registrations: number; registrationsAllTime: number; storageBytes: number };
-  last30Days: { registrations: number; storageBytes: number };
+  overall: UsagePeriod & { registrationsAllTime: number };
+  last30Days: UsagePeriod & { days: { day: string; registrations: number; storageBytes: number }[] };
 }
 
 const mb = (bytes: number | null) => (bytes === null ? 'unlimited' : `${(bytes / 1048576).toFixed(1)} MB`);
 const money = (cents: number) => `$${(cents / 100).toFixed(2)}`;
+
+const PERIOD_ROWS: { label: string; cell: (p: UsagePeriod) => string | number }[] = [
+  { label: 'Registrations', cell: (p) => p.registrations },
+  { label: 'Launches', cell: (p) => p.launches ?? '–' },
+  { label: 'Completions', cell: (p) => p.completions },
+  { label: 'Learners', cell: (p) => p.learners },
+  { label: 'Courses', cell: (p) => p.courses },
+  { label: 'Storage', cell: (p) => mb(p.storageBytes) },
+];
+
+/** Overall (since the realm began) and the last 30 days, side by side. */
+function UsageTable({ usage }: { usage: Usage }) {
+  const rows = PERIOD_ROWS.filter((row) => row.label !== 'Launches' || usage.overall.launches != null);
+  return (
+    <Table aria-label="Usage report">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th />
+          <Table.Th>Overall (since {usage.overall.from})</Table.Th>
+          <Table.Th>Last 30 days ({usage.last30Days.from} – {usage.last30Days.to})</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {rows.map((row) => (
+          <Table.Tr key={row.label}>
+            <Table.Th scope="row">{row.label === 'Storage' ? 'Storage (stored / added)' : row.label}</Table.Th>
+            <Table.Td>{row.cell(usage.overall)}</Table.Td>
+            <Table.Td>{row.cell(usage.last30Days)}</Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
 
 /** Owners only: plan and usage, billing tier and summary, usage report, realms. */
 export default function AccountPage() {
@@ -97,16 +143,14 @@ export default function AccountPage() {
               ))}
             </Table.Tbody>
           </Table>
-          <Title order={2} size="h3">Usage report</Title>
-          {usage.data && (
-            <Text>
-              All time: {usage.data.overall.registrationsAllTime} registrations, {mb(usage.data.overall.storageBytes)} stored ·
-              Last 30 days: {usage.data.last30Days.registrations} registrations, {mb(usage.data.last30Days.storageBytes)} added
-            </Text>
-          )}
-          <Anchor href="/api/account/usage.csv" download>
-            Download usage report (CSV)
-          </Anchor>
+          <Group justify="space-between" align="end">
+            <Title order={2} size="h3">Usage report</Title>
+            <Button component="a" href="/api/account/usage.csv" download variant="default" size="xs">
+              Export CSV
+            </Button>
+          </Group>
+          {usage.isError && <Alert color="red">{usage.error.message}</Alert>}
+          {usage.data && <UsageTable usage={usage.data} />}
           <Title order={2} size="h3">Billing</Title>
           <Text>
             Tier: {data.plan.name} · {money(data.billing.monthlyPriceCents)} per month (records only; no payment is taken)

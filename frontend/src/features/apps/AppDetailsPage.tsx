@@ -5,6 +5,7 @@ import { useParams } from 'react-router';
 import { api } from '../../api/client';
 import { SectionPage } from '../../app/SectionPage';
 import type { AppSummary } from './AppsPage';
+import { MonthlyChart } from '../reportage/charts';
 
 interface Key {
   id: string;
@@ -122,16 +123,7 @@ export default function AppDetailsPage() {
           <Title order={2} size="h3">
             Registrations, last 13 months
           </Title>
-          <Table>
-            <Table.Tbody>
-              {app.registrationsByMonth.map((row) => (
-                <Table.Tr key={row.month}>
-                  <Table.Td>{row.month}</Table.Td>
-                  <Table.Td>{row.registrations}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <MonthlyChart title="Registrations made with this app per month" months={app.registrationsByMonth} />
         </>
       )}
     </SectionPage>

@@ -1,4 +1,4 @@
-import { configure, screen, within } from '@testing-library/react';
+import { configure, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { TEST_SESSION, jsonResponse, renderApp, stubFetch } from '../../test/utils';
 
@@ -41,11 +41,37 @@ describe('Reportage', () => {
     const table = await screen.findByRole('table', { name: 'Report table' });
     expect(screen.getByRole('img', { name: 'Registrations and completions per day' })).toBeInTheDocument();
     expect(screen.getByRole('img', { name: 'Score distribution' })).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: 'Pass rate' })).toBeInTheDocument();
+    // drawn by @mantine/charts (recharts SVG), with the numbers as a table for screen readers
+    const overTime = screen.getByRole('img', { name: 'Registrations and completions per day' });
+    await waitFor(() => expect(overTime.querySelector('svg.recharts-surface')).not.toBeNull());
+    const numbers = screen.getByRole('table', { name: 'Registrations and completions per day (numbers)' });
+    expect(within(numbers).getByRole('row', { name: '2026-01-02 1 1' })).toBeInTheDocument();
+    const scores = screen.getByRole('table', { name: 'Score distribution (numbers)' });
+    expect(within(scores).getByRole('row', { name: '80–89 1' })).toBeInTheDocument();
+    expect(within(screen.getByRole('table', { name: 'Pass rate (numbers)' })).getByRole('row', { name: 'Pass rate 100%' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Download CSV' })).toHaveAttribute('href', '/api/app/reportage/overview?table=course&format=csv');
     await user.click(within(table).getByRole('button', { name: 'Golf <Explained>' }));
     expect(await screen.findByRole('link', { name: "This course's registrations →" })).toHaveAttribute('href', '/registrations?courseId=golf');
     const from = screen.getByLabelText('From');
     await user.type(from, '2025-06-01');
     expect(await screen.findByText('7')).toBeInTheDocument();
+  });
+
+  it('draws launches over time when the report counts them', async () => {
+    const withLaunches = SERIES.map((d, n) => ({ ...d, launches: n + 3 }));
+    stubFetch({
+      'GET /api/session': () => jsonResponse(200, TEST_SESSION),
+      'GET /api/app/reportage/overview?table=course': () =>
+        jsonResponse(200, {
+          dimension: 'all', key: '-', from: '2026-01-01', to: '2026-01-02', totals: { ...TOTALS, launches: 7 },
+          series: withLaunches, table: [],
+        }),
+    });
+    renderApp('/reportage');
+    const numbers = await screen.findByRole('table', { name: 'Registrations, launches and completions per day (numbers)' });
+    expect(within(numbers).getByRole('row', { name: '2026-01-01 2 3 0' })).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: 'Registrations, launches and completions per day' })).toBeInTheDocument();
+    expect(screen.getByText('launches')).toBeInTheDocument();
   });
 });

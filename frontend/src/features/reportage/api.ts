@@ -1,10 +1,12 @@
-/** The Reportage section's calls: /api/app/reportage/{report} (web session). */
+/** The Reportage section's calls: /api/app/reportage/{report} (web session), or
+ * /api/app/reportage-link/reports/{report} (the reports-only session a Reportage link opens). */
 import { api } from '../../api/client';
 
 export type ReportKind = 'overview' | 'course' | 'learner' | 'invitation' | 'destination' | 'app';
 
 export interface ReportTotals {
   registrations: number;
+  launches?: number;
   completions: number;
   passes: number;
   failures: number;
@@ -18,6 +20,7 @@ export interface ReportTotals {
 export interface ReportDay {
   day: string;
   registrations: number;
+  launches?: number;
   completions: number;
   passes: number;
   failures: number;
@@ -47,16 +50,29 @@ export interface ReportQuery {
   table: string;
 }
 
-export function reportPath(query: ReportQuery, csv = false): string {
+export const WEB_REPORTS = '/api/app/reportage';
+export const LINK_REPORTS = '/api/app/reportage-link/reports';
+
+export function reportPath(query: ReportQuery, csv = false, base = WEB_REPORTS): string {
   const params = new URLSearchParams();
   if (query.report !== 'overview') params.set('key', query.key);
   if (query.from) params.set('from', query.from);
   if (query.to) params.set('to', query.to);
   if (query.report === 'overview' && query.table) params.set('table', query.table);
   if (csv) params.set('format', 'csv');
-  return `/api/app/reportage/${query.report}?${params.toString()}`;
+  return `${base}/${query.report}?${params.toString()}`;
 }
 
 export const reportageApi = {
-  report: (query: ReportQuery, signal?: AbortSignal) => api.get<Report>(reportPath(query), signal),
+  report: (query: ReportQuery, signal?: AbortSignal, base = WEB_REPORTS) =>
+    api.get<Report>(reportPath(query, false, base), signal),
+  linkSession: (signal?: AbortSignal) => api.get<LinkSession>('/api/app/reportage-link/session', signal),
 };
+
+/** The reports-only session a Reportage link opened: its realm and what it may open. */
+export interface LinkSession {
+  realm: { id: string; name: string };
+  nav: 'NONAV' | 'DOWNONLY' | 'FREENAV';
+  report: ReportKind;
+  key: string;
+}
