@@ -92,6 +92,9 @@ def test_launches_and_question_analysis_from_the_player(client, realm: RealmCred
     assert lines[0].startswith("interaction,activity,description,type,attempts,correct,wrong,correctRate")
     assert lines[1].startswith("q1,item_1,,choice,3,1,2,0.3333,a (2),0")
     assert report("course/golf/questions?from=2020-01-01&to=2020-02-01")["questions"] == []
+    assert analysis["courseTitle"] == "Golf Explained"
+    missing = client.http.get("/api/v2/reporting/reports/course/nope/questions", headers=realm.basic)
+    assert missing.status_code == 404 and "nope" in missing.json_body["message"]
     bad = client.http.get("/api/v2/reporting/reports/course/golf/questions?from=2020-13-01", headers=realm.basic)
     assert bad.status_code == 400 and "from" in bad.json_body["message"]
 
