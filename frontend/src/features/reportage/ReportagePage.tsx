@@ -6,6 +6,7 @@ import { SectionPage } from '../../app/SectionPage';
 import { DataTable, QueryState } from '../../components/DataTable';
 import { reportPath, reportageApi, type ReportKind, type ReportQuery, type ReportRow } from './api';
 import { ScoreChart, SeriesChart } from './charts';
+import { QuestionAnalysis } from './QuestionAnalysis';
 
 const KINDS: { value: ReportKind; label: string }[] = [
   { value: 'overview', label: 'Overview (full report)' },
@@ -68,12 +69,15 @@ export default function ReportagePage() {
           <Text size="sm">
             {data.from} – {data.to}
           </Text>
-          <SimpleGrid cols={{ base: 2, sm: 5 }} aria-label="Totals">
+          <SimpleGrid cols={{ base: 2, sm: 6 }} aria-label="Totals">
             <Text>
               <b>{data.totals.registrations}</b> registrations
             </Text>
             <Text>
               <b>{data.totals.completions}</b> completions
+            </Text>
+            <Text>
+              <b>{data.totals.launches}</b> launches
             </Text>
             <Text>
               pass rate <b>{percent(data.totals.passRate)}</b>
@@ -94,6 +98,7 @@ export default function ReportagePage() {
               This course's registrations →
             </Anchor>
           )}
+          {query.report === 'course' && <QuestionAnalysis courseId={query.key} from={query.from} to={query.to} />}
           {data.table && (
             <DataTable
               label="Report table"
@@ -111,6 +116,7 @@ export default function ReportagePage() {
                 },
                 { header: 'Registrations', cell: (r) => r.registrations },
                 { header: 'Completions', cell: (r) => r.completions },
+                { header: 'Launches', cell: (r) => r.launches },
                 { header: 'Pass rate', cell: (r) => percent(r.passRate) },
                 { header: 'Average score', cell: (r) => r.averageScore ?? '–' },
               ]}

@@ -12,6 +12,7 @@ export interface ReportTotals {
   averageScore: number | null;
   scored: number;
   secondsTracked: number;
+  launches: number;
   scoreDistribution: { from: number; to: number; count: number }[];
 }
 
@@ -22,6 +23,7 @@ export interface ReportDay {
   passes: number;
   failures: number;
   seconds: number;
+  launches: number;
 }
 
 export interface ReportRow extends Omit<ReportTotals, 'scoreDistribution'> {
