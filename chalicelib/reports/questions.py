@@ -40,7 +40,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.errors import NotFound
 from chalicelib.reports.aggregates import _day, _json
+from chalicelib.store import courses as course_store
 from chalicelib.store import question_stats as store
 
 if TYPE_CHECKING:
@@ -212,6 +214,16 @@ def analysis(realm_id: str, course_id: str, first: str, last: str) -> dict[str, 
             "otherWrong": wrong - sum(count for count, _text in named)})
     questions.sort(key=lambda q: (q["activity"], _natural(q["id"])))
     return {"courseId": course_id, "from": first, "to": last, "questions": questions}
+
+
+def for_course(realm_id: str, course_id: str, first: str, last: str) -> dict[str, Any]:
+    """:func:`analysis` with the course's title; 404 for a course the realm neither has nor has
+    answers of (a deleted course's answers stay reportable while they last)."""
+    shown = analysis(realm_id, course_id, first, last)
+    course = course_store.get_course(realm_id, course_id)
+    if course is None and not shown["questions"] and not store.has_any(realm_id, course_id):
+        raise NotFound(f"Course {course_id!r} does not exist.")
+    return {**shown, "courseTitle": course.title if course is not None else ""}
 
 
 def csv_text(shown: dict[str, Any]) -> str:

@@ -196,3 +196,10 @@ def days(realm_id: str, course_id: str, first: str, last: str) -> Iterator[dict[
             plain = {k: float(v["N"]) if "N" in v else _DESERIALIZER.deserialize(v) for k, v in item.items()}
             plain["day"], _, plain["question"] = str(item["sk"]["S"]).partition("#")
             yield plain
+
+
+def has_any(realm_id: str, course_id: str) -> bool:
+    """Whether any answer of the course was ever counted (one item read at most)."""
+    found = _client().query(TableName=settings().reports_table, KeyConditionExpression="pk = :p", Limit=1,
+                            ExpressionAttributeValues={":p": {"S": stats_pk(realm_id, course_id)}})
+    return bool(found.get("Items"))
