@@ -46,6 +46,7 @@ def test_reports_csv_and_the_reportage_link(client, realm: RealmCredentials) -> 
     totals = overview["totals"]
     assert (totals["registrations"], totals["completions"], totals["passes"], totals["passRate"]) == (3, 1, 1, 1.0)
     assert totals["averageScore"] == 85.0 and totals["scoreDistribution"][8]["count"] == 1
+    assert totals["launches"] == 1
     assert len(overview["series"]) == 90 and overview["series"][-1]["registrations"] == 3
     assert [(r["key"], r["label"], r["registrations"]) for r in overview["table"]] == [("golf", "Golf Explained", 3)]
     learner = _get(client, realm, "/api/v2/reporting/reports/learner?key=l0").json_body["totals"]
@@ -73,6 +74,7 @@ def test_reports_csv_and_the_reportage_link(client, realm: RealmCredentials) -> 
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     text = page.body.decode()
     assert "Reportage: course golf" in text and "3 registrations" in text and "1 completions" in text
+    assert "1 launches" in text  # r0's one launch
     forged = client.http.get(f"{parts.path}?{parts.query.replace('auth=', 'auth=x')}")
     assert forged.status_code == 401
     assert client.http.get("/reportage/view?report=overview").status_code == 401
