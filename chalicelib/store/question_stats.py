@@ -94,9 +94,9 @@ def _named(realm_id: str, slots: list[Slot]) -> dict[Slot, tuple[int, set[str]]]
     return found
 
 
-def _update(realm_id: str, slot: Slot, counters: dict[str, float], meta: dict[str, str],
-            state: tuple[int, set[str]]) -> dict[str, Any]:
-    """The ``Update`` of one item: counters added, answers named or counted as other."""
+def _assign(counters: dict[str, float], state: tuple[int, set[str]]) -> tuple[dict[str, float], dict[str, str]]:
+    """The amounts to add (wrong answers named ``w_{h}`` or counted as ``other``, ``named`` for
+    newly named ones) and the texts to keep (``t_{h}``), given the item's named answers."""
     named, known = state
     adds: dict[str, float] = {n: counters[n] for n in COUNTERS if counters.get(n)}
     texts: dict[str, str] = {}
@@ -106,16 +106,25 @@ def _update(realm_id: str, slot: Slot, counters: dict[str, float], meta: dict[st
             continue
         response = name[len(ANSWER_PREFIX):][:TEXT_CHARS]
         digest = answer_hash(response)
-        if digest in known or named + newly < NAMED_CAP:
-            if digest not in known:
-                known = known | {digest}
-                newly += 1
-                texts[f"t_{digest}"] = response
-            adds[f"w_{digest}"] = adds.get(f"w_{digest}", 0.0) + amount
-        else:
+        if digest not in known and named + newly >= NAMED_CAP:
             adds["other"] = adds.get("other", 0.0) + amount
+            continue
+        if digest not in known:
+            known = known | {digest}
+            newly += 1
+        if amount > 0:  # (again) someone's answer: its text is kept while its count is above 0
+            texts[f"t_{digest}"] = response
+        adds[f"w_{digest}"] = adds.get(f"w_{digest}", 0.0) + amount
     if newly:
         adds["named"] = newly
+    return adds, texts
+
+
+def _update(realm_id: str, slot: Slot, counters: dict[str, float], meta: dict[str, str],
+            state: tuple[int, set[str]]) -> dict[str, Any]:
+    """The ``Update`` of one item: counters added, answers named or counted as other."""
+    named = state[0]
+    adds, texts = _assign(counters, state)
     names: dict[str, str] = {}
     values: dict[str, Any] = {}
     clauses_add, clauses_set = [], []
@@ -167,8 +176,27 @@ def _apply_part(marker: str, realm_id: str, part: dict[Slot, dict[str, float]],
                 time.sleep(0.01 * (_attempt + 1))
                 continue  # another consumer named answers of these items meanwhile: read again
             raise
+        _forget_unanswered(realm_id, part)
         return True
     raise StillContended(f"question stats of change {marker} still contended after {RETRIES} tries")
+
+
+def _forget_unanswered(realm_id: str, part: dict[Slot, dict[str, float]]) -> None:
+    """Remove the text of a named answer nobody gives any more (its count fell to 0: the learner
+    changed it, or was reset, deleted or erased), so a response typed by an erased learner is not
+    kept; the counter stays (at 0) so the answer keeps its slot."""
+    for slot, counters in part.items():
+        for name, amount in counters.items():
+            if name.startswith(ANSWER_PREFIX) and amount < 0:
+                digest = answer_hash(name[len(ANSWER_PREFIX):][:TEXT_CHARS])
+                try:
+                    _client().update_item(
+                        TableName=settings().reports_table, Key=_key(realm_id, slot), UpdateExpression="REMOVE #t",
+                        ConditionExpression="#w = :zero", ExpressionAttributeValues={":zero": {"N": "0"}},
+                        ExpressionAttributeNames={"#t": f"t_{digest}", "#w": f"w_{digest}"})
+                except ClientError as err:
+                    if err.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                        raise
 
 
 def apply(change_id: str, realm_id: str, deltas: dict[Slot, dict[str, float]],

@@ -91,6 +91,14 @@ def test_changes_apply_once_and_the_report_counts_answers(aws) -> None:
         ("q1", 1, 1, 0, 1.0), ("q2", 1, 1, 0, 1.0)]
     assert shown["questions"][0]["description"] == "Pick one" and shown["questions"][0]["wrongAnswers"] == []
     assert questions.analysis(REALM, "golf", "2026-03-02", "2026-03-31")["questions"] == []  # out of range
+    q1_item = next(i for i in question_stats.days(REALM, "golf", "2026-03-01", "2026-03-01")
+                   if i["interaction"] == "q1")
+    digest = question_stats.answer_hash("a")
+    assert q1_item[f"w_{digest}"] == 0 and f"t_{digest}" not in q1_item  # nobody answers "a" now: its text is gone
+    third = _registration([{"id": "q1", "student_response": "a", "result": "wrong"}], version=3)
+    assert _apply(second, third) is True  # answered "a" again (and q2 no more): counted and shown again
+    (q1,) = questions.analysis(REALM, "golf", "2026-03-01", "2026-03-01")["questions"]
+    assert q1["wrongAnswers"] == [{"response": "a", "count": 1}]
 
 
 def test_wrong_answers_beyond_the_cap_count_as_other_and_sums_stay_exact(aws) -> None:
