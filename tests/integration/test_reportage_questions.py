@@ -123,3 +123,33 @@ def test_cmi5_answered_statements_count_in_question_analysis(client, realm: Real
         2, 1, [{"response": "lyon", "count": 1}])
     overview = client.http.get("/api/v2/reporting/reports/overview", headers=realm.basic).json_body
     assert overview["totals"]["launches"] == 2
+
+
+def test_xapi_answered_statements_from_a_tincan_launch_count(client, realm: RealmCredentials) -> None:
+    import uuid
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.builders import statement_courses
+
+    import_course(client, realm.basic, statement_courses.tincan_course_zip(), "tc")
+    for n, response in enumerate(["driver", "driver", "putter"]):
+        assert create(client, realm.basic, f"t{n}", "tc", learner_id=f"l{n}").status_code == 204
+        delivered = Player(client, launch_link(client, realm.basic, f"t{n}")).deliver()
+        params = {k: v[0] for k, v in parse_qs(urlsplit(delivered["contentUrl"]).query).items()}
+        statement = {"id": str(uuid.uuid4()), "actor": json.loads(params["actor"]),
+                     "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+                     "object": {"objectType": "Activity", "id": params["activity_id"] + "/q/putt", "definition": {
+                         "type": "http://adlnet.gov/expapi/activities/cmi.interaction", "interactionType": "choice",
+                         "name": {"en-US": "Which club do you putt with?"}}},
+                     "result": {"response": response, "success": response == "putter"},
+                     "context": {"registration": params["registration"]}}
+        sent = client.http.post(f"{urlsplit(params['endpoint']).path}statements", body=json.dumps(statement),
+                                headers={"Authorization": params["auth"], "X-Experience-API-Version": "1.0.3",
+                                         "Content-Type": "application/json"})
+        assert sent.status_code == 200, sent.body
+    _drain_events()
+    got = client.http.get("/api/v2/reporting/reports/course/tc/questions", headers=realm.basic).json_body
+    (question,) = got["questions"]
+    assert (question["id"], question["description"], question["attempts"], question["correct"]) == (
+        statement_courses.TINCAN_ACTIVITY + "/q/putt", "Which club do you putt with?", 3, 1)
+    assert question["wrongAnswers"] == [{"response": "driver", "count": 2}]
