@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import html
 import io
 import re
 from collections import defaultdict
@@ -238,6 +239,25 @@ def csv_text(shown: dict[str, Any]) -> str:
                          q["attempts"], q["correct"], q["wrong"], "" if q["correctRate"] is None else q["correctRate"],
                          _cell(common), q["otherWrong"]])
     return out.getvalue()
+
+
+def _html_row(q: dict[str, Any]) -> str:
+    esc = html.escape
+    rate = "–" if q["correctRate"] is None else f"{round(100 * q['correctRate'])}%"
+    common = [f"{a['response'] or '(no response)'} × {a['count']}" for a in q["wrongAnswers"]]
+    if q["otherWrong"]:
+        common.append(f"other × {q['otherWrong']}")
+    return (f"<tr><td>{esc(q['id'])}</td><td>{esc(q['description'])}</td><td>{q['attempts']}</td>"
+            f"<td>{rate}</td><td>{esc('; '.join(common))}</td></tr>")
+
+
+def html_section(shown: dict[str, Any]) -> str:
+    """The question table for the reportage link's page (every value escaped)."""
+    if not shown["questions"]:
+        return "<h2>Question analysis</h2><p>No answered questions in this range.</p>"
+    return ("<h2>Question analysis</h2><table aria-label='Question analysis'><tr><th>Interaction</th>"
+            "<th>Description</th><th>Attempts</th><th>% correct</th><th>Common wrong answers</th></tr>"
+            + "".join(_html_row(q) for q in shown["questions"]) + "</table>")
 
 
 def _cell(value: str) -> str:

@@ -15,7 +15,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib import permissions
 from chalicelib.errors import BadRequest
-from chalicelib.reports import queries, reporting
+from chalicelib.reports import queries, questions, reporting
 from chalicelib.reports.aggregates import DIMENSIONS
 from chalicelib.routes import caller
 
@@ -119,6 +119,10 @@ def reportage_view() -> Response:
     shown = build(realm_id, params.get("report") or "overview", params)
     if params.get("format") == "csv":
         return _answer(shown, params, params.get("report") or "overview")  # type: ignore[no-any-return]
-    return Response(body=_page(shown, params), status_code=200, headers={
+    page = _page(shown, params)
+    if shown["dimension"] == "course":  # its question analysis too (chalicelib.reports.questions)
+        found = questions.analysis(realm_id, shown["key"], shown["from"], shown["to"])
+        page = page.replace("</body>", questions.html_section(found) + "</body>")
+    return Response(body=page, status_code=200, headers={
         "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
         "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'", "X-Frame-Options": "DENY"})

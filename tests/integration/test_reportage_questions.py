@@ -98,6 +98,17 @@ def test_launches_and_question_analysis_from_the_player(client, realm: RealmCred
     bad = client.http.get("/api/v2/reporting/reports/course/golf/questions?from=2020-13-01", headers=realm.basic)
     assert bad.status_code == 400 and "from" in bad.json_body["message"]
 
+    from urllib.parse import urlencode, urlsplit
+
+    auth = client.http.get("/api/v2/reporting/reportageAuth?navPermission=FREENAV",
+                           headers=realm.basic).json_body["queryString"]
+    link = client.http.get("/api/v2/reporting/reportageLink?" + urlencode(
+        {"auth": auth, "reportUrl": "report=course&key=golf"}), headers=realm.basic).json_body["reportageLink"]
+    page = client.http.get(f"{urlsplit(link).path}?{urlsplit(link).query}")  # the link signs in
+    text = page.body.decode()
+    assert "4 launches" in text and "<h2>Question analysis</h2>" in text
+    assert "<tr><td>q1</td><td></td><td>3</td><td>33%</td><td>a × 2</td></tr>" in text
+
 
 def test_cmi5_answered_statements_count_in_question_analysis(client, realm: RealmCredentials) -> None:
     from tests.integration.test_cmi5_lms import Au

@@ -126,3 +126,13 @@ def test_wrong_answers_beyond_the_cap_count_as_other_and_sums_stay_exact(aws) ->
     csv = questions.csv_text(questions.analysis(REALM, "golf", "2026-03-01", "2026-03-01"))
     assert csv.splitlines()[0].startswith("interaction,activity,description,type,attempts,correct,wrong")
     assert "answer 00 (2)" in csv
+
+
+def test_the_link_page_section_escapes_what_learners_typed() -> None:
+    shown = {"questions": [{"id": "q<1>", "description": "<script>x</script>", "attempts": 2, "correctRate": 0.5,
+                            "wrongAnswers": [{"response": "<img src=x onerror=alert(1)>", "count": 1}],
+                            "otherWrong": 0}]}
+    text = questions.html_section(shown)
+    assert "<script>" not in text and "<img" not in text
+    assert "&lt;img src=x onerror=alert(1)&gt; × 1" in text and "<td>50%</td>" in text
+    assert "No answered questions" in questions.html_section({"questions": []})
