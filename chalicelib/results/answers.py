@@ -6,7 +6,7 @@ SCORM content keeps its answers in ``cmi.interactions``; xAPI content states the
 Activities") — with ``result.response`` and ``result.success`` (xAPI Data §2.4.5). The launched
 activity's state keeps, per question (the statement's ``object.id``), the latest such answer:
 ``answers[id] = {response, success, type, description}``, at most :data:`KEPT_ANSWERS` questions
-and :data:`TEXT_CHARS` characters per text, so the registration item stays small.
+and :data:`TEXT_CHARS` characters per text (:data:`ID_CHARS` per id), so the registration item stays small.
 :mod:`chalicelib.reports.questions` counts them as it counts SCORM interactions.
 """
 
@@ -16,8 +16,9 @@ from typing import Any
 
 ANSWERED = "http://adlnet.gov/expapi/verbs/answered"
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
-KEPT_ANSWERS = 200
+KEPT_ANSWERS = 100  # the registration item holds them (DynamoDB: 400 KB an item)
 TEXT_CHARS = 200
+ID_CHARS = 500
 
 
 def _language_map(value: Any) -> str:
@@ -49,7 +50,7 @@ def record(state: dict[str, Any], statement: dict[str, Any]) -> bool:
     if not isinstance(response, str) and not isinstance(success, bool):
         return False  # answered nothing we can count
     kept = state.setdefault("answers", {})
-    question = str(target["id"])[:TEXT_CHARS * 5]
+    question = str(target["id"])[:ID_CHARS]
     if question not in kept and len(kept) >= KEPT_ANSWERS:
         return False
     kept.pop(question, None)  # the latest answer last
