@@ -25,6 +25,7 @@ from chalicelib.middleware import install as install_middleware
 from chalicelib.observability import configure_logging, enable_xray, log_event
 from chalicelib.postbacks import delivery as postback_delivery
 from chalicelib.postbacks import routes as postback_routes
+from chalicelib.reports import question_routes
 from chalicelib.reports import routes as reports_routes
 from chalicelib.routes import about, account, app_management, launch, library, oauth, realms, session, users
 from chalicelib.routes import api_v2 as api_v2_routes
@@ -79,6 +80,7 @@ app.register_blueprint(cmi5_routes.web_api)  # the web app's cmi5 waive
 app.register_blueprint(postback_routes.api)
 app.register_blueprint(statement_pipe_routes.api)
 app.register_blueprint(reports_routes.api)
+app.register_blueprint(question_routes.api)  # Reportage question analysis
 
 
 @app.on_sqs_message(queue=settings().import_queue, batch_size=1, name="import_course")

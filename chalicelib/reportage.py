@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.reports import aggregates
+from chalicelib.reports import aggregates, launches, questions
 from chalicelib.store import repos
 
 if TYPE_CHECKING:
@@ -94,6 +94,7 @@ def apply_change(change: TableChange) -> bool:
     """A registrations-table change into the counters, once; False if it counts for nothing
     or was counted already."""
     moved = aggregates.apply_change(change)  # the reports' counters (chalicelib.reports.aggregates)
+    moved = any([launches.apply_change(change), questions.apply_change(change)]) or moved  # launches, answers
     event = from_change(change)
     return (record(event) if event is not None else False) or moved
 

@@ -16,7 +16,7 @@ from chalicelib.store import aggregates as store
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 3 * 366
-SERIES = ("registrations", "completions", "passes", "failures", "seconds")
+SERIES = ("registrations", "completions", "passes", "failures", "seconds", "launches")
 REPORT_DIMENSIONS = {"courses": "course", "learners": "learner", "invitations": "invitation",
                      "destinations": "destination", "apps": "app"}
 
@@ -47,6 +47,7 @@ def _summary(counters: dict[str, float]) -> dict[str, Any]:
             "passRate": round(counters["passes"] / decided, 4) if decided else None,
             "averageScore": round(counters["score_sum"] / scored, 2) if scored else None,
             "scored": int(counters["score_count"]), "secondsTracked": round(counters["seconds"], 2),
+            "launches": int(counters["launches"]),
             "scoreDistribution": [{"from": n * 10, "to": n * 10 + (10 if n == 9 else 9),
                                    "count": int(counters[f"h{n}"])} for n in range(10)]}
 

@@ -35,6 +35,7 @@ from chalicelib.config import settings
 from chalicelib.configuration import runtime as launch_settings
 from chalicelib.errors import ApiError, BadRequest, Conflict, NotFound
 from chalicelib.lrs import scorm_forwarding
+from chalicelib.reports import launches
 from chalicelib.results import progress
 from chalicelib.runtime import commit, delivery, sequencing, sessions
 from chalicelib.store import courses as course_store
@@ -138,7 +139,7 @@ def start(realm_id: str, registration_id: str, options: dict[str, Any], user_age
         launch_id=launch_id, instance=int(item.instance), launch_time=moment,
         details={"redirect": options.get("redirect", "message"), "sandbox": bool(item.sandbox),
                  "tracking": options.get("tracking", True), "userAgent": user_agent[:300],
-                 "startSco": options.get("startSco")}),
+                 "startSco": options.get("startSco")}, reportage=launches.belongs(item)),
         [{"t": moment, "kind": "launch", "instance": int(item.instance), "courseVersion": int(item.course_version),
           "userAgent": user_agent[:300]}])
     return sessions.open_session(sessions.PlayerSession(

@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 from chalicelib.config import settings
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.lrs import launch_credentials
-from chalicelib.results import progress, xapi
+from chalicelib.results import answers, progress, xapi
 from chalicelib.runtime import delivery, launch, sessions
 from chalicelib.store import registrations as store
 
@@ -207,6 +207,8 @@ def track(endpoint: Endpoint, sent: Any, ids: list[str], *, verbs: dict[str, tup
             counted = xapi.about(statement, scope.activity_id)
             if counted:
                 xapi.apply(state, statement, ran.launch_id, verbs=verbs)
+            else:
+                answers.record(state, statement)  # question analysis (chalicelib.reports.questions)
             log.append({"t": moment.isoformat(), "kind": "statement", "counted": counted, **xapi.summary(statement)})
         details["lastAccess"] = moment.isoformat()
         item.details = details

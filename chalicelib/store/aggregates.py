@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 COUNTERS = ("registrations", "completions", "passes", "failures", "score_sum", "score_count", "seconds",
-            *(f"h{n}" for n in range(10)))
+            *(f"h{n}" for n in range(10)), "launches")
 MARKER_SECONDS = 7 * 24 * 3600
 _DAY_ATTRIBUTE = re.compile(r"^d(\d\d)_(\w+)$")
 

@@ -70,6 +70,9 @@ class LaunchItem(_Item):
     seconds = NumberAttribute(default=0)
     log_batches = NumberAttribute(default=0)
     details = JSONAttribute(default=dict)  # redirect, sandbox, user agent
+    #: what Reportage counts the launch under: the registration's realm, course, learner id and
+    #: invitation / destination / app (chalicelib.reports.launches), so its change alone suffices
+    reportage = JSONAttribute(null=True)
 
 
 class LogItem(_Item):

@@ -1,7 +1,8 @@
 """Reportage in Debian's Chromium against the real local stack (issue 15): seeded registrations
-reach the aggregates through the registrations change stream; the overview, course, learner and
-invitation reports render with their charts, the date range changes them, the CSV downloads.
-Screenshots go to docs/ (reportage-*.png)."""
+and their launches reach the aggregates through the registrations change stream; the overview,
+course, learner and invitation reports render with their charts, the date range changes them,
+the CSV downloads, the course report shows its question analysis. Screenshots go to docs/
+(reportage-*.png)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,24 @@ COURSES = {"golf": "Golf Explained", "tennis": "Tennis Basics", "chess": "Chess 
 LEARNERS = ["ada", "bob", "cy", "di", "eve"]
 
 
+def _interactions(n: int) -> dict[str, Any]:
+    """The SCO's run-time data: q1 (a choice: the putter is right), q2 (true-false: always right
+    when answered), as SCORM 1.2 journals them."""
+    answers = [("q1", "Which club do you putt with?", "choice", *(("putter", "correct") if n % 2 == 0 else
+                                                                 ("driver" if n % 9 else "wedge", "wrong")))]
+    if n % 4 == 0:
+        answers.append(("q2", "A birdie is one under par.", "true-false", "true", "correct"))
+    values: dict[str, str] = {}
+    for index, (ident, text, kind, response, result) in enumerate(answers):
+        values.update({f"cmi.interactions.{index}.id": ident, f"cmi.interactions.{index}.description": text,
+                       f"cmi.interactions.{index}.type": kind, f"cmi.interactions.{index}.student_response": response,
+                       f"cmi.interactions.{index}.result": result})
+    return {"item_1": {"data": {"values": values, "counts": {"cmi.interactions": len(answers)}}}}
+
+
 def _seed(stack: LocalStack, realm_id: str) -> int:
-    """Registrations over the last 60 days, as commits leave them in the registrations table."""
+    """Registrations over the last 60 days, as commits leave them in the registrations table, and
+    their launches (golf's with answered questions)."""
     ddb = boto3.client("dynamodb", endpoint_url=stack.aws_endpoint, region_name="us-east-1",
                        aws_access_key_id="local", aws_secret_access_key="local")
     today = datetime.now(UTC).replace(hour=10, minute=0, second=0, microsecond=0)
@@ -35,7 +52,10 @@ def _seed(stack: LocalStack, realm_id: str) -> int:
         created = today - timedelta(days=(n * 7) % 60)
         done = n % 3 != 2
         score = 40 + (n * 13) % 61
-        details = {"courseTitle": COURSES[course], **({"invitationId": "spring-cohort"} if n % 4 == 0 else {})}
+        details: dict[str, Any] = {"courseTitle": COURSES[course],
+                                   **({"invitationId": "spring-cohort"} if n % 4 == 0 else {})}
+        if course == "golf":
+            details["activities"] = _interactions(n)
         if done:
             details["completedDate"] = (created + timedelta(days=1)).isoformat().replace("+00:00", "Z")
         stamp = created.strftime("%Y-%m-%dT%H:%M:%S.%f+0000")
@@ -50,6 +70,16 @@ def _seed(stack: LocalStack, realm_id: str) -> int:
         if done:
             item["score_scaled"] = {"N": str(score)}
         ddb.put_item(TableName="nimbus-registrations", Item=item)
+        for launch in range(1 + n % 2):  # 54 launches in all, 18 of them golf's
+            moment = (created + timedelta(hours=launch)).isoformat()
+            reportage = {"realm_id": realm_id, "course_id": course, "learner": {"id": learner},
+                         "details": {k: v for k, v in details.items() if k == "invitationId"}}
+            ddb.put_item(TableName="nimbus-registrations", Item={
+                "pk": {"S": f"{realm_id}#REG#seed{n}"}, "sk": {"S": f"LAUNCH#{n:04d}-{launch}"},
+                "launch_id": {"S": f"{n:04d}-{launch}"}, "instance": {"N": "0"}, "launch_time": {"S": moment},
+                "completion": {"S": "UNKNOWN"}, "success": {"S": "UNKNOWN"}, "seconds": {"N": "0"},
+                "log_batches": {"N": "0"}, "details": {"S": json.dumps({"sandbox": False})},
+                "reportage": {"S": json.dumps(reportage)}})
         count += 1
     return count
 
@@ -58,7 +88,7 @@ def _wait_for_aggregates(stack: LocalStack, count: int) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         shown = stack.api("GET", "/reporting/reports/overview").json()
-        if shown["totals"]["registrations"] >= count:
+        if shown["totals"]["registrations"] >= count and shown["totals"]["launches"] >= count * 3 // 2:
             return
         time.sleep(0.3)
     raise AssertionError("the aggregates did not catch up")
@@ -84,6 +114,7 @@ def test_reports_render_with_charts_change_with_the_range_and_export_csv(browser
         page.get_by_role("button", name="Sign in").click()
         totals = page.get_by_label("Totals")
         expect(totals).to_contain_text("36 registrations", timeout=15_000)
+        expect(totals).to_contain_text("54 launches")
         expect(page.get_by_role("img", name="Registrations and completions per day")).to_be_visible()
         expect(page.get_by_role("img", name="Score distribution")).to_be_visible()
         table = page.get_by_role("table", name="Report table")
@@ -102,7 +133,21 @@ def test_reports_render_with_charts_change_with_the_range_and_export_csv(browser
         page.get_by_label("From").fill("")
         table.get_by_role("button", name="Golf Explained").click()
         expect(totals).to_contain_text("12 registrations", timeout=10_000)
+        expect(totals).to_contain_text("18 launches")
         expect(page.get_by_role("link", name="This course's registrations →")).to_be_visible()
+        questions = page.get_by_role("table", name="Question analysis")
+        q1 = questions.get_by_role("row").filter(has_text="Which club do you putt with?")
+        # golf's registrations answer on their results day (completion: the day after creation), so
+        # seed0's (created today) is not in the range yet: 11 attempts, 5 putters
+        expect(q1).to_contain_text("45%")
+        expect(q1).to_contain_text("driver × 4")
+        expect(q1).to_contain_text("wedge × 2")
+        expect(questions.get_by_role("row").filter(has_text="A birdie is one under par.")).to_contain_text("100%")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download question analysis CSV").click()
+        lines = download.value.path().read_text().splitlines()
+        assert lines[0].startswith("interaction,activity,description") and len(lines) == 3
+        assert lines[1].startswith("q1,item_1,Which club do you putt with?,choice,11,5,6,0.4545,driver (4); wedge (2)")
         _shot(page, "course")
 
         page.get_by_label("Report").select_option("learner")

@@ -46,6 +46,7 @@ def test_reports_csv_and_the_reportage_link(client, realm: RealmCredentials) -> 
     totals = overview["totals"]
     assert (totals["registrations"], totals["completions"], totals["passes"], totals["passRate"]) == (3, 1, 1, 1.0)
     assert totals["averageScore"] == 85.0 and totals["scoreDistribution"][8]["count"] == 1
+    assert totals["launches"] == 1
     assert len(overview["series"]) == 90 and overview["series"][-1]["registrations"] == 3
     assert [(r["key"], r["label"], r["registrations"]) for r in overview["table"]] == [("golf", "Golf Explained", 3)]
     learner = _get(client, realm, "/api/v2/reporting/reports/learner?key=l0").json_body["totals"]
@@ -74,6 +75,7 @@ def test_reports_csv_and_the_reportage_link(client, realm: RealmCredentials) -> 
     cookie = opened.headers["Set-Cookie"].split(";")[0]
     shown = client.http.get("/api/app/reportage-link/reports/course?key=golf", headers={"Cookie": cookie}).json_body
     assert (shown["totals"]["registrations"], shown["totals"]["completions"]) == (3, 1)
+    assert shown["totals"]["launches"] == 1  # r0's one launch
     assert client.http.get(f"{parts.path}?{parts.query}").status_code == 401  # opened once only
     assert client.http.get("/reportage/view?report=overview").status_code == 401
     # the full checks of the link's session: tests/integration/test_reportage_link.py

@@ -1,8 +1,9 @@
 """Reportage's reports equal a brute-force recomputation from the registrations table
-(issue 15 acceptance), on generated data: registrations created, completed, passed, failed,
-scored, timed and deleted over many days, their changes delivered as Kinesis Data Streams for
-DynamoDB delivers them — repeated and out of order — through the real consumer, for every
-report (overview, course, learner, invitation, destination, app) and generated date ranges."""
+(issue 15 acceptance), on generated data: registrations created, launched, answering questions,
+completed, passed, failed, scored, timed and deleted over many days, their changes delivered as
+Kinesis Data Streams for DynamoDB delivers them — repeated and out of order — through the real
+consumer, for every report (overview, course, learner, invitation, destination, app), the
+question analysis of every course, and generated date ranges."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ results = st.fixed_dictionaries({
     "score": st.one_of(st.none(), st.integers(min_value=0, max_value=100)),
     "seconds": st.integers(min_value=0, max_value=5000),
     "day": day_offsets,
+    # interactions the SCO journals in this write (cmi.interactions.n, appended): id, response, result
+    "answers": st.lists(st.tuples(st.sampled_from(["q1", "q2", "q10"]), st.sampled_from(["a", "b", "c"]),
+                                  st.sampled_from(["correct", "wrong", "neutral"])), max_size=3),
 })
 registration = st.fixed_dictionaries({
     "course": st.sampled_from(["golf", "tennis", "chess"]),
@@ -42,6 +46,7 @@ registration = st.fixed_dictionaries({
     "updates": st.lists(results, max_size=4),
     "deleted": st.booleans(),
     "sandbox": st.booleans(),
+    "launches": st.lists(st.integers(min_value=0, max_value=40), max_size=3),  # days after creation
 })
 
 
@@ -65,11 +70,96 @@ def _images(n: int, spec: dict[str, Any]) -> list[dict[str, Any]]:
         now_details = json.loads(now["details"])
         if update["completion"] == "COMPLETED" and now["completion"] != "COMPLETED":
             now_details["completedDate"] = _moment(when).replace("+0000", "Z")
+        data = now_details.setdefault("activities", {}).setdefault("sco1", {}).setdefault(
+            "data", {"values": {}, "counts": {"cmi.interactions": 0}})
+        for ident, response, result in update["answers"]:
+            n = data["counts"]["cmi.interactions"]
+            data["values"].update({f"cmi.interactions.{n}.id": ident, f"cmi.interactions.{n}.result": result,
+                                   f"cmi.interactions.{n}.student_response": response})
+            data["counts"]["cmi.interactions"] = n + 1
         now.update(completion=update["completion"], success=update["success"], total_seconds=update["seconds"],
                    version=number, updated=_moment(when), details=json.dumps(now_details))
         now["score_scaled"] = update["score"]
         images.append(now)
     return images
+
+
+def _launches(n: int, spec: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """Each launch item as the player writes it, then as a commit updates it."""
+    out = []
+    for number, offset in enumerate(spec["launches"]):
+        opened = {"pk": f"{REALM}#REG#r{n}", "sk": f"LAUNCH#{number:013d}-abc", "launch_id": f"{number}",
+                  "launch_time": _moment(spec["created"] + offset).replace("+0000", "+00:00"),
+                  "details": json.dumps({"sandbox": spec["sandbox"]}), "completion": "UNKNOWN",
+                  "reportage": json.dumps({"realm_id": REALM, "course_id": spec["course"],
+                                           "learner": {"id": spec["learner"]},
+                                           "details": {f"{d}Id": spec[d] for d in ("invitation", "destination", "app")
+                                                       if spec[d]}})}
+        out.append([opened, {**opened, "completion": "INCOMPLETE", "log_batches": 2}])
+    return out
+
+
+def _launch_brute_force(items: list[dict[str, Any]], dim: str, key: str, first: str, last: str) -> int:
+    """Launch items of the table in the range and report (docs/reportage.md)."""
+    counted = 0
+    for item in items:
+        if json.loads(item["details"]).get("sandbox"):
+            continue
+        recorded = json.loads(item["reportage"])
+        keys = {"all": "-", "course": recorded["course_id"], "learner": recorded["learner"]["id"],
+                **{d: recorded["details"].get(f"{d}Id") for d in ("invitation", "destination", "app")}}
+        counted += keys[dim] == key and first <= item["launch_time"][:10] <= last
+    return counted
+
+
+def _question_brute_force(items: list[dict[str, Any]], course: str, first: str, last: str) -> dict[str, Any]:
+    """interaction → (attempts, correct, wrong, {wrong response: count}), each registration's latest
+    answer per interaction on its results day (docs/reportage.md)."""
+    found: dict[str, Any] = {}
+    for item in items:
+        details = json.loads(item["details"])
+        if item.get("sandbox") or item["course_id"] != course:
+            continue
+        completed = item["completion"] == "COMPLETED" and details.get("completedDate")
+        if not first <= (details["completedDate"] if completed else item["created"])[:10] <= last:
+            continue
+        data = details.get("activities", {}).get("sco1", {}).get("data", {"values": {}, "counts": {}})
+        latest = {}
+        for n in range(data["counts"].get("cmi.interactions", 0)):
+            values = data["values"]
+            latest[values[f"cmi.interactions.{n}.id"]] = (values[f"cmi.interactions.{n}.student_response"],
+                                                         values[f"cmi.interactions.{n}.result"])
+        for ident, (response, result) in latest.items():
+            attempts, correct, wrong, answers = found.get(ident, (0, 0, 0, {}))
+            if result == "wrong":
+                answers = {**answers, response: answers.get(response, 0) + 1}
+            found[ident] = (attempts + 1, correct + (result == "correct"), wrong + (result == "wrong"), answers)
+    return found
+
+
+def _records(n: int, spec: dict[str, Any]) -> list[bytes]:
+    """Every change of the registration's items, in the order they were written."""
+    images = _images(n, spec)
+    pairs = list(zip([None, *images], images, strict=False))
+    if spec["deleted"]:
+        pairs.append((images[-1], None))
+    records = [registration_change(old, new) for old, new in pairs]
+    for opened, updated in _launches(n, spec):  # launches: inserted, updated by a commit, deleted with it
+        records += [registration_change(None, opened), registration_change(opened, updated)]
+        if spec["deleted"]:
+            records.append(registration_change(updated, None))
+    return records
+
+
+def _check_questions(table: list[dict[str, Any]], course: str, first: str, last: str) -> None:
+    from chalicelib.reports import questions
+
+    analysis = questions.analysis(REALM, course, first, last)["questions"]
+    got = {q["id"]: (q["attempts"], q["correct"], q["wrong"], {a["response"]: a["count"] for a in q["wrongAnswers"]})
+           for q in analysis}
+    assert got == _question_brute_force(table, course, first, last), (course, first, last)
+    assert [q["id"] for q in analysis] == sorted(got, key=lambda i: int(i[1:]))  # q2 before q10
+    assert all(q["otherWrong"] == 0 for q in analysis)  # three responses: every one named
 
 
 def _brute_force(items: list[dict[str, Any]], dim: str, key: str, first: str, last: str) -> dict[str, Any]:
@@ -114,13 +204,7 @@ def test_reports_equal_a_recomputation_from_the_registrations_table(registration
 
     with mock_aws():
         bootstrap.create_all("us-east-1")
-        records = []
-        for n, spec in enumerate(registrations):
-            images = _images(n, spec)
-            pairs = list(zip([None, *images], images, strict=False))
-            if spec["deleted"]:
-                pairs.append((images[-1], None))
-            records += [registration_change(old, new) for old, new in pairs]
+        records = [record for n, spec in enumerate(registrations) for record in _records(n, spec)]
         rng = random.Random(seed)
         delivered = records + rng.sample(records, k=len(records) // 3)  # some delivered again…
         rng.shuffle(delivered)  # …and out of order (Kinesis Data Streams for DynamoDB may do both)
@@ -134,8 +218,12 @@ def test_reports_equal_a_recomputation_from_the_registrations_table(registration
                 final = _images(n, spec)[-1]
                 plain = {k: Decimal(str(v)) if isinstance(v, float) else v for k, v in final.items() if v is not None}
                 ddb.put_item(TableName="nimbus-registrations", Item=serializer.serialize(plain)["M"])
-        table = [{k: deserializer.deserialize(v) for k, v in item.items()}
-                 for item in ddb.scan(TableName="nimbus-registrations")["Items"] if item["sk"]["S"] == "REG"]
+                for _opened, updated in _launches(n, spec):
+                    ddb.put_item(TableName="nimbus-registrations", Item=serializer.serialize(updated)["M"])
+        scanned = [{k: deserializer.deserialize(v) for k, v in item.items()}
+                   for item in ddb.scan(TableName="nimbus-registrations")["Items"]]
+        table = [item for item in scanned if item["sk"] == "REG"]
+        launches = [item for item in scanned if item["sk"].startswith("LAUNCH#")]
 
         whole = queries.report(REALM, "all", "-", "2026-01-01", "2026-12-31")["totals"]
         assert whole["registrations"] == sum(1 for s in registrations if not s["deleted"] and not s["sandbox"])
@@ -157,3 +245,6 @@ def test_reports_equal_a_recomputation_from_the_registrations_table(registration
                 assert hist == [int(want[f"h{n}"]) for n in range(10)]
                 if want["score_count"]:
                     assert abs(shown["averageScore"] - want["score_sum"] / want["score_count"]) < 0.01
+                assert shown["launches"] == _launch_brute_force(launches, dim, key, first, last), (dim, key)
+            for course in keys["course"]:
+                _check_questions(table, course, first, last)

@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { DataTable, QueryState } from '../../components/DataTable';
 import { WEB_REPORTS, reportPath, reportageApi, type ReportKind, type ReportQuery, type ReportRow } from './api';
 import { PassRateChart, ScoreChart, SeriesChart } from './charts';
+import { QuestionAnalysis } from './QuestionAnalysis';
 
 const KINDS: { value: ReportKind; label: string }[] = [
   { value: 'overview', label: 'Overview (full report)' },
@@ -123,6 +124,7 @@ export function ReportView({ base = WEB_REPORTS, initial, canChoose = true, canD
               This course's registrations →
             </Anchor>
           )}
+          {withAppLinks && query.report === 'course' && <QuestionAnalysis courseId={query.key} from={query.from} to={query.to} />}
           {data.table && (
             <DataTable
               label="Report table"

@@ -31,6 +31,10 @@ describe('Reportage', () => {
         }),
       'GET /api/app/reportage/course?key=golf': () =>
         jsonResponse(200, { dimension: 'course', key: 'golf', from: '2026-01-01', to: '2026-01-02', totals: TOTALS, series: SERIES }),
+      'GET /api/app/reportage/course/golf/questions': () =>
+        jsonResponse(200, { courseId: 'golf', from: '2026-01-01', to: '2026-01-02', questions: [] }),
+      'GET /api/app/reportage/course/golf/questions?from=2025-06-01': () =>
+        jsonResponse(200, { courseId: 'golf', from: '2025-06-01', to: '2026-01-02', questions: [] }),
       'GET /api/app/reportage/course?key=golf&from=2025-06-01': () =>
         jsonResponse(200, {
           dimension: 'course', key: 'golf', from: '2025-06-01', to: '2026-01-02',

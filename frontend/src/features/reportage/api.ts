@@ -6,7 +6,6 @@ export type ReportKind = 'overview' | 'course' | 'learner' | 'invitation' | 'des
 
 export interface ReportTotals {
   registrations: number;
-  launches?: number;
   completions: number;
   passes: number;
   failures: number;
@@ -14,13 +13,14 @@ export interface ReportTotals {
   averageScore: number | null;
   scored: number;
   secondsTracked: number;
+  launches: number;
   scoreDistribution: { from: number; to: number; count: number }[];
 }
 
 export interface ReportDay {
   day: string;
   registrations: number;
-  launches?: number;
+  launches: number;
   completions: number;
   passes: number;
   failures: number;
