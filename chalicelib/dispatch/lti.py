@@ -235,11 +235,20 @@ def _age(event: dict[str, Any]) -> float:
     return (datetime.now(UTC) - occurred).total_seconds()
 
 
+def _carries_lti(image: dict[str, Any] | None) -> bool:
+    """Whether a registration image has an LTI outcome service (``details.lti``): most changes are
+    of registrations that do not, and need no read of the registration."""
+    details = (image or {}).get("details")
+    if isinstance(details, str):
+        return '"lti"' in details
+    return isinstance(details, dict) and bool(details.get("lti"))
+
+
 def on_registration_change(change: TableChange) -> bool:
     """A change of the registrations table (its change stream): when the registration's results
     changed, send them (:func:`on_registration_event`)."""
     found = reportage.from_change(change)
-    if found is None:
+    if found is None or not _carries_lti(change.new):
         return False
     occurred = datetime.fromtimestamp(change.created_us / 1e6, UTC) if change.created_us else datetime.now(UTC)
     return on_registration_event({"realmId": found.realm_id, "registrationId": found.registration_id,
