@@ -44,4 +44,4 @@ def test_a_pseudonym_is_stable_keyed_and_does_not_show_its_value(monkeypatch) ->
     assert first == vault.pseudonym("ada@example.com", "reportage-learner:realm-1") and len(first) == 32
     assert set(first) <= set("0123456789abcdef") and first != vault.pseudonym("ada@example.com", "reportage-learner:r2")
     monkeypatch.setenv("MASTER_KEY", "another deployment's key")
-    assert vault.pseudonym("ada@example.com", "reportage-learner:realm-1") != first  # only this deployment can compute it
+    assert vault.pseudonym("ada@example.com", "reportage-learner:realm-1") != first  # this deployment only
