@@ -16,6 +16,8 @@ from chalicelib.routes.courses import flag, version_number
 from chalicelib.runtime import launch
 
 api = Blueprint(__name__)
+#: Callers that are an app (Basic app credentials, an app's OAuth token): the registration records which.
+APP_KINDS = frozenset({"app", "oauth"})
 
 
 def _params() -> dict[str, str]:
@@ -38,7 +40,10 @@ def create_registration() -> Response:
     body = request_json(api.current_request)
     initial = body.get("initialSettings") if isinstance(body, dict) else None
     checked = configuration.entries(initial) if initial is not None else []  # before anything is stored
-    item = registrations.create(caller(api).realm_id, body, version_number(raw) if raw not in (None, "") else None)
+    who = caller(api)
+    made_by = {"appId": who.principal} if who.kind in APP_KINDS else None  # Reportage's app dimension
+    item = registrations.create(who.realm_id, body, version_number(raw) if raw not in (None, "") else None,
+                                details=made_by)
     if checked:
         configuration.apply(configuration.registration_chain(item), checked)
     return _no_content()
