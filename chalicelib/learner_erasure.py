@@ -15,6 +15,9 @@ What holds a learner's id, name or email, and what happens to it:
 * **xAPI documents**: the learner's Agent Profiles, and State documents of the learner's agents
   for every activity the erased statements named: deleted.
 * **learner tags**: deleted.
+* **invitations and dispatches** that made those registrations: the invited person (name, email,
+  personal link) and the learner's address in a private invitation's email and job; a
+  dispatch's record of the host learner (host id): deleted. Their counters stay.
 
 * **Reportage**: the counters of the realm, courses, invitations, destinations and apps keep
   what the learner's registrations counted (counts only; "aggregates keep only counts"); the
@@ -46,7 +49,9 @@ from chalicelib.lrs import registration_statements as lrs_reading
 from chalicelib.observability import log_event
 from chalicelib.reports import aggregates as reportage
 from chalicelib.store import accounts as account_store
+from chalicelib.store import dispatch as dispatch_store
 from chalicelib.store import documents as document_store
+from chalicelib.store import invitations as invitation_store
 from chalicelib.store import learners as learner_store
 from chalicelib.store import registrations as registration_store
 from chalicelib.store import statements as statement_store
@@ -66,6 +71,8 @@ class Report:
     documents: int = 0
     tags: int = 0
     reportage: int = 0  # the learner's Reportage entry and counter items
+    invited: int = 0  # people of invitations
+    dispatch_learners: int = 0
     agents: set[str] = field(default_factory=set)
 
     def as_json(self, learner_id: str) -> dict[str, Any]:
@@ -73,7 +80,8 @@ class Report:
             "registrations": self.registrations, "registrationItems": self.registration_items,
             "xapiStatements": self.statements, "xapiAttachments": self.attachments,
             "xapiDocuments": self.documents, "learnerTags": self.tags, "xapiAgents": len(self.agents),
-            "reportageItems": self.reportage}}
+            "reportageItems": self.reportage, "invitationPeople": self.invited,
+            "dispatchLearners": self.dispatch_learners}}
 
 
 def check_requester(realm_id: str, user_email: object) -> str:
@@ -179,6 +187,20 @@ def _mark_erased(realm_id: str, registration_id: str) -> None:
     raise registration_store.VersionConflict(registration_id)
 
 
+def _erase_groups(realm_id: str, found: list[Any], emails: set[str], report: Report) -> None:
+    """The learner in the invitations and dispatches that made their registrations."""
+    by_group: dict[tuple[str, str], set[str]] = {}
+    for item in found:
+        for kind, key in (("invitation", "invitationId"), ("dispatch", "dispatchId")):
+            if (item.details or {}).get(key):
+                by_group.setdefault((kind, str(item.details[key])), set()).add(item.registration_id)
+    for (kind, group_id), registration_ids in sorted(by_group.items()):
+        if kind == "invitation":
+            report.invited += invitation_store.forget_people(realm_id, group_id, registration_ids, emails)
+        else:
+            report.dispatch_learners += dispatch_store.forget_learners(realm_id, group_id, registration_ids)
+
+
 def erase(realm_id: str, learner_id: str, user_email: object) -> dict[str, Any]:
     """Erase the learner's personal data everywhere; the report of what went."""
     learners.check_learner_id(learner_id)
@@ -196,6 +218,7 @@ def erase(realm_id: str, learner_id: str, user_email: object) -> dict[str, Any]:
         index_keys = registration_keys | {f"{dim}|{key}" for key in agent_keys for dim in ("agent", "ragent")}
         activities = _erase_statements(scope, index_keys, learner_id, emails, report)
         _erase_documents(scope, agent_keys | report.agents, activities, report)
+    _erase_groups(realm_id, found, emails, report)
     for item in found:
         if not item.sandbox:
             _mark_erased(realm_id, item.registration_id)
