@@ -144,7 +144,8 @@ def forget(realm_id: str, dimension: str, key: str) -> int:
     (no label, no id), its counters are deleted. The number of items removed or blanked."""
     erased_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+0000")  # as registrations' ``created``
     KeyItem(f"{realm_id}#AGGKEYS#{dimension}", key, label="", erased=erased_at).save()
-    months = list(KeyItem.query(aggregate_pk(realm_id, dimension, key), attributes_to_get=["pk", "sk"]))
+    months = list(KeyItem.query(aggregate_pk(realm_id, dimension, key), attributes_to_get=["pk", "sk"],
+                                consistent_read=True))  # all written before the tombstone; later ones it refuses
     with KeyItem.batch_write() as batch:
         for item in months:
             batch.delete(item)
