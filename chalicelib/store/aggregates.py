@@ -110,33 +110,31 @@ def apply(change_id: str, realm_id: str, deltas: dict[tuple[str, str, str], dict
     pseudonyms whose entry keeps the id: if that id's data was erased after ``since`` (the
     registration's creation), the change adds nothing to those keys and does not name them."""
     table = settings().reports_table
-    guarded = dict(guarded or {})
-    while True:
-        items: list[dict[str, Any]] = [{"Put": {
-            "TableName": table, "ConditionExpression": "attribute_not_exists(pk)",
-            "Item": {"pk": {"S": f"AGG#{change_id}"}, "sk": {"S": "EVENT"},
-                     "expires": {"N": str(int(time.time()) + MARKER_SECONDS)}}}}]
-        items += [_guarded_entry(f"{realm_id}#AGGKEYS#{dimension}", key, labels.get((dimension, key), ""), ref, since)
-                  for (dimension, key), (ref, since) in guarded.items()]
-        items += month_updates(realm_id, deltas)
-        items += [{"Put": {"TableName": table, "Item": {
-            "pk": {"S": f"{realm_id}#AGGKEYS#{dimension}"}, "sk": {"S": key}, "label": {"S": label}}}}
-            for (dimension, key), label in labels.items() if (dimension, key) not in guarded]
-        try:
-            _client().transact_write_items(TransactItems=items, ClientRequestToken=uuid.uuid4().hex)
-        except ClientError as err:
-            codes = [r.get("Code") for r in err.response.get("CancellationReasons") or []]
-            if codes and codes[0] == "ConditionalCheckFailed":
-                return False
-            refused = [key for key, code in zip(guarded, codes[1:1 + len(guarded)], strict=False)
-                       if code == "ConditionalCheckFailed"]
-            if not refused:
-                raise
-            deltas = {k: v for k, v in deltas.items() if k[:2] not in refused}
-            labels = {k: v for k, v in labels.items() if k not in refused}
-            guarded = {k: v for k, v in guarded.items() if k not in refused}
-            continue
-        return True
+    guarded = guarded or {}
+    items: list[dict[str, Any]] = [{"Put": {
+        "TableName": table, "ConditionExpression": "attribute_not_exists(pk)",
+        "Item": {"pk": {"S": f"AGG#{change_id}"}, "sk": {"S": "EVENT"},
+                 "expires": {"N": str(int(time.time()) + MARKER_SECONDS)}}}}]
+    items += [_guarded_entry(f"{realm_id}#AGGKEYS#{dimension}", key, labels.get((dimension, key), ""), ref, since)
+              for (dimension, key), (ref, since) in guarded.items()]
+    items += month_updates(realm_id, deltas)
+    items += [{"Put": {"TableName": table, "Item": {"pk": {"S": f"{realm_id}#AGGKEYS#{dimension}"}, "sk": {"S": key},
+                                                     "label": {"S": label}}}}
+              for (dimension, key), label in labels.items() if (dimension, key) not in guarded]
+    try:
+        _client().transact_write_items(TransactItems=items, ClientRequestToken=uuid.uuid4().hex)
+    except ClientError as err:
+        reasons = err.response.get("CancellationReasons") or []
+        if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
+            return False
+        refused = {key for key, reason in zip(guarded, reasons[1:], strict=False)
+                   if reason.get("Code") == "ConditionalCheckFailed"}
+        if refused:  # erased since: the change again, without those keys
+            return apply(change_id, realm_id, {k: v for k, v in deltas.items() if k[:2] not in refused},
+                         {k: v for k, v in labels.items() if k not in refused},
+                         guarded={k: v for k, v in guarded.items() if k not in refused})
+        raise
+    return True
 
 
 def forget(realm_id: str, dimension: str, key: str) -> int:
