@@ -146,11 +146,14 @@ def delta(old: dict[str, Any], new: dict[str, Any]) -> dict[Key, dict[str, float
 
 
 def apply_change(change: TableChange) -> bool:
-    """A registrations-table change into the aggregates, once (keyed on the item's version)."""
+    """A registrations-table change into the aggregates, once (keyed on the item's version); a
+    change of names only (learner ``updateInfo``) renames the entries."""
     if change.keys.get("sk") != "REG":
         return False
     moved = delta(change.old, change.new)
-    if not moved:
+    renamed = bool(change.old and contribution(change.new)) and not erased(change.new) \
+        and memberships(change.old) != memberships(change.new)  # updateInfo: the learner's new name
+    if not moved and not renamed:
         return False
     image = change.new or change.old
     version = (change.new or {}).get("version")

@@ -105,3 +105,16 @@ def test_changes_still_in_flight_at_the_erasure_never_name_the_learner(client, r
     assert _totals(_report(client, realm, "overview")) == EXPECTED  # what the registrations counted
     assert _totals(_report(client, realm, "learner", f"key={LEARNER_ID}")) == (0, 0, 0, None)
     assert [r["key"] for r in _report(client, realm, "overview", "table=learner")["table"]] == ["someone-else"]
+
+
+def test_update_info_renames_the_learner_in_reportage(client, realm: RealmCredentials) -> None:
+    _world(client, realm)
+    _drain_events()
+    renamed = client.http.post(f"/api/v2/learner/{LEARNER_ID}/updateInfo", body=json.dumps({"firstName": "Otto"}),
+                               headers={**realm.basic, "Content-Type": "application/json"})
+    assert renamed.status_code == 204, renamed.body
+    _drain_events()
+    rows = {r["key"]: r for r in _report(client, realm, "overview", "table=learner")["table"]}
+    assert rows[LEARNER_ID]["label"] == f"Otto {LAST}" and rows[LEARNER_ID]["registrations"] == 2  # counts as before
+    assert _totals(_report(client, realm, "overview")) == EXPECTED
+    assert [hit for hit in _needles_in_tables((FIRST,)) if "nimbus-reports" in hit] == []  # the old name is gone
