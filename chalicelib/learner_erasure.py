@@ -15,9 +15,21 @@ What holds a learner's id, name or email, and what happens to it:
 * **xAPI documents**: the learner's Agent Profiles, and State documents of the learner's agents
   for every activity the erased statements named: deleted.
 * **learner tags**: deleted.
+* **invitations and dispatches** that made those registrations: the invited person (name, email,
+  personal link) and the learner's address in a private invitation's email and job; a
+  dispatch's record of the host learner (host id): deleted. Their counters stay.
 
-Reportage keeps per-day counters only (no learner in them). The caller gets a report of how
-many of each were erased (counts, no personal data); the erasure runs while the request waits.
+* **Reportage**: the counters of the realm, courses, invitations, destinations and apps keep
+  what the learner's registrations counted (counts only; "aggregates keep only counts"); the
+  learner's own entry (name, id) and counters go. The learner dimension is keyed by a pseudonym,
+  never the id (:mod:`chalicelib.reports.aggregates`). Each registration is first *marked* erased
+  (``details.erased``, a version-checked write) and then deleted: the Reportage consumer moves no
+  counter for those two changes, which reach it through the registrations change stream like
+  any other, and changes of the learner still in flight never name them again.
+
+The change-stream records of these writes (which carry the item as it was) age out with the
+stream (24 hours). The caller gets a report of how many of each were erased (counts, no
+personal data); the erasure runs while the request waits.
 ``userEmail`` must be the email of an Owner or Administrator of the realm (the person asking on
 the learner's behalf), as SCORM Cloud requires a valid realm user.
 """
@@ -35,8 +47,11 @@ from chalicelib.errors import BadRequest
 from chalicelib.lrs import agents
 from chalicelib.lrs import registration_statements as lrs_reading
 from chalicelib.observability import log_event
+from chalicelib.reports import aggregates as reportage
 from chalicelib.store import accounts as account_store
+from chalicelib.store import dispatch as dispatch_store
 from chalicelib.store import documents as document_store
+from chalicelib.store import invitations as invitation_store
 from chalicelib.store import learners as learner_store
 from chalicelib.store import registrations as registration_store
 from chalicelib.store import statements as statement_store
@@ -55,13 +70,18 @@ class Report:
     attachments: int = 0
     documents: int = 0
     tags: int = 0
+    reportage: int = 0  # the learner's Reportage entry and counter items
+    invited: int = 0  # people of invitations
+    dispatch_learners: int = 0
     agents: set[str] = field(default_factory=set)
 
     def as_json(self, learner_id: str) -> dict[str, Any]:
         return {"learnerId": learner_id, "erased": {
             "registrations": self.registrations, "registrationItems": self.registration_items,
             "xapiStatements": self.statements, "xapiAttachments": self.attachments,
-            "xapiDocuments": self.documents, "learnerTags": self.tags, "xapiAgents": len(self.agents)}}
+            "xapiDocuments": self.documents, "learnerTags": self.tags, "xapiAgents": len(self.agents),
+            "reportageItems": self.reportage, "invitationPeople": self.invited,
+            "dispatchLearners": self.dispatch_learners}}
 
 
 def check_requester(realm_id: str, user_email: object) -> str:
@@ -151,6 +171,36 @@ def _agent_keys_in_registrations(scope: str, registration_keys: set[str], learne
     return found
 
 
+def _mark_erased(realm_id: str, registration_id: str) -> None:
+    """Mark a registration erased before deleting it (so Reportage keeps its counts), against
+    the version read: a commit landing meanwhile is read again, never overwritten."""
+    for _ in range(10):
+        item = registration_store.get(realm_id, registration_id)
+        if item is None:
+            return
+        item.details = {**(item.details or {}), "erased": True}
+        try:
+            registration_store.save(item)
+            return
+        except registration_store.VersionConflict:
+            continue
+    raise registration_store.VersionConflict(registration_id)
+
+
+def _erase_groups(realm_id: str, found: list[Any], emails: set[str], report: Report) -> None:
+    """The learner in the invitations and dispatches that made their registrations."""
+    by_group: dict[tuple[str, str], set[str]] = {}
+    for item in found:
+        for kind, key in (("invitation", "invitationId"), ("dispatch", "dispatchId")):
+            if (item.details or {}).get(key):
+                by_group.setdefault((kind, str(item.details[key])), set()).add(item.registration_id)
+    for (kind, group_id), registration_ids in sorted(by_group.items()):
+        if kind == "invitation":
+            report.invited += invitation_store.forget_people(realm_id, group_id, registration_ids, emails)
+        else:
+            report.dispatch_learners += dispatch_store.forget_learners(realm_id, group_id, registration_ids)
+
+
 def erase(realm_id: str, learner_id: str, user_email: object) -> dict[str, Any]:
     """Erase the learner's personal data everywhere; the report of what went."""
     learners.check_learner_id(learner_id)
@@ -168,13 +218,18 @@ def erase(realm_id: str, learner_id: str, user_email: object) -> dict[str, Any]:
         index_keys = registration_keys | {f"{dim}|{key}" for key in agent_keys for dim in ("agent", "ragent")}
         activities = _erase_statements(scope, index_keys, learner_id, emails, report)
         _erase_documents(scope, agent_keys | report.agents, activities, report)
+    _erase_groups(realm_id, found, emails, report)
     for item in found:
+        if not item.sandbox:
+            _mark_erased(realm_id, item.registration_id)
+            registration_store.mark_launches_erased(realm_id, item.registration_id)
         report.registration_items += registration_store.delete(realm_id, item.registration_id)
         if not item.sandbox:
             courses.count_registrations(realm_id, item.course_id, -1)
             report.registrations += 1
     report.tags = len(learner_store.get_tags(realm_id, learner_id) or [])
     learner_store.delete_tags(realm_id, learner_id)
+    report.reportage = reportage.forget_learner(realm_id, learner_id)
     shown = report.as_json(learner_id)
     log_event(LOG, "learner data erased", realm=realm_id, **shown["erased"])
     return shown

@@ -118,7 +118,8 @@ def _inherited_postback(details: dict[str, Any] | None, realm_id: str, registrat
 def create(realm_id: str, body: object, course_version: int | None = None, *,
            details: dict[str, Any] | None = None) -> RegistrationItem:
     """CreateRegistrationSchema → a new registration (409 if the id exists, 402 over the plan).
-    ``details`` are kept with it (an invitation's id and postBack setting)."""
+    ``details`` are kept with it (an invitation's id and postBack setting, a dispatch's and
+    destination's ids, the app that made it: what Reportage's dimensions read)."""
     if not isinstance(body, dict):
         raise BadRequest("The body must be a JSON object (CreateRegistrationSchema).")
     registration_id = check_id(body.get("registrationId"))

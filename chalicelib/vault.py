@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import os
 
 from cryptography.exceptions import InvalidTag
@@ -51,3 +52,12 @@ def unseal(sealed: str, context: str) -> bytes:
         return AESGCM(_key()).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode())
     except (InvalidTag, ValueError, binascii.Error) as err:
         raise VaultError("A stored secret cannot be opened with this MASTER_KEY.") from err
+
+
+def pseudonym(value: str, context: str) -> str:
+    """A stable stand-in for ``value`` that does not reveal it: HMAC-SHA256 (RFC 2104) under a key
+    derived from ``MASTER_KEY`` for pseudonyms only, over ``context`` and ``value``; 32 hex
+    characters. Whoever holds the deployment's key and ``value`` can compute it again (so a
+    report can find "this learner's" counters); nobody can turn it back into ``value``."""
+    key = hmac.new(_key(), b"nimbus-pseudonym", hashlib.sha256).digest()
+    return hmac.new(key, f"{context}\n{value}".encode(), hashlib.sha256).hexdigest()[:32]

@@ -67,6 +67,20 @@ def lti_secret(item: DispatchItem) -> str:
     return vault.unseal(item.lti_secret, _sealed_context(item.realm_id, item.dispatch_id, "lti")).decode()
 
 
+def post_back_schema(item: DispatchItem) -> dict[str, Any] | None:
+    """The dispatch's postBack as PostBackSchema, its password opened, for a registration the
+    dispatch makes (which seals it again for itself, as an invitation's registrations do); None
+    if the dispatch has none."""
+    kept = item.post_back or {}
+    if not kept.get("url"):
+        return None
+    sealed = kept.get("password") or ""
+    password = vault.unseal(sealed, _sealed_context(item.realm_id, item.dispatch_id, "postback")).decode() \
+        if sealed else ""
+    return {"url": kept["url"], "authType": kept.get("authType"), "userName": kept.get("userName") or "",
+            "password": password, "resultsFormat": kept.get("resultsFormat")}
+
+
 def require(realm_id: str, dispatch_id: str) -> DispatchItem:
     item = store.get_dispatch(realm_id, dispatch_id)
     if item is None:

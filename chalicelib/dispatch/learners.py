@@ -10,6 +10,13 @@ learners (``registrationCount``, reset by ResetDispatchRegistrationCount); it is
 the same transaction that records the learner, and a registration made for a refused learner
 is removed again, so a refused launch records nothing.
 
+The registration is written once, with ``dispatchId`` and ``destinationId`` in its details (what
+the registration list's ``destinationId`` filter and Reportage's destination report read) and the
+dispatch's postBack as its own (issue 15: postbacks "on registrations created through
+dispatches"; the password opened from the dispatch's seal and sealed again for the
+registration, as an invitation's registrations get theirs). A postBack changed on the dispatch
+later applies to the registrations it makes from then on.
+
 With ``hashUserInfo`` the learner's id is replaced by a hash (SHA-256 of realm, dispatch and
 host id) and the names are dropped. With ``instanced``, a new host attempt (the package found
 no Nimbus attempt marker in the host's suspend data) on a registration that has progress starts
@@ -20,18 +27,24 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
+from typing import Any
 
 from chalicelib import registrations
 from chalicelib.dispatch import dispatches
-from chalicelib.errors import ApiError, NotFound
+from chalicelib.errors import ApiError, BadRequest, NotFound
+from chalicelib.observability import log_event
+from chalicelib.postbacks import config as postback_config
 from chalicelib.store import courses as course_store
 from chalicelib.store import dispatch as store
 from chalicelib.store import registrations as registration_store
 from chalicelib.store.dispatch import DispatchItem, DispatchLearnerItem
+
+LOG = logging.getLogger("nimbus.dispatch")
 
 #: What the learner sees inside the host LMS for each refusal (SCORM Cloud's dispatch messages).
 MESSAGES = {
@@ -114,12 +127,30 @@ def _registration_learner(item: DispatchItem, host: HostLearner) -> dict[str, st
             "email": host.email[:255]}
 
 
+def _post_back(item: DispatchItem, registration_id: str) -> dict[str, Any] | None:
+    """The dispatch's postBack for its new registration, or None (also when its URL stopped
+    resolving to an allowed address since it was set: the launch goes on, without postbacks)."""
+    schema = dispatches.post_back_schema(item)
+    if schema is None:
+        return None
+    try:
+        postback_config.parse(schema, item.realm_id, registration_id)
+    except BadRequest as err:
+        log_event(LOG, "dispatch postBack not inherited", dispatch=item.dispatch_id, reason=err.message)
+        return None
+    return schema
+
+
 def _new_registration(item: DispatchItem, host: HostLearner, key: str) -> str:
+    """The learner's registration, written once with what Reportage and the registration list
+    read (``dispatchId``, ``destinationId``) and the dispatch's postBack (sealed for it)."""
     registration_id = f"dispatch-{key[:40]}"
-    made = registrations.create(item.realm_id, {"registrationId": registration_id, "courseId": item.course_id,
-                                                "learner": _registration_learner(item, host)})
-    made.details = {**(made.details or {}), "dispatchId": item.dispatch_id, "destinationId": item.destination_id}
-    registration_store.save(made)
+    body: dict[str, Any] = {"registrationId": registration_id, "courseId": item.course_id,
+                            "learner": _registration_learner(item, host)}
+    if (post_back := _post_back(item, registration_id)) is not None:
+        body["postBack"] = post_back
+    registrations.create(item.realm_id, body,
+                         details={"dispatchId": item.dispatch_id, "destinationId": item.destination_id})
     return registration_id
 
 

@@ -19,6 +19,17 @@ registration carries them — ``invitation``, ``destination`` (dispatch) and ``a
 (preview) registrations never count. A change (old → new image) adds ``contribution(new) −
 contribution(old)``: however changes are repeated or reordered, applied once each they add up to
 the contribution of the registration as it is now (a removal takes it out).
+
+**Learners are pseudonymous here** (GDPR Art. 4(5), Art. 17): the learner dimension is keyed by
+:func:`learner_key`, an HMAC of realm and learner id under the deployment's key (never the id),
+and the learner's id and name live only in that key's entry (``label``/``ref``), so a report can
+still find "this learner's" counters by computing the key. Erasing a learner
+(:mod:`chalicelib.learner_erasure`) first marks each of their registrations erased (``details
+.erased``) and then deletes them: a change *to* an erased image, or the removal *of* one, moves
+no counter — the erasure freezes what the registration had counted (the realm's, courses',
+invitations'… counts stay; only counts) — and the learner's own entry and counters are dropped
+(:func:`forget_learner`). Changes of those registrations still in flight are kept out of the
+learner dimension by the entry's erasure time (:func:`chalicelib.store.aggregates.apply`).
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from chalicelib import vault
 from chalicelib.store import aggregates as store
 
 if TYPE_CHECKING:
@@ -62,13 +74,28 @@ def _number(value: Any) -> float | None:
     return float(value) if isinstance(value, Decimal | int | float) and not isinstance(value, bool) else None
 
 
+def learner_key(realm_id: str, learner_id: str) -> str:
+    """The learner dimension's key of a learner: a pseudonym, never the id itself."""
+    return vault.pseudonym(learner_id, f"reportage-learner:{realm_id}")
+
+
+def stored_key(realm_id: str, dimension: str, key: str) -> str:
+    """The key a report's ``key`` (a course, learner, invitation… id) is counted under."""
+    return learner_key(realm_id, key) if dimension == "learner" else key
+
+
+def erased(image: dict[str, Any]) -> bool:
+    """An image of a registration its learner's erasure marked (about to be deleted)."""
+    return bool(image) and bool(_json(image.get("details")).get("erased"))
+
+
 def memberships(image: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    """dimension → (key, label) of a registration image."""
+    """dimension → (key, label) of a registration image (the learner's key a pseudonym)."""
     details, learner = _json(image.get("details")), _json(image.get("learner"))
     found = {"all": ("-", ""), "course": (str(image.get("course_id") or ""), str(details.get("courseTitle") or ""))}
     name = " ".join(p for p in (learner.get("firstName"), learner.get("lastName")) if p)
     if learner.get("id"):
-        found["learner"] = (str(learner["id"]), name)
+        found["learner"] = (learner_key(str(image.get("realm_id") or ""), str(learner["id"])), name)
     for dimension, field in (("invitation", "invitationId"), ("destination", "destinationId"), ("app", "appId")):
         if details.get(field):
             found[dimension] = (str(details[field]), "")
@@ -105,7 +132,10 @@ def contribution(image: dict[str, Any]) -> dict[Key, dict[str, float]]:
 
 
 def delta(old: dict[str, Any], new: dict[str, Any]) -> dict[Key, dict[str, float]]:
-    """``contribution(new) − contribution(old)``, zeros left out."""
+    """``contribution(new) − contribution(old)``, zeros left out; nothing for the erasure's own
+    writes (a change to an erased image, the removal of one)."""
+    if erased(new) or (not new and erased(old)):
+        return {}
     out: dict[Key, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for sign, image in ((-1, old), (1, new)):
         for key, counters in contribution(image).items():
@@ -116,15 +146,28 @@ def delta(old: dict[str, Any], new: dict[str, Any]) -> dict[Key, dict[str, float
 
 
 def apply_change(change: TableChange) -> bool:
-    """A registrations-table change into the aggregates, once (keyed on the item's version)."""
+    """A registrations-table change into the aggregates, once (keyed on the item's version); a
+    change of names only (learner ``updateInfo``) renames the entries."""
     if change.keys.get("sk") != "REG":
         return False
     moved = delta(change.old, change.new)
-    if not moved:
+    renamed = bool(change.old and contribution(change.new)) and not erased(change.new) \
+        and memberships(change.old) != memberships(change.new)  # updateInfo: the learner's new name
+    if not moved and not renamed:
         return False
     image = change.new or change.old
     version = (change.new or {}).get("version")
     change_id = (f"{change.keys['pk']}#v{version}" if change.new
                  else f"{change.keys['pk']}#removed#v{(change.old or {}).get('version')}")
-    labels = {(d, key): label for d, (key, label) in memberships(image).items() if d in ("course", "learner")}
-    return store.apply(change_id, str(image["realm_id"]), moved, labels)
+    found = memberships(image)
+    labels = {(d, key): label for d, (key, label) in found.items() if d != "all"}
+    learner = _json(image.get("learner"))
+    guarded = {("learner", found["learner"][0]): (str(learner["id"]), str(image.get("created") or ""))} \
+        if "learner" in found else {}
+    return store.apply(change_id, str(image["realm_id"]), moved, labels, guarded=guarded)
+
+
+def forget_learner(realm_id: str, learner_id: str) -> int:
+    """Drop a learner's own Reportage entry (name, id) and counters; the counters of every other
+    dimension keep what their registrations counted. The number of items removed."""
+    return store.forget(realm_id, "learner", learner_key(realm_id, learner_id))

@@ -65,10 +65,16 @@ def delta(old: dict[str, Any], new: dict[str, Any]) -> dict[Key, dict[str, float
     return {k: v for k, v in moved.items() if v["launches"]}
 
 
+def _erased(image: dict[str, Any] | None) -> bool:
+    return bool(image) and bool(_json((image or {}).get("reportage")).get("erased"))
+
+
 def apply_change(change: TableChange) -> bool:
     """A launch item's change into the aggregates, once; False if it moves nothing or was applied."""
     if not str(change.keys.get("sk") or "").startswith(LAUNCH_SK):
         return False
+    if _erased(change.new) or (not change.new and _erased(change.old)):
+        return False  # the learner's erasure: its launches stay counted (as its registrations do)
     moved = delta(change.old, change.new)
     if not moved:
         return False

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from chalicelib.errors import BadRequest, NotFound
-from chalicelib.reports.aggregates import DIMENSIONS
+from chalicelib.reports.aggregates import DIMENSIONS, stored_key
 from chalicelib.store import aggregates as store
 
 DEFAULT_DAYS = 90
@@ -64,10 +64,10 @@ def _sum(realm_id: str, dimension: str, key: str, first: str, last: str) -> tupl
 
 def report(realm_id: str, dimension: str, key: str, first: str, last: str, *,
            with_table: str | None = None) -> dict[str, Any]:
-    """One key's report (``all``/``-`` is the overview)."""
+    """One key's report (``all``/``-`` is the overview; a learner's by learner id)."""
     if dimension not in DIMENSIONS:
         raise NotFound(f"There is no {dimension!r} report.")
-    totals, by_day = _sum(realm_id, dimension, key, first, last)
+    totals, by_day = _sum(realm_id, dimension, stored_key(realm_id, dimension, key), first, last)
     series, day = [], date.fromisoformat(first)
     while day.isoformat() <= last:
         row = by_day.get(day.isoformat(), {})
@@ -82,14 +82,18 @@ def report(realm_id: str, dimension: str, key: str, first: str, last: str, *,
 
 
 def table(realm_id: str, dimension: str, first: str, last: str) -> list[dict[str, Any]]:
-    """Every key of ``dimension`` with its totals in the range (keys with nothing in it left out)."""
+    """Every key of ``dimension`` with its totals in the range (keys with nothing in it left out,
+    and erased learners: they are only counts in the other dimensions now). A row's ``key`` is
+    the id to ask its report with (a learner's id, not the pseudonym it is counted under)."""
     rows = []
     for key_item in store.keys(realm_id, dimension):
+        if key_item.erased or (dimension == "learner" and not key_item.ref):
+            continue
         totals, _by_day = _sum(realm_id, dimension, key_item.sk, first, last)
         if any(totals.values()):
             summary = _summary(totals)
             summary.pop("scoreDistribution")
-            rows.append({"key": key_item.sk, "label": key_item.label, **summary})
+            rows.append({"key": key_item.ref or key_item.sk, "label": key_item.label, **summary})
     return sorted(rows, key=lambda r: (-r["registrations"], r["key"]))
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice.app import Blueprint, Response
 
-from chalicelib import courses, permissions, registrations
+from chalicelib import courses, registrations
 from chalicelib.configuration import levels as configuration
 from chalicelib.errors import BadRequest
 from chalicelib.middleware import request_json
@@ -16,6 +16,8 @@ from chalicelib.routes.courses import flag, version_number
 from chalicelib.runtime import launch
 
 api = Blueprint(__name__)
+#: Callers that are an app (Basic app credentials, an app's OAuth token): the registration records which.
+APP_KINDS = frozenset({"app", "oauth"})
 
 
 def _params() -> dict[str, str]:
@@ -39,7 +41,7 @@ def create_registration() -> Response:
     initial = body.get("initialSettings") if isinstance(body, dict) else None
     checked = configuration.entries(initial) if initial is not None else []  # before anything is stored
     who = caller(api)
-    made_by = {"appId": who.principal} if who.kind in permissions.API_CALLERS else None  # Apps page overview
+    made_by = {"appId": who.principal} if who.kind in APP_KINDS else None  # Reportage's app dimension
     item = registrations.create(who.realm_id, body, version_number(raw) if raw not in (None, "") else None,
                                 details=made_by)
     if checked:

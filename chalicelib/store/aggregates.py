@@ -7,7 +7,9 @@ Key layout:
   as attributes ``d{dd}_{counter}`` (``d07_completions``), so a 90-day report reads at most four
   items per key however many registrations there are (dimension ``all`` with key ``-``,
   ``course``, ``learner``, ``invitation``, ``destination``, ``app``);
-* ``{realm}#AGGKEYS#{dimension}`` / ``{key}``          the keys seen per dimension (and a label);
+* ``{realm}#AGGKEYS#{dimension}`` / ``{key}``          the keys seen per dimension (and a label; a
+  learner's key is a pseudonym and its entry holds the learner id as ``ref``, or ``erased``: the
+  time the learner's data was erased, when there is nothing of them left but counts elsewhere);
 * ``AGG#{change}`` / ``EVENT``                          a registration change applied (TTL 7 days).
 
 A change's deltas (``ADD`` on the day's attributes), its key entries and its marker are written in
@@ -21,6 +23,7 @@ import re
 import time
 import uuid
 from collections import defaultdict
+from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -50,6 +53,8 @@ class KeyItem(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     label = UnicodeAttribute(default="")
+    ref = UnicodeAttribute(null=True)  # the id behind a pseudonymous key (learners)
+    erased = UnicodeAttribute(null=True)  # when that id's data was erased (then no label, no ref)
 
 
 @lru_cache(maxsize=1)
@@ -88,27 +93,61 @@ def month_updates(realm_id: str, deltas: dict[tuple[str, str, str], dict[str, fl
     return updates
 
 
+def _guarded_entry(pk: str, key: str, label: str, ref: str, since: str) -> dict[str, Any]:
+    """The key's entry with its label and id, unless that id's data was erased after ``since``."""
+    return {"Update": {
+        "TableName": settings().reports_table, "Key": {"pk": {"S": pk}, "sk": {"S": key}},
+        "UpdateExpression": "SET #l = :l, #r = :r REMOVE #e",
+        "ConditionExpression": "attribute_not_exists(#e) OR #e < :s",
+        "ExpressionAttributeNames": {"#l": "label", "#r": "ref", "#e": "erased"},
+        "ExpressionAttributeValues": {":l": {"S": label}, ":r": {"S": ref}, ":s": {"S": since}}}}
+
+
 def apply(change_id: str, realm_id: str, deltas: dict[tuple[str, str, str], dict[str, float]],
-          labels: dict[tuple[str, str], str]) -> bool:
+          labels: dict[tuple[str, str], str], *, guarded: dict[tuple[str, str], tuple[str, str]] | None = None) -> bool:
     """Add ``deltas`` ((dimension, key, day) → counter → amount) once per ``change_id``; False
-    if that change was applied before."""
+    if that change was applied before. ``guarded`` keys ((dimension, key) → (id, since)) are
+    pseudonyms whose entry keeps the id: if that id's data was erased after ``since`` (the
+    registration's creation), the change adds nothing to those keys and does not name them."""
     table = settings().reports_table
+    guarded = guarded or {}
     items: list[dict[str, Any]] = [{"Put": {
         "TableName": table, "ConditionExpression": "attribute_not_exists(pk)",
         "Item": {"pk": {"S": f"AGG#{change_id}"}, "sk": {"S": "EVENT"},
                  "expires": {"N": str(int(time.time()) + MARKER_SECONDS)}}}}]
+    items += [_guarded_entry(f"{realm_id}#AGGKEYS#{dimension}", key, labels.get((dimension, key), ""), ref, since)
+              for (dimension, key), (ref, since) in guarded.items()]
     items += month_updates(realm_id, deltas)
     items += [{"Put": {"TableName": table, "Item": {"pk": {"S": f"{realm_id}#AGGKEYS#{dimension}"}, "sk": {"S": key},
                                                      "label": {"S": label}}}}
-              for (dimension, key), label in labels.items()]
+              for (dimension, key), label in labels.items() if (dimension, key) not in guarded]
     try:
         _client().transact_write_items(TransactItems=items, ClientRequestToken=uuid.uuid4().hex)
     except ClientError as err:
         reasons = err.response.get("CancellationReasons") or []
         if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
             return False
+        refused = {key for key, reason in zip(guarded, reasons[1:], strict=False)
+                   if reason.get("Code") == "ConditionalCheckFailed"}
+        if refused:  # erased since: the change again, without those keys
+            return apply(change_id, realm_id, {k: v for k, v in deltas.items() if k[:2] not in refused},
+                         {k: v for k, v in labels.items() if k not in refused},
+                         guarded={k: v for k, v in guarded.items() if k not in refused})
         raise
     return True
+
+
+def forget(realm_id: str, dimension: str, key: str) -> int:
+    """Erase what a (pseudonymous) key says of its id: its entry keeps only the time of erasure
+    (no label, no id), its counters are deleted. The number of items removed or blanked."""
+    erased_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+0000")  # as registrations' ``created``
+    KeyItem(f"{realm_id}#AGGKEYS#{dimension}", key, label="", erased=erased_at).save()
+    months = list(KeyItem.query(aggregate_pk(realm_id, dimension, key), attributes_to_get=["pk", "sk"],
+                                consistent_read=True))  # all written before the tombstone; later ones it refuses
+    with KeyItem.batch_write() as batch:
+        for item in months:
+            batch.delete(item)
+    return 1 + len(months)
 
 
 def days(realm_id: str, dimension: str, key: str, first: str, last: str) -> Iterator[tuple[str, dict[str, float]]]:

@@ -367,3 +367,13 @@ def add_pens_record(realm_id: str, dispatch_id: str, item: PensRecordItem) -> No
 
 def pens_records(realm_id: str, dispatch_id: str) -> list[PensRecordItem]:
     return list(PensRecordItem.query(dispatch_pk(realm_id, dispatch_id), PensRecordItem.sk.startswith("PENS#")))
+
+
+def forget_learners(realm_id: str, dispatch_id: str, registration_ids: set[str]) -> int:
+    """Delete the records of the host learners whose registrations are ``registration_ids`` (a
+    learner's erasure); the dispatch's registration count, a counter only, stays."""
+    doomed = [item for item in learners(realm_id, dispatch_id) if item.registration_id in registration_ids]
+    with DispatchLearnerItem.batch_write() as batch:
+        for item in doomed:
+            batch.delete(item)
+    return len(doomed)

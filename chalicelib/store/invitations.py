@@ -337,3 +337,33 @@ def hit(realm_id: str, invitation_id: str, client: str, window_seconds: int) -> 
     item = RateItem(f"INVRATE#{realm_id}#{invitation_id}#{digest}#{window}", "RATE")
     item.update(actions=[RateItem.hits.add(1), RateItem.expires.set(int(time.time()) + 2 * window_seconds)])
     return int(item.hits)
+
+
+def forget_people(realm_id: str, invitation_id: str, registration_ids: set[str], emails: set[str]) -> int:
+    """A learner's erasure: remove the invited people of ``registration_ids`` (with their email
+    index), and every address of ``emails`` from the invitation's email and its job's errors.
+    The invitation's registration count, a counter only, stays. The number of people removed."""
+    gone = [user for user in users(realm_id, invitation_id) if user.registration_id in registration_ids]
+    for user in gone:
+        remove_user(realm_id, invitation_id, user)
+
+    def named(text: object) -> bool:
+        return any(email.lower() in str(text).lower() for email in emails)
+
+    for _ in range(5):
+        item = get(realm_id, invitation_id)
+        if item is None or not item.email or not any(named(a) for a in item.email.get("addresses") or []):
+            break
+        item.email = {**item.email, "addresses": [a for a in item.email.get("addresses") or [] if not named(a)]}
+        try:
+            save(item)
+            break
+        except VersionConflict:
+            continue
+    try:
+        job = JobItem.get(inv_pk(realm_id, invitation_id), "JOB")
+    except DoesNotExist:
+        return len(gone)
+    if any(named(error) for error in job.errors or []):
+        job.update(actions=[JobItem.errors.set([e for e in job.errors or [] if not named(e)])])
+    return len(gone)

@@ -228,6 +228,17 @@ def launches(realm_id: str, registration_id: str) -> list[LaunchItem]:
     return list(LaunchItem.query(reg_pk(realm_id, registration_id), LaunchItem.sk.startswith("LAUNCH#")))
 
 
+def mark_launches_erased(realm_id: str, registration_id: str) -> int:
+    """Mark every launch of a registration erased (``reportage.erased``) before the registration
+    is deleted, so Reportage keeps the launches counted (``chalicelib.reports.launches``)."""
+    marked = 0
+    for launch in launches(realm_id, registration_id):
+        if launch.reportage:
+            launch.update(actions=[LaunchItem.reportage.set({**launch.reportage, "erased": True})])
+            marked += 1
+    return marked
+
+
 def get_launch(realm_id: str, registration_id: str, launch_id: str) -> LaunchItem | None:
     try:
         return LaunchItem.get(reg_pk(realm_id, registration_id), f"LAUNCH#{launch_id}")

@@ -35,3 +35,13 @@ def test_lambda_without_a_master_key_refuses_to_seal(monkeypatch) -> None:
     finally:
         monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME")
         settings.cache_clear()
+
+
+def test_a_pseudonym_is_stable_keyed_and_does_not_show_its_value(monkeypatch) -> None:
+    from chalicelib import vault
+
+    first = vault.pseudonym("ada@example.com", "reportage-learner:realm-1")
+    assert first == vault.pseudonym("ada@example.com", "reportage-learner:realm-1") and len(first) == 32
+    assert set(first) <= set("0123456789abcdef") and first != vault.pseudonym("ada@example.com", "reportage-learner:r2")
+    monkeypatch.setenv("MASTER_KEY", "another deployment's key")
+    assert vault.pseudonym("ada@example.com", "reportage-learner:realm-1") != first  # this deployment only
