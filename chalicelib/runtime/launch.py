@@ -218,14 +218,16 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         raise BadRequest("activityId must be an activity identifier.")
     from chalicelib.runtime import statement_launch  # noqa: PLC0415 - it builds on this module
 
-    if statement_launch.tracked_by_statements(_registration(session).details or {}):
+    item = _registration(session)  # read once; again only after a concurrent change
+    if statement_launch.tracked_by_statements(item.details or {}):
         return statement_launch.deliver(session, wanted)
     request = sequencing.parse_request(body["navRequest"], body.get("target")) if "navRequest" in body else None
-    structure = _sequenced_structure(_registration(session))
+    structure = _sequenced_structure(item)
     if request is not None and structure is None:
         raise BadRequest("navRequest is for SCORM 2004 courses with sequencing; send activityId instead.")
-    for _ in range(COMMIT_RETRIES):
-        item = _registration(session)
+    for attempt in range(COMMIT_RETRIES):
+        if attempt:
+            item = _registration(session)
         launch_settings.check_time_left(session.settings, float(item.total_seconds or 0))  # PlayerTimeLimit
         details = dict(item.details or {})
         moment = now()
@@ -259,13 +261,19 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
             store.write_commit(item, session.launch_id, _launch_actions(item, moment), [entry])
         except store.VersionConflict:
             continue
-        delivered["toc"] = delivery.toc(details)
-        delivered["buttons"] = delivery.buttons(details)
-        delivered["contentUrl"] = content_url(session, delivered["href"])
-        if details.get("standard") == "AICC":  # the AU talks HACP (chalicelib.aicc), not window.API
-            delivered["contentUrl"] = aicc_course.launch_url(session, item, delivered)
-        return delivered
+        return _with_navigation(session, item, details, delivered)
     raise Conflict("The registration kept changing; try again.")
+
+
+def _with_navigation(session: sessions.PlayerSession, item: Any, details: dict[str, Any],
+                     delivered: dict[str, Any]) -> dict[str, Any]:
+    """A delivered SCO with the table of contents, the buttons and where its content is."""
+    delivered["toc"] = delivery.toc(details)
+    delivered["buttons"] = delivery.buttons(details)
+    delivered["contentUrl"] = content_url(session, delivered["href"])
+    if details.get("standard") == "AICC":  # the AU talks HACP (chalicelib.aicc), not window.API
+        delivered["contentUrl"] = aicc_course.launch_url(session, item, delivered)
+    return delivered
 
 
 def table_of_contents(session: sessions.PlayerSession) -> dict[str, Any]:
