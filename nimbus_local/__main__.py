@@ -124,7 +124,8 @@ def main() -> int:
     aws.settle_heap()  # the restored state: out of every later collection
     snapshotter.start()
     pump = EventPump(app_module.app, app_module, region,
-                     trim=lambda arn, shard, seq: aws.trim_stream(moto, arn, shard, seq))
+                     trim=lambda arn, shard, seq: aws.trim_stream(moto, arn, shard, seq),
+                     read=lambda arn, shard, after, limit: aws.read_stream(moto, arn, shard, after, limit))
     if os.environ.get("NIMBUS_EVENT_PUMP", "on") != "off":  # off: inspect a home, consume nothing
         pump.start()
     dist = Path(os.environ.get("NIMBUS_FRONTEND_DIST") or ROOT / "frontend" / "dist")

@@ -68,8 +68,11 @@ class EventPump:
     """Feeds SQS and Kinesis records to the chalice app's event handlers."""
 
     def __init__(self, chalice_app: Any, app_module: Any, region: str,
-                 trim: Callable[[str, str, str], Any] | None = None) -> None:
+                 trim: Callable[[str, str, str], Any] | None = None,
+                 read: Callable[[str, str, str | None, int], list[dict[str, Any]] | None] | None = None) -> None:
         self.region = region
+        #: Reads a table stream's records directly (stream ARN, shard, after, limit); None: use the API.
+        self.read = read
         #: Called with (stream ARN, shard, sequence) once every consumer of the stream is past it.
         self.trim = trim
         self.positions: dict[tuple[str, str], dict[str, str]] = {}
@@ -253,6 +256,9 @@ class EventPump:
         return self._round[key]
 
     def _read_changes(self, arn: str, shard: str, after: str | None, limit: int) -> list[dict[str, Any]]:
+        direct = self.read(arn, shard, after, limit) if self.read is not None else None
+        if direct is not None:
+            return direct
         iterator_args: dict[str, Any] = (
             {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after}
             if after else {"ShardIteratorType": "TRIM_HORIZON"})

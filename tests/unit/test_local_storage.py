@@ -427,3 +427,51 @@ def test_ranged_gets_read_only_the_range_and_answer_as_moto(local_aws: tuple[str
     with mock_aws():
         in_memory = _ranges(boto3.client("s3", region_name=REGION))
     assert on_disk == in_memory
+
+
+def test_the_pump_reads_a_change_log_directly_as_getrecords_answers(local_aws: tuple[str, Any]) -> None:
+    """The event pump reads a table's change log from disk (``aws.read_stream``) instead of
+    through ``GetRecords``: the Kinesis events it makes from either must be the same, binary
+    values, removals and positions included."""
+    from nimbus_local import aws as local
+    from nimbus_local.pump import kinesis_change_record
+
+    endpoint, moto = local_aws
+    ddb = boto3.client("dynamodb", region_name=REGION, endpoint_url=endpoint)
+    ddb.create_table(TableName=CHANGES, BillingMode="PAY_PER_REQUEST",
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                           {"AttributeName": "sk", "AttributeType": "S"}],
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                {"AttributeName": "sk", "KeyType": "RANGE"}],
+                     StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+    for n in range(7):
+        ddb.put_item(TableName=CHANGES, Item={
+            "pk": {"S": f"p{n % 2}"}, "sk": {"S": f"s{n}"}, "b": {"B": bytes([n, 255])},
+            "m": {"M": {"inner": {"B": b"\x00\x01"}, "n": {"N": str(n)}}}})
+    ddb.update_item(TableName=CHANGES, Key={"pk": {"S": "p0"}, "sk": {"S": "s0"}}, UpdateExpression="ADD #n :one",
+                    ExpressionAttributeNames={"#n": "n"}, ExpressionAttributeValues={":one": {"N": "1"}})
+    ddb.delete_item(TableName=CHANGES, Key={"pk": {"S": "p1"}, "sk": {"S": "s1"}})
+    streams = boto3.client("dynamodbstreams", region_name=REGION, endpoint_url=endpoint)
+    arn = ddb.describe_table(TableName=CHANGES)["Table"]["LatestStreamArn"]
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+
+    def through_api(after: str | None) -> list[Any]:
+        where = {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": after} if after else {
+            "ShardIteratorType": "TRIM_HORIZON"}
+        iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard, **where)["ShardIterator"]
+        return streams.get_records(ShardIterator=iterator, Limit=4)["Records"]
+
+    after = None
+    pages = 0
+    while True:
+        expected = through_api(after)
+        direct = local.read_stream(moto, arn, shard, after, 4)
+        assert direct is not None
+        assert [kinesis_change_record(c, CHANGES, REGION, "arn:s") for c in direct] == \
+            [kinesis_change_record(c, CHANGES, REGION, "arn:s") for c in expected]
+        if not expected:
+            break
+        pages += 1
+        after = expected[-1]["dynamodb"]["SequenceNumber"]
+    assert pages == 3  # 7 puts, 1 update, 1 removal: pages of 4, 4, 1
+    assert local.read_stream(moto, arn.replace(CHANGES, "elsewhere"), shard, None, 4) is None
