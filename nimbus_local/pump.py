@@ -36,7 +36,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from nimbus_local import bootstrap
+from nimbus_local import bootstrap, event_filters
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -95,6 +95,7 @@ class EventPump:
         #: the records after a position: the registrations table has several consumers, usually
         #: at the same position; each used to read and decode the same records).
         self._round: dict[tuple[Any, ...], Any] = {}
+        self.filters: dict[str, list[dict[str, Any]]] = {}
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -236,8 +237,10 @@ class EventPump:
                 continue
             busy = True
             stream_arn = f"arn:aws:kinesis:{self.region}:123456789012:stream/{source.stream}"
-            event = {"Records": [kinesis_change_record(c, table, self.region, stream_arn) for c in changes]}
-            failed = self._invoke(source, handler, event)
+            wanted = self._filters(source)
+            records = [kinesis_record(data, c, self.region, stream_arn) for c in changes
+                       if event_filters.passes(wanted, data := change_data(c, table, self.region))]
+            failed = self._invoke(source, handler, {"Records": records}) if records else set()
             done = None
             for change in changes:
                 if change["dynamodb"]["SequenceNumber"] in failed:
@@ -249,6 +252,12 @@ class EventPump:
             if failed:
                 self.stopping.wait(RETRY_SECONDS)
         return busy
+
+    def _filters(self, source: Any) -> list[dict[str, Any]]:
+        """The consumer's Lambda ``FilterCriteria`` (``infra/resources.json``), read once."""
+        if source.name not in self.filters:
+            self.filters[source.name] = event_filters.kinesis_filters(source.name)
+        return self.filters[source.name]
 
     def _shared(self, key: tuple[Any, ...], read: Callable[..., Any], *args: Any) -> Any:
         if key not in self._round:
@@ -312,23 +321,26 @@ class EventPump:
         return str(record["kinesis"]["sequenceNumber"])
 
 
-def kinesis_change_record(change: dict[str, Any], table: str, region: str, stream_arn: str) -> dict[str, Any]:
-    """A DynamoDB Streams record as a Lambda Kinesis event record, its data what Kinesis Data
-    Streams for DynamoDB puts ("Kinesis Data Streams for DynamoDB: record format": JSON with
-    ``tableName``, ``recordFormat`` and the ``dynamodb`` images; creation time in microseconds;
-    partitioned by the item's key)."""
+def change_data(change: dict[str, Any], table: str, region: str) -> dict[str, Any]:
+    """The data Kinesis Data Streams for DynamoDB puts for a DynamoDB Streams record ("Kinesis
+    Data Streams for DynamoDB: record format": JSON with ``tableName``, ``recordFormat`` and the
+    ``dynamodb`` images; creation time in microseconds)."""
     body = change["dynamodb"]
-    created = body["ApproximateCreationDateTime"]
-    data = {
+    return {
         "awsRegion": region, "eventID": change["eventID"], "eventName": change["eventName"],
         "userIdentity": None, "recordFormat": "application/json", "tableName": table,
         "dynamodb": {
-            "ApproximateCreationDateTime": int(created.timestamp() * 1_000_000),
+            "ApproximateCreationDateTime": int(body["ApproximateCreationDateTime"].timestamp() * 1_000_000),
             "ApproximateCreationDateTimePrecision": "MICROSECOND",
             **{k: body[k] for k in ("Keys", "NewImage", "OldImage", "SizeBytes") if k in body},
         },
         "eventSource": "aws:dynamodb",
     }
+
+
+def kinesis_record(data: dict[str, Any], change: dict[str, Any], region: str, stream_arn: str) -> dict[str, Any]:
+    """A Lambda Kinesis event record carrying ``data``, partitioned by the item's key."""
+    body = change["dynamodb"]
     raw = json.dumps(data, separators=(",", ":"), default=_binary).encode()
     partition = hashlib.md5(json.dumps(body["Keys"], sort_keys=True, default=_binary).encode(),  # noqa: S324
                             usedforsecurity=False).hexdigest().upper()
@@ -336,12 +348,17 @@ def kinesis_change_record(change: dict[str, Any], table: str, region: str, strea
     return {
         "kinesis": {"kinesisSchemaVersion": "1.0", "partitionKey": partition, "sequenceNumber": sequence,
                     "data": base64.b64encode(raw).decode(),
-                    "approximateArrivalTimestamp": created.timestamp()},
+                    "approximateArrivalTimestamp": body["ApproximateCreationDateTime"].timestamp()},
         "eventSource": "aws:kinesis", "eventVersion": "1.0",
         "eventID": f"shardId-000000000000:{sequence}", "eventName": "aws:kinesis:record",
         "awsRegion": region, "invokeIdentityArn": "arn:aws:iam::123456789012:role/local",
         "eventSourceARN": stream_arn,
     }
+
+
+def kinesis_change_record(change: dict[str, Any], table: str, region: str, stream_arn: str) -> dict[str, Any]:
+    """A DynamoDB Streams record as a Lambda Kinesis event record (:func:`change_data` as its data)."""
+    return kinesis_record(change_data(change, table, region), change, region, stream_arn)
 
 
 def _binary(value: Any) -> str:
