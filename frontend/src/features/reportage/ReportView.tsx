@@ -13,6 +13,7 @@ const KINDS: { value: ReportKind; label: string }[] = [
   { value: 'learner', label: 'Learner' },
   { value: 'invitation', label: 'Invitation' },
   { value: 'destination', label: 'Destination' },
+  { value: 'app', label: 'App' },
 ];
 const TABLE_REPORT: Record<string, ReportKind> = { course: 'course', learner: 'learner', invitation: 'invitation', destination: 'destination' };
 
