@@ -1,12 +1,15 @@
 """Reportage in Debian's Chromium against the real local stack (issue 15): seeded registrations
 and their launches reach the aggregates through the registrations change stream; the overview,
 course, learner and invitation reports render with their charts, the date range changes them,
-the CSV downloads, the course report shows its question analysis. Screenshots go to docs/
-(reportage-*.png)."""
+the CSV downloads, the course report shows its question analysis; each report is reached the way
+a user reaches it — the People tab's learner link, the course page's "Course report", the
+registrations' "Full Report" — at its own address, and the back button returns. Screenshots go to
+docs/ (reportage-*.png)."""
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -14,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
+from tests.builders import course_zip as cz
 from tests.e2e.stack import ROOT, LocalStack
 
 if TYPE_CHECKING:
@@ -21,7 +25,7 @@ if TYPE_CHECKING:
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 COURSES = {"golf": "Golf Explained", "tennis": "Tennis Basics", "chess": "Chess Openings"}
-LEARNERS = ["ada", "bob", "cy", "di", "eve"]
+LEARNERS = ["ada@acme.test", "bob", "cy", "di", "eve"]  # ada is also a person of the realm (People)
 
 
 def _interactions(n: int) -> dict[str, Any]:
@@ -61,7 +65,8 @@ def _seed(stack: LocalStack, realm_id: str) -> int:
         stamp = created.strftime("%Y-%m-%dT%H:%M:%S.%f+0000")
         item = {"pk": {"S": f"{realm_id}#REG#seed{n}"}, "sk": {"S": "REG"}, "realm_id": {"S": realm_id},
                 "registration_id": {"S": f"seed{n}"}, "course_id": {"S": course},
-                "learner": {"S": json.dumps({"id": learner, "firstName": learner.title(), "lastName": "Learner"})},
+                "learner": {"S": json.dumps({"id": learner, "firstName": learner.split("@")[0].title(),
+                                              "lastName": "Learner"})},
                 "completion": {"S": "COMPLETED" if done else "INCOMPLETE"},
                 "success": {"S": ("PASSED" if score >= 60 else "FAILED") if done else "UNKNOWN"},
                 "total_seconds": {"N": str(300 + n * 20)}, "version": {"N": "1"}, "created": {"S": stamp},
@@ -94,6 +99,21 @@ def _wait_for_aggregates(stack: LocalStack, count: int) -> None:
     raise AssertionError("the aggregates did not catch up")
 
 
+def _import_golf(stack: LocalStack) -> None:
+    """The golf course in the library, so that its course page exists (the seeds name it only)."""
+    started = stack.api("POST", "/courses/importJobs/upload?courseId=golf",
+                        files={"file": ("golf.zip", cz.scorm12_zip(), "application/zip")})
+    assert started.status_code == 200, started.text
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        status = stack.api("GET", f"/courses/importJobs/{started.json()['result']}").json()["status"]
+        if status != "RUNNING":
+            assert status == "COMPLETE"
+            return
+        time.sleep(0.2)
+    raise AssertionError("import did not finish")
+
+
 def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ROOT / "docs" / f"reportage-{name}.png"), full_page=True)
 
@@ -115,7 +135,7 @@ def test_reports_render_with_charts_change_with_the_range_and_export_csv(browser
         totals = page.get_by_label("Totals")
         expect(totals).to_contain_text("36 registrations", timeout=15_000)
         expect(totals).to_contain_text("54 launches")
-        expect(page.get_by_role("img", name="Registrations and completions per day")).to_be_visible()
+        expect(page.get_by_role("img", name="Registrations, launches and completions per day")).to_be_visible()
         expect(page.get_by_role("img", name="Score distribution")).to_be_visible()
         table = page.get_by_role("table", name="Report table")
         expect(table).to_contain_text("Golf Explained")
@@ -150,15 +170,45 @@ def test_reports_render_with_charts_change_with_the_range_and_export_csv(browser
         assert lines[1].startswith("q1,item_1,Which club do you putt with?,choice,11,5,6,0.4545,driver (4); wedge (2)")
         _shot(page, "course")
 
-        page.get_by_label("Report").select_option("learner")
-        page.get_by_label("Learner id").fill("ada")
-        expect(totals).to_contain_text("registrations", timeout=10_000)
+        expect(page).to_have_url(f"{stack.base_url}/reportage?report=course&key=golf")  # the drill-down's address
+
+        # People: a person's learner report (their learner id is the email they sign in with)
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+        page.get_by_label("Email").fill("ada@acme.test")
+        page.get_by_label("Name").fill("Ada Learner")
+        page.get_by_role("button", name="Add person").click()
+        page.get_by_role("link", name="Reportage of ada@acme.test").click()
+        expect(page).to_have_url(f"{stack.base_url}/reportage?report=learner&key=ada%40acme.test")
+        expect(totals).to_contain_text("8 registrations", timeout=10_000)
+        expect(totals).to_contain_text("12 launches")
+        expect(page.get_by_label("Learner id")).to_have_value("ada@acme.test")
         _shot(page, "learner")
+        page.go_back()  # the back button: People again
+        expect(page.get_by_role("heading", level=1, name="People")).to_be_visible()
+        page.go_forward()
+        expect(totals).to_contain_text("8 registrations", timeout=10_000)
 
         page.get_by_label("Report").select_option("invitation")
         page.get_by_label("Invitation id").fill("spring-cohort")
         expect(totals).to_contain_text("9 registrations", timeout=10_000)
+        expect(page).to_have_url(f"{stack.base_url}/reportage?report=invitation&key=spring-cohort")
         _shot(page, "invitation")
+
+        # the course page's "Course report", with its question analysis
+        _import_golf(stack)
+        page.goto(stack.base_url + "/library/golf")
+        page.get_by_role("link", name="Course report").click()
+        expect(page).to_have_url(f"{stack.base_url}/reportage?report=course&key=golf")
+        expect(totals).to_contain_text("12 registrations", timeout=10_000)
+        expect(page.get_by_role("table", name="Question analysis")).to_contain_text("Which club do you putt with?")
+        page.go_back()
+        expect(page).to_have_url(f"{stack.base_url}/library/golf")
+
+        # the registrations (the realm's history): Full Report is the overview
+        page.goto(stack.base_url + "/registrations")
+        page.get_by_role("link", name="Full Report").click()
+        expect(page).to_have_url(re.compile(r"/reportage\?report=overview$"))
+        expect(totals).to_contain_text("36 registrations", timeout=10_000)
         assert errors == []
         page.close()
     finally:

@@ -43,10 +43,18 @@ def test_a_reportage_link_opens_the_report_signed_in_once(browser, fresh_home: P
         expect(page).to_have_url(f"{stack.base_url}/reportage/link?report=course&key=golf")
         totals = page.get_by_label("Totals")
         expect(totals).to_contain_text("12 registrations", timeout=15_000)  # Golf Explained's seeded numbers
-        expect(page.get_by_role("img", name="Registrations and completions per day")).to_be_visible()
+        expect(page.get_by_role("img", name="Registrations, launches and completions per day")).to_be_visible()
         expect(page.locator("svg.recharts-surface").first).to_be_visible()
         expect(page.get_by_text("Nimbus Reportage")).to_be_visible()
         expect(page.get_by_role("navigation", name="Main")).to_have_count(0)  # not the signed-in app
+        # the course's question analysis, read with the link's session
+        q1 = page.get_by_role("table", name="Question analysis").get_by_role("row").filter(
+            has_text="Which club do you putt with?")
+        expect(q1).to_contain_text("45%")
+        expect(q1).to_contain_text("driver × 4")
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download question analysis CSV").click()
+        assert download.value.path().read_text().splitlines()[1].startswith("q1,item_1,Which club do you putt with?")
         page.screenshot(path=str(ROOT / "docs" / "reportage-link.png"), full_page=True)
 
         page.get_by_label("Report").select_option("overview")  # FREENAV: the other reports of the realm

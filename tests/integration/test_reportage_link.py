@@ -107,3 +107,44 @@ def test_a_link_opens_once_into_a_session_limited_to_its_realms_reports(client, 
     assert forged.status_code == 401
     expired_session = client.http.get("/api/app/reportage-link/session", headers={"Cookie": "nimbus_reportage=nope"})
     assert expired_session.status_code == 401
+
+
+def test_a_links_course_report_has_its_question_analysis_within_the_links_navigation(
+        client, realm: RealmCredentials) -> None:
+    from tests.integration.registration_world import Player, launch_link
+
+    import_course(client, realm.basic, cz.scorm12_zip(scos=1), "golf")
+    import_course(client, realm.basic, cz.scorm12_zip(scos=1), "tennis")
+    for n, (response, result) in enumerate((("driver", "wrong"), ("iron", "correct"))):
+        assert create(client, realm.basic, f"r{n}", "golf", learner_id=f"l{n}").status_code == 204
+        player = Player(client, launch_link(client, realm.basic, f"r{n}"))
+        ops = [["set", "cmi.interactions.0.id", "club"], ["set", "cmi.interactions.0.type", "choice"],
+               ["set", "cmi.interactions.0.student_response", response],
+               ["set", "cmi.interactions.0.result", result], ["finish"]]
+        assert player.commit(player.deliver(), ops).status_code == 200
+    _drain_events()
+    path = "/api/app/reportage-link/reports/course/{}/questions"
+
+    # NONAV on the golf course report: its questions (JSON and CSV, any date range), nothing else
+    nonav = {"Cookie": _open(client, _link(client, realm.basic, "NONAV", "report=course&key=golf")[0])["Cookie"]}
+    answered = client.http.get(path.format("golf") + "?from=2026-01-01", headers=nonav)
+    assert answered.status_code == 200, answered.body
+    (club,) = answered.json_body["questions"]
+    assert (club["id"], club["attempts"], club["correct"]) == ("club", 2, 1)
+    assert club["wrongAnswers"] == [{"response": "driver", "count": 1}]
+    csv = client.http.get(path.format("golf") + "?format=csv", headers=nonav)
+    assert csv.headers["Content-Type"].startswith("text/csv") and b"driver (1)" in csv.body
+    refused = client.http.get(path.format("tennis"), headers=nonav)
+    assert refused.status_code == 403 and "NONAV" in json.loads(refused.body)["message"]
+    assert client.http.post(path.format("golf"), headers=nonav).status_code in (403, 405)
+
+    # a learner's link does not open a course's questions; DOWNONLY from the overview does
+    learner = {"Cookie": _open(client, _link(client, realm.basic, "NONAV", "report=learner&key=l0")[0])["Cookie"]}
+    assert client.http.get(path.format("golf"), headers=learner).status_code == 403
+    down = {"Cookie": _open(client, _link(client, realm.basic, "DOWNONLY", "")[0])["Cookie"]}
+    assert client.http.get(path.format("golf"), headers=down).json_body["questions"][0]["id"] == "club"
+    assert client.http.get(path.format("nowhere"), headers=down).status_code == 404
+
+    # the session alone: no cookie, or a forged one, gets nothing
+    assert client.http.get(path.format("golf")).status_code == 401
+    assert client.http.get(path.format("golf"), headers={"Cookie": "nimbus_reportage=forged"}).status_code == 401

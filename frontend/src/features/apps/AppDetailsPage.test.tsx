@@ -27,5 +27,6 @@ describe('App details', () => {
     expect(within(numbers).getAllByRole('row')).toHaveLength(14); // header + 13 months
     expect(within(numbers).getByRole('row', { name: `${MONTHS[12]?.month} 5` })).toBeInTheDocument();
     expect(within(numbers).getByRole('row', { name: `${MONTHS[0]?.month} 0` })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'App report' })).toHaveAttribute('href', '/reportage?report=app&key=app-1');
   });
 });

@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Code, Group, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api } from '../../api/client';
 import { SectionPage } from '../../app/SectionPage';
 import type { AppSummary } from './AppsPage';
 import { MonthlyChart } from '../reportage/charts';
+import { reportageHref } from '../reportage/api';
 
 interface Key {
   id: string;
@@ -124,6 +125,11 @@ export default function AppDetailsPage() {
             Registrations, last 13 months
           </Title>
           <MonthlyChart title="Registrations made with this app per month" months={app.registrationsByMonth} />
+          <Group>
+            <Button component={Link} to={reportageHref({ report: 'app', key: appId })} variant="light">
+              App report
+            </Button>
+          </Group>
         </>
       )}
     </SectionPage>

@@ -120,6 +120,9 @@ describe('Dispatch', { timeout: 20000 }, () => {
     expect(screen.getByText(/No dispatches yet/)).toBeInTheDocument();
     await user.click(screen.getByRole('tab', { name: 'Destinations' }));
     const added = await screen.findByRole('form', { name: 'New destination' });
+    const destinations = await screen.findByRole('table', { name: 'Destinations' });
+    expect(within(destinations).getByRole('link', { name: 'Reportage of Acme <LMS>' })).toHaveAttribute(
+      'href', '/reportage?report=destination&key=acme');
     await user.type(within(added).getByLabelText(/Destination id/), 'beta');
     await user.type(within(added).getByLabelText(/^Name/), 'Beta LMS');
     await user.click(within(added).getByRole('button', { name: 'Add destination' }));
@@ -153,5 +156,7 @@ describe('Dispatch', { timeout: 20000 }, () => {
     const table = await screen.findByRole('table', { name: 'Registrations' }, { timeout: 8000 });
     expect(within(table).getByText('dispatch-abc')).toBeInTheDocument();
     expect(screen.getByText('Learners who came through dispatch destination acme.')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Full Report' })).toHaveAttribute('href', '/reportage?report=destination&key=acme');
+    expect(within(table).getByRole('link', { name: 'Ada Lovelace' })).toHaveAttribute('href', '/reportage?report=learner&key=host-7');
   });
 });

@@ -24,6 +24,7 @@ import { Link, useSearchParams } from 'react-router';
 import { SectionPage } from '../../app/SectionPage';
 import { QueryTable, type Column } from '../../components/DataTable';
 import { libraryApi } from '../library/api';
+import { reportageHref } from '../reportage/api';
 import {
   PACKAGE_TYPES,
   dispatchApi,
@@ -351,9 +352,14 @@ function DestinationsPanel() {
     {
       header: 'Learners',
       cell: (d) => (
-        <Anchor component={Link} to={`/registrations?destinationId=${encodeURIComponent(d.id)}`}>
-          Registrations
-        </Anchor>
+        <Group gap="sm" wrap="nowrap">
+          <Anchor component={Link} to={`/registrations?destinationId=${encodeURIComponent(d.id)}`}>
+            Registrations
+          </Anchor>
+          <Anchor component={Link} to={reportageHref({ report: 'destination', key: d.id })} aria-label={`Reportage of ${d.data.name}`}>
+            Reportage
+          </Anchor>
+        </Group>
       ),
     },
     { header: 'Created', cell: (d) => new Date(d.data.created).toLocaleDateString() },

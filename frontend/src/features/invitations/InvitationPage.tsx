@@ -18,6 +18,7 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { SectionPage } from '../../app/SectionPage';
+import { reportageHref } from '../reportage/api';
 import { DataTable, QueryState, type Column } from '../../components/DataTable';
 import {
   invitationState,
@@ -150,6 +151,9 @@ export default function InvitationPage() {
               · {inv.registrationCount} registered
               {inv.kind === 'private' && ` · ${inv.launchedRegistrationCount ?? 0} launched`}
             </Text>
+            <Button component={Link} to={reportageHref({ report: 'invitation', key: inv.id })} size="xs" variant="light">
+              Invitation report
+            </Button>
           </Group>
           {inv.url && (
             <Group>

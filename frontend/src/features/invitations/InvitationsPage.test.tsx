@@ -82,6 +82,7 @@ describe('Invitations', { timeout: 20_000 }, () => {
     expect(within(people).getByText('COMPLETED')).toBeInTheDocument();
     expect(within(people).getByText('90%')).toBeInTheDocument();
     expect(within(people).getByRole('link', { name: 'reg-ada' })).toHaveAttribute('href', '/registrations/reg-ada');
+    expect(screen.getByRole('link', { name: 'Invitation report' })).toHaveAttribute('href', '/reportage?report=invitation&key=inv2');
     expect(screen.getByRole('list', { name: 'Email problems' })).toHaveTextContent('bad-address');
     await user.click(screen.getByRole('switch', { name: 'Enabled (learners may launch)' }));
     await waitFor(() => expect(callsTo(fetchMock, 'PUT /api/app/invitations/inv2')).toHaveLength(1), { timeout: 5000 });

@@ -17,6 +17,7 @@ import { SectionPage } from '../../app/SectionPage';
 import { CourseInvitations } from '../invitations/CourseInvitations';
 import { ShareMenu } from '../invitations/ShareMenu';
 import { STANDARD_NAMES, formatBytes, libraryApi, type Activity } from './api';
+import { reportageHref } from '../reportage/api';
 import { SettingsTable } from '../../components/SettingsTable';
 
 function ActivityTree({ activity }: { activity: Activity }) {
@@ -127,6 +128,9 @@ export default function CoursePage() {
             </Button>
             <Button component={Link} to={`/registrations?courseId=${encodeURIComponent(data.id)}`} variant="light">
               Registrations
+            </Button>
+            <Button component={Link} to={reportageHref({ report: 'course', key: data.id })} variant="light">
+              Course report
             </Button>
             <ShareMenu courseId={data.id} courseTitle={data.title} />
             <Button

@@ -82,6 +82,8 @@ describe('Library', () => {
     expect(screen.getByText('Learn to putt.')).toBeInTheDocument();
     expect(screen.getByRole('list', { name: 'Import warnings' })).toHaveTextContent('not in the package');
     expect(within(screen.getByRole('table', { name: 'Versions' })).getAllByRole('row')).toHaveLength(3);
+    // the course report (Reportage), a plain link
+    expect(screen.getByRole('link', { name: 'Course report' })).toHaveAttribute('href', '/reportage?report=course&key=golf');
 
     vi.stubGlobal('confirm', () => true);
     await user.click(screen.getByRole('button', { name: 'Delete course' }));

@@ -1,8 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Code, Group, Select, Table, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Code, Group, Select, Table, TextInput } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
+import { Link } from 'react-router';
 import { SectionPage } from '../../app/SectionPage';
+import { reportageHref } from '../reportage/api';
 
 interface Person {
   email: string;
@@ -78,14 +80,24 @@ export default function PeoplePage() {
                 />
               </Table.Td>
               <Table.Td>
-                <Button
-                  size="xs"
-                  color="red"
-                  variant="light"
-                  onClick={() => change.mutate(() => api.delete(userPath(person.email)))}
-                >
-                  Remove
-                </Button>
+                <Group gap="sm" wrap="nowrap">
+                  <Anchor
+                    component={Link}
+                    to={reportageHref({ report: 'learner', key: person.email })}
+                    size="sm"
+                    aria-label={`Reportage of ${person.email}`}
+                  >
+                    Reportage
+                  </Anchor>
+                  <Button
+                    size="xs"
+                    color="red"
+                    variant="light"
+                    onClick={() => change.mutate(() => api.delete(userPath(person.email)))}
+                  >
+                    Remove
+                  </Button>
+                </Group>
               </Table.Td>
             </Table.Tr>
           ))}

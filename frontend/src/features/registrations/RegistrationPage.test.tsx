@@ -98,8 +98,11 @@ describe('Registrations', () => {
     const { user } = renderApp('/registrations');
     const table = await screen.findByRole('table', { name: 'Registrations' });
     expect(within(table).getByText('Golf <Explained>')).toBeInTheDocument();
+    // the History's Full Report: the Reportage overview
+    expect(screen.getByRole('link', { name: 'Full Report' })).toHaveAttribute('href', '/reportage?report=overview');
     await user.click(within(table).getByRole('link', { name: 'r1' }));
     expect(await screen.findByText('page-3')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'learner report' })).toHaveAttribute('href', '/reportage?report=learner&key=l1');
     expect(screen.getByRole('table', { name: 'Interactions' })).toHaveTextContent('correct');
     await user.click(screen.getByRole('button', { name: 'Show' }));
     const log = await screen.findByRole('table', { name: 'Debug log' });

@@ -6,6 +6,7 @@ import { SettingsTable } from '../../components/SettingsTable';
 import { SectionPage } from '../../app/SectionPage';
 import { PostbackLog } from './PostbackLog';
 import { learnerName, registrationsApi, type ActivityResult, type Runtime } from './api';
+import { reportageHref } from '../reportage/api';
 
 /** cmi5 (§9.3.7): an administrator waives an AU the learner met by other means. */
 function WaiveButton({ registrationId, auId }: { registrationId: string; auId: string }) {
@@ -209,7 +210,11 @@ export default function RegistrationPage() {
             </Text>
           </Group>
           <Text size="sm">
-            Learner {learnerName(data.learner)} (<Code>{data.learner.id}</Code>) · course{' '}
+            Learner {learnerName(data.learner)} (<Code>{data.learner.id}</Code>,{' '}
+            <Anchor component={Link} to={reportageHref({ report: 'learner', key: data.learner.id })}>
+              learner report
+            </Anchor>
+            ) · course{' '}
             <Anchor component={Link} to={`/library/${encodeURIComponent(data.course.id)}`}>
               {data.course.title || data.course.id}
             </Anchor>{' '}

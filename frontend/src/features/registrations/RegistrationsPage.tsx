@@ -1,9 +1,10 @@
-import { Anchor, Badge } from '@mantine/core';
+import { Anchor, Badge, Button, Group } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { SectionPage } from '../../app/SectionPage';
 import { QueryTable, type Column } from '../../components/DataTable';
 import { learnerName, registrationsApi, type Registration } from './api';
+import { reportageHref } from '../reportage/api';
 
 const COLUMNS: Column<Registration>[] = [
   {
@@ -14,7 +15,14 @@ const COLUMNS: Column<Registration>[] = [
       </Anchor>
     ),
   },
-  { header: 'Learner', cell: (r) => learnerName(r.learner) },
+  {
+    header: 'Learner',
+    cell: (r) => (
+      <Anchor component={Link} to={reportageHref({ report: 'learner', key: r.learner.id })} title="Learner report">
+        {learnerName(r.learner)}
+      </Anchor>
+    ),
+  },
   { header: 'Course', cell: (r) => r.course.title || r.course.id },
   { header: 'Completion', cell: (r) => <Badge variant="light">{r.registrationCompletion}</Badge> },
   { header: 'Success', cell: (r) => <Badge variant="light">{r.registrationSuccess}</Badge> },
@@ -37,8 +45,19 @@ export default function RegistrationsPage() {
     : courseId
       ? `Learners enrolled in course ${courseId}.`
       : 'Every learner enrolment and its results.';
+  // The Reportage report of what is listed: the destination's, the course's, else the overview.
+  const full = destinationId
+    ? reportageHref({ report: 'destination', key: destinationId })
+    : courseId
+      ? reportageHref({ report: 'course', key: courseId })
+      : reportageHref({ report: 'overview' });
   return (
     <SectionPage title="Registrations" summary={summary}>
+      <Group>
+        <Button component={Link} to={full} variant="light">
+          Full Report
+        </Button>
+      </Group>
       <QueryTable
         label="Registrations"
         query={query}

@@ -2,6 +2,7 @@ import { Anchor, Group, List, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { QueryTable } from '../../components/DataTable';
+import { WEB_REPORTS } from './api';
 
 /** One interaction of a course's question analysis (GET …/reportage/course/{courseId}/questions). */
 export interface QuestionRow {
@@ -25,13 +26,15 @@ export interface QuestionReport {
   questions: QuestionRow[];
 }
 
-export function questionsPath(courseId: string, from: string, to: string, csv = false): string {
+/** ``{base}/course/{courseId}/questions``: the web session's reports (``/api/app/reportage``) or a
+ * Reportage link's (``/api/app/reportage-link/reports``). */
+export function questionsPath(courseId: string, from: string, to: string, csv = false, base = WEB_REPORTS): string {
   const params = new URLSearchParams();
   if (from) params.set('from', from);
   if (to) params.set('to', to);
   if (csv) params.set('format', 'csv');
   const query = params.toString();
-  return `/api/app/reportage/course/${encodeURIComponent(courseId)}/questions${query ? `?${query}` : ''}`;
+  return `${base}/course/${encodeURIComponent(courseId)}/questions${query ? `?${query}` : ''}`;
 }
 
 function percent(value: number | null): string {
@@ -54,10 +57,10 @@ function WrongAnswers({ row }: { row: QuestionRow }) {
 
 /** Question analysis of a course: per interaction, how many learners answered, the share who
  * answered correctly and the most common wrong answers, over the report's date range. */
-export function QuestionAnalysis({ courseId, from, to }: { courseId: string; from: string; to: string }) {
+export function QuestionAnalysis({ courseId, from, to, base = WEB_REPORTS }: { courseId: string; from: string; to: string; base?: string }) {
   const report = useQuery({
-    queryKey: ['reportage', 'questions', courseId, from, to],
-    queryFn: ({ signal }) => api.get<QuestionReport>(questionsPath(courseId, from, to), signal),
+    queryKey: ['reportage', 'questions', base, courseId, from, to],
+    queryFn: ({ signal }) => api.get<QuestionReport>(questionsPath(courseId, from, to, false, base), signal),
   });
   const rows = report.data?.questions;
   const activities = new Set((rows ?? []).map((q) => q.activity));
@@ -65,7 +68,7 @@ export function QuestionAnalysis({ courseId, from, to }: { courseId: string; fro
     <Stack gap="xs">
       <Group justify="space-between" align="end">
         <Title order={3}>Question analysis</Title>
-        <Anchor href={questionsPath(courseId, from, to, true)} download>
+        <Anchor href={questionsPath(courseId, from, to, true, base)} download>
           Download question analysis CSV
         </Anchor>
       </Group>

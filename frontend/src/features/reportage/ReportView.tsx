@@ -1,9 +1,9 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Anchor, Button, Group, NativeSelect, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { DataTable, QueryState } from '../../components/DataTable';
-import { WEB_REPORTS, reportPath, reportageApi, type ReportKind, type ReportQuery, type ReportRow } from './api';
+import { DEFAULT_QUERY, WEB_REPORTS, reportPath, reportageApi, type ReportKind, type ReportQuery, type ReportRow } from './api';
 import { PassRateChart, ScoreChart, SeriesChart } from './charts';
 import { QuestionAnalysis } from './QuestionAnalysis';
 
@@ -13,6 +13,7 @@ const KINDS: { value: ReportKind; label: string }[] = [
   { value: 'learner', label: 'Learner' },
   { value: 'invitation', label: 'Invitation' },
   { value: 'destination', label: 'Destination' },
+  { value: 'app', label: 'App' },
 ];
 const TABLE_REPORT: Record<string, ReportKind> = { course: 'course', learner: 'learner', invitation: 'invitation', destination: 'destination' };
 
@@ -30,18 +31,49 @@ export interface ReportViewProps {
   canDrill?: boolean;
   /** Links into the rest of the web app (registrations); a Reportage link session has none. */
   withAppLinks?: boolean;
+  /** The report shown, when the page keeps it (the Reportage page: in its URL); else ``initial``. */
+  value?: ReportQuery;
+  /** Told of every change of the report shown; ``replace``: an edit in a text field (no new
+   * history entry), else a new report (report type, table, drill-down). */
+  onChange?: (next: ReportQuery, replace: boolean) => void;
+}
+
+function same(query: ReportQuery): string {
+  return [query.report, query.key, query.from, query.to, query.table].join('\n');
 }
 
 /** One Reportage report: its choices, totals, charts, table with drill-down and CSV link. */
-export function ReportView({ base = WEB_REPORTS, initial, canChoose = true, canDrill = true, withAppLinks = true }: ReportViewProps) {
-  const [query, setQuery] = useState<ReportQuery>({ report: 'overview', key: '', from: '', to: '', table: 'course', ...initial });
+export function ReportView({ base = WEB_REPORTS, initial, canChoose = true, canDrill = true, withAppLinks = true, value, onChange }: ReportViewProps) {
+  const [query, setQuery] = useState<ReportQuery>(() => value ?? { ...DEFAULT_QUERY, ...initial });
+  // The fields answer at once; the page's copy (its URL) follows later. A value coming back from
+  // the page that this view sent is not news; any other (the back button, a link) is shown.
+  const sent = useRef<string[]>([]);
+  const incoming = value ? same(value) : null;
+  useEffect(() => {
+    if (!value || incoming === null) return;
+    const at = sent.current.indexOf(incoming);
+    if (at >= 0) {
+      sent.current = sent.current.slice(at + 1);
+      return;
+    }
+    sent.current = [];
+    setQuery(value);
+    // `incoming` names `value`'s content: the effect runs when the page shows another report
+  }, [incoming]);
   const ready = query.report === 'overview' || query.key !== '';
   const report = useQuery({
     queryKey: ['reportage', base, query],
     queryFn: ({ signal }) => reportageApi.report(query, signal, base),
     enabled: ready,
   });
-  const set = (change: Partial<ReportQuery>) => setQuery((q) => ({ ...q, ...change }));
+  const set = (change: Partial<ReportQuery>, replace = false) => {
+    const next = { ...query, ...change };
+    setQuery(next);
+    if (onChange) {
+      sent.current.push(same(next));
+      onChange(next, replace);
+    }
+  };
   const data = report.data;
   const drill = (row: ReportRow) => set({ report: TABLE_REPORT[query.table] ?? 'course', key: row.key });
   return (
@@ -51,7 +83,7 @@ export function ReportView({ base = WEB_REPORTS, initial, canChoose = true, canD
           <NativeSelect label="Report" data={KINDS} value={query.report} onChange={(e) => set({ report: e.currentTarget.value as ReportKind })} />
         )}
         {canChoose && query.report !== 'overview' && (
-          <TextInput label={`${KINDS.find((k) => k.value === query.report)?.label ?? ''} id`} value={query.key} onChange={(e) => set({ key: e.currentTarget.value })} />
+          <TextInput label={`${KINDS.find((k) => k.value === query.report)?.label ?? ''} id`} value={query.key} onChange={(e) => set({ key: e.currentTarget.value }, true)} />
         )}
         {!canChoose && (
           <Text fw={600}>
@@ -76,8 +108,8 @@ export function ReportView({ base = WEB_REPORTS, initial, canChoose = true, canD
             onChange={(e) => set({ table: e.currentTarget.value })}
           />
         )}
-        <TextInput label="From" type="date" value={query.from} onChange={(e) => set({ from: e.currentTarget.value })} />
-        <TextInput label="To" type="date" value={query.to} onChange={(e) => set({ to: e.currentTarget.value })} />
+        <TextInput label="From" type="date" value={query.from} onChange={(e) => set({ from: e.currentTarget.value }, true)} />
+        <TextInput label="To" type="date" value={query.to} onChange={(e) => set({ to: e.currentTarget.value }, true)} />
         {ready && (
           <Anchor href={reportPath(query, true, base)} download>
             Download CSV
@@ -124,7 +156,7 @@ export function ReportView({ base = WEB_REPORTS, initial, canChoose = true, canD
               This course's registrations →
             </Anchor>
           )}
-          {withAppLinks && query.report === 'course' && <QuestionAnalysis courseId={query.key} from={query.from} to={query.to} />}
+          {query.report === 'course' && <QuestionAnalysis courseId={query.key} from={query.from} to={query.to} base={base} />}
           {data.table && (
             <DataTable
               label="Report table"

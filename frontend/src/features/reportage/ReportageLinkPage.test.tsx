@@ -10,6 +10,11 @@ const TOTALS = {
 };
 const SERIES = [{ day: '2026-01-01', registrations: 4, completions: 2, passes: 1, failures: 1, seconds: 600 }];
 const COURSE = { dimension: 'course', key: 'golf', from: '2026-01-01', to: '2026-01-01', totals: TOTALS, series: SERIES };
+const QUESTIONS = {
+  courseId: 'golf', from: '2026-01-01', to: '2026-01-01',
+  questions: [{ id: 'club', activity: 'item_1', description: 'Which club?', type: 'choice', attempts: 2, correct: 1, wrong: 1,
+    correctRate: 0.5, wrongAnswers: [{ response: 'driver', count: 1 }], otherWrong: 0 }],
+};
 
 describe('The page a Reportage link opens', () => {
   it('shows the linked report of the realm, with no way into the rest of the app (NONAV)', async () => {
@@ -17,6 +22,7 @@ describe('The page a Reportage link opens', () => {
       'GET /api/app/reportage-link/session': () =>
         jsonResponse(200, { realm: { id: 'r-1', name: 'Acme Training' }, nav: 'NONAV', report: 'course', key: 'golf' }),
       'GET /api/app/reportage-link/reports/course?key=golf': () => jsonResponse(200, COURSE),
+      'GET /api/app/reportage-link/reports/course/golf/questions': () => jsonResponse(200, QUESTIONS),
     });
     renderApp('/reportage/link?report=course&key=golf');
     const totals = await screen.findByLabelText('Totals');
@@ -27,6 +33,11 @@ describe('The page a Reportage link opens', () => {
     expect(screen.queryByLabelText('Report')).toBeNull(); // NONAV: this report only
     expect(screen.queryByRole('navigation', { name: 'Main' })).toBeNull(); // not the signed-in app
     expect(screen.queryByRole('link', { name: "This course's registrations →" })).toBeNull();
+    // the course's question analysis, read with the link's session
+    const questions = await screen.findByRole('table', { name: 'Question analysis' });
+    expect(within(questions).getByRole('row', { name: /club Which club\? choice 2 50% driver × 1/ })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Download question analysis CSV' })).toHaveAttribute(
+      'href', '/api/app/reportage-link/reports/course/golf/questions?format=csv');
   });
 
   it('lets a FREENAV link choose another report', async () => {
@@ -36,6 +47,7 @@ describe('The page a Reportage link opens', () => {
       'GET /api/app/reportage-link/reports/overview?table=course': () =>
         jsonResponse(200, { ...COURSE, dimension: 'all', key: '-', table: [{ key: 'golf', label: 'Golf', ...TOTALS }] }),
       'GET /api/app/reportage-link/reports/course?key=golf': () => jsonResponse(200, COURSE),
+      'GET /api/app/reportage-link/reports/course/golf/questions': () => jsonResponse(200, QUESTIONS),
     });
     const { user } = renderApp('/reportage/link?report=overview');
     const table = await screen.findByRole('table', { name: 'Report table' });
@@ -52,6 +64,7 @@ describe('The page a Reportage link opens', () => {
       'GET /api/app/reportage-link/reports/overview?table=course': () =>
         jsonResponse(200, { ...COURSE, dimension: 'all', key: '-', table: [{ key: 'golf', label: 'Golf', ...TOTALS }] }),
       'GET /api/app/reportage-link/reports/course?key=golf': () => jsonResponse(200, COURSE),
+      'GET /api/app/reportage-link/reports/course/golf/questions': () => jsonResponse(200, QUESTIONS),
     });
     const { user } = renderApp('/reportage/link?report=overview');
     const table = await screen.findByRole('table', { name: 'Report table' });

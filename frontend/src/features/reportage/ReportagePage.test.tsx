@@ -1,4 +1,4 @@
-import { configure, screen, waitFor, within } from '@testing-library/react';
+import { act, configure, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { TEST_SESSION, jsonResponse, renderApp, stubFetch } from '../../test/utils';
 
@@ -60,6 +60,43 @@ describe('Reportage', () => {
     const from = screen.getByLabelText('From');
     await user.type(from, '2025-06-01');
     expect(await screen.findByText('7')).toBeInTheDocument();
+  });
+
+  it('opens the report its address names, keeps the report shown in the address and goes back', async () => {
+    const overview = {
+      dimension: 'all', key: '-', from: '2026-01-01', to: '2026-01-02', totals: TOTALS, series: SERIES,
+      table: [{ key: 'l@x.test', label: 'Lee', ...TOTALS }],
+    };
+    stubFetch({
+      'GET /api/session': () => jsonResponse(200, TEST_SESSION),
+      'GET /api/app/reportage/course?key=golf+club&from=2025-06-01&to=2025-12-31': () =>
+        jsonResponse(200, { dimension: 'course', key: 'golf club', from: '2025-06-01', to: '2025-12-31', totals: { ...TOTALS, registrations: 9 }, series: SERIES }),
+      'GET /api/app/reportage/course/golf%20club/questions?from=2025-06-01&to=2025-12-31': () =>
+        jsonResponse(200, { courseId: 'golf club', from: '2025-06-01', to: '2025-12-31', questions: [] }),
+      'GET /api/app/reportage/overview?table=learner': () => jsonResponse(200, overview),
+      'GET /api/app/reportage/learner?key=l%40x.test': () =>
+        jsonResponse(200, { dimension: 'learner', key: 'l@x.test', from: '2026-01-01', to: '2026-01-02', totals: { ...TOTALS, registrations: 5 }, series: SERIES }),
+    });
+    const { user, router } = renderApp('/reportage?report=course&key=golf+club&from=2025-06-01&to=2025-12-31');
+    const totals = await screen.findByLabelText('Totals');
+    expect(within(totals).getByText('9')).toBeInTheDocument();
+    expect(screen.getByLabelText('Report')).toHaveValue('course');
+    expect(screen.getByLabelText('Course id')).toHaveValue('golf club');
+    expect(screen.getByLabelText('From')).toHaveValue('2025-06-01');
+    expect(await screen.findByText('No answered questions in this date range.')).toBeInTheDocument();
+
+    await act(() => router.navigate('/reportage?report=overview&table=learner')); // another link to the page
+    const table = await screen.findByRole('table', { name: 'Report table' });
+    expect(screen.getByLabelText('Table')).toHaveValue('learner');
+    await user.click(within(table).getByRole('button', { name: 'Lee' }));
+    await waitFor(() => expect(router.state.location.search).toBe('?report=learner&key=l%40x.test'));
+    expect(within(await screen.findByLabelText('Totals')).getByText('5')).toBeInTheDocument();
+    expect(screen.getByLabelText('Learner id')).toHaveValue('l@x.test');
+
+    await act(() => router.navigate(-1)); // the back button: the overview again
+    expect(await screen.findByRole('table', { name: 'Report table' })).toBeInTheDocument();
+    expect(router.state.location.search).toBe('?report=overview&table=learner');
+    expect(screen.getByLabelText('Report')).toHaveValue('overview');
   });
 
   it('draws launches over time when the report counts them', async () => {

@@ -51,6 +51,39 @@ export interface ReportQuery {
 }
 
 export const WEB_REPORTS = '/api/app/reportage';
+export const REPORT_KINDS: ReportKind[] = ['overview', 'course', 'learner', 'invitation', 'destination', 'app'];
+export const DEFAULT_QUERY: ReportQuery = { report: 'overview', key: '', from: '', to: '', table: 'course' };
+
+/** The Reportage page's address of a report: ``/reportage?report=course&key=…&from=…&to=…&table=…``
+ * (what the other pages' "Reportage" links open; the overview's default table is left out). */
+export function reportageHref(query: Partial<ReportQuery>): string {
+  const params = reportageParams({ ...DEFAULT_QUERY, ...query });
+  const text = params.toString();
+  return `/reportage${text ? `?${text}` : ''}`;
+}
+
+/** The search params naming a report on the Reportage page (see :func:`reportageHref`). */
+export function reportageParams(query: ReportQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  params.set('report', query.report);
+  if (query.report !== 'overview' && query.key) params.set('key', query.key);
+  if (query.from) params.set('from', query.from);
+  if (query.to) params.set('to', query.to);
+  if (query.report === 'overview' && query.table && query.table !== DEFAULT_QUERY.table) params.set('table', query.table);
+  return params;
+}
+
+/** The report the Reportage page's search params name; the overview when they name none. */
+export function queryFromParams(params: URLSearchParams): ReportQuery {
+  const report = params.get('report') as ReportKind | null;
+  return {
+    report: report && REPORT_KINDS.includes(report) ? report : 'overview',
+    key: params.get('key') ?? '',
+    from: params.get('from') ?? '',
+    to: params.get('to') ?? '',
+    table: params.get('table') || DEFAULT_QUERY.table,
+  };
+}
 export const LINK_REPORTS = '/api/app/reportage-link/reports';
 
 export function reportPath(query: ReportQuery, csv = false, base = WEB_REPORTS): string {
