@@ -95,7 +95,7 @@ def main() -> int:
     moto_server, moto, store, restored = _open_aws(home, host, snapshot)
     aws_port = moto_server.server_port
 
-    from nimbus_local import bootstrap, seed, warm, web
+    from nimbus_local import bootstrap, disk_stream, seed, warm, web
 
     region = os.environ["AWS_DEFAULT_REGION"]
     bootstrap.create_all(region)
@@ -126,6 +126,7 @@ def main() -> int:
     pump = EventPump(app_module.app, app_module, region,
                      trim=lambda arn, shard, seq: aws.trim_stream(moto, arn, shard, seq),
                      read=lambda arn, shard, after, limit: aws.read_stream(moto, arn, shard, after, limit))
+    disk_stream.CAPTURE.update(pump.capture_filters())
     if os.environ.get("NIMBUS_EVENT_PUMP", "on") != "off":  # off: inspect a home, consume nothing
         pump.start()
     dist = Path(os.environ.get("NIMBUS_FRONTEND_DIST") or ROOT / "frontend" / "dist")

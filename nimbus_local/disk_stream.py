@@ -28,6 +28,8 @@ from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.dynamodbstreams.responses import DynamoDBStreamsHandler
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from moto.dynamodb.models.dynamo_type import Item
 
     from nimbus_local.dynamo_disk import ItemStore
@@ -100,6 +102,9 @@ class DiskStreamShard(StreamShard):
         if not spec.get("StreamEnabled"):
             return
         event_name = "INSERT" if old is None else "REMOVE" if new is None else "MODIFY"
+        wanted = CAPTURE.get(self.table.name)
+        if wanted is not None and not wanted(event_name, _keys(self.table, new or old)):
+            return  # no consumer's filter would ever deliver it (see CAPTURE)
         record = StreamRecord(self.table, spec["StreamViewType"], event_name, old, new, 0).to_json()
         created = record["dynamodb"]["ApproximateCreationDateTime"]
         if created.tzinfo is None:
@@ -160,6 +165,24 @@ def adopt(table: Table, store: ItemStore) -> None:
         disk = DiskStreamShard(store, table)
         disk.id, disk.created_on = shard.id, shard.created_on
         table.stream_shard = disk
+
+
+#: table name → whether a change (event name, DynamoDB JSON keys) is kept in its change log:
+#: set by the stack from its stream consumers' Lambda ``FilterCriteria`` (``nimbus_local.
+#: event_filters.capture``) when every filter looks only at the event name and the keys. A change no
+#: consumer's filter matches would never be delivered (Lambda drops filtered records as
+#: processed), so it is not written: under xAPI load 7 of 8 changes of the statements table are
+#: index items no consumer reads, each a JSON record of its whole image.
+CAPTURE: dict[str, Callable[[str, dict[str, Any]], bool]] = {}
+
+
+def _keys(table: Table, item: Item | None) -> dict[str, Any]:
+    if item is None:
+        return {}
+    keys = {table.hash_key_attr: item.hash_key.to_json()}
+    if table.range_key_attr and item.range_key is not None:
+        keys[table.range_key_attr] = item.range_key.to_json()
+    return keys
 
 
 def _set_stream_specification(self: Table, streams: dict[str, Any] | None) -> None:

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 RESOURCES = Path(__file__).resolve().parent.parent / "infra" / "resources.json"
 _OPERATORS = {"prefix", "anything-but", "exists"}
@@ -86,3 +89,23 @@ def _matches(pattern: dict[str, Any], document: Any) -> bool:
 def passes(patterns: list[dict[str, Any]], data: dict[str, Any]) -> bool:
     """Whether a record whose decoded data is ``data`` is delivered (no patterns: always)."""
     return not patterns or any(_matches(pattern["data"], data) for pattern in patterns)
+
+
+def _keys_only(pattern: dict[str, Any]) -> bool:
+    """Whether a pattern looks at nothing but the event name and the item's keys."""
+    data = pattern.get("data", {})
+    return set(data) <= {"eventName", "dynamodb"} and set(data.get("dynamodb", {})) <= {"Keys"}
+
+
+def capture(consumers: list[list[dict[str, Any]]]) -> Callable[[str, dict[str, Any]], bool] | None:
+    """For a table whose change stream feeds ``consumers`` (each its list of patterns): whether a
+    change (event name, keys) could reach any of them — or None when that cannot be told from the
+    event name and keys alone (a consumer without filters, or a filter on the images)."""
+    if not consumers or any(not patterns or not all(_keys_only(p) for p in patterns) for patterns in consumers):
+        return None
+    everything = [pattern for patterns in consumers for pattern in patterns]
+
+    def wanted(event_name: str, keys: dict[str, Any]) -> bool:
+        return passes(everything, {"eventName": event_name, "dynamodb": {"Keys": keys}})
+
+    return wanted

@@ -109,6 +109,17 @@ class EventPump:
             if err.response["Error"]["Code"] != "ResourceInUseException":
                 raise
 
+    def capture_filters(self) -> dict[str, Any]:
+        """Per table, which changes any of its stream's consumers could receive (see
+        ``disk_stream.CAPTURE``); tables where that cannot be told are left out."""
+        found = {}
+        for stream, table in self.table_streams.items():
+            readers = [self._filters(s) for s, _h in self.sources if getattr(s, "stream", None) == stream]
+            wanted = event_filters.capture(readers)
+            if wanted is not None:
+                found[table] = wanted
+        return found
+
     def start(self) -> None:
         self.ensure_checkpoint_table()
         threading.Thread(target=self.run, name="event-pump", daemon=True).start()

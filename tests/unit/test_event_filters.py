@@ -51,3 +51,21 @@ def test_pattern_rules(tmp_path: Path) -> None:
     path.write_text(json.dumps(declared))
     with pytest.raises(ValueError, match="does not apply the filter rule"):  # never deliver differently from AWS
         event_filters.kinesis_filters("odd", path)
+
+
+def test_a_table_keeps_only_the_changes_some_consumer_could_receive() -> None:
+    statements = event_filters.capture([event_filters.kinesis_filters("statement_forwarding")])
+    registrations = event_filters.capture([event_filters.kinesis_filters(name) for name in (
+        "registration_events", "registration_postbacks", "registration_lti_outcomes")])
+    assert statements is not None and registrations is not None
+    assert statements("INSERT", {"pk": {"S": "r#STMT#x"}, "sk": {"S": "STMT"}})
+    assert not statements("INSERT", {"pk": {"S": "r#IDX#agent"}, "sk": {"S": "1#x"}})  # an index item
+    assert not statements("REMOVE", {"pk": {"S": "r#STMT#x"}, "sk": {"S": "STMT"}})
+    assert registrations("MODIFY", {"pk": {"S": "r#REG#a"}, "sk": {"S": "REG"}})
+    assert registrations("INSERT", {"pk": {"S": "r#REG#a"}, "sk": {"S": "LAUNCH#1"}})
+    assert not registrations("INSERT", {"pk": {"S": "r#REG#a"}, "sk": {"S": "LOG#1#2"}})
+    # when it cannot be told from the keys, everything is kept
+    assert event_filters.capture([[], event_filters.kinesis_filters("registration_events")]) is None
+    on_image = {"data": {"dynamodb": {"NewImage": {"sandbox": [{"exists": False}]}}}}
+    assert event_filters.capture([[on_image]]) is None
+    assert event_filters.capture([]) is None
