@@ -18,7 +18,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import courses, listing, plans, vault
 from chalicelib.errors import BadRequest, Conflict, NotFound
@@ -29,9 +29,13 @@ from chalicelib.store import registrations as store
 from chalicelib.store.tables import RegistrationItem
 from chalicelib.timestamps import parse_api_time
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 PAGE_SIZE = 100
 REGISTRATION_ID = re.compile(r"^[^\s/\\#?%\x00-\x1f\x7f]{1,255}$")
 SANDBOX_SECONDS = 7 * 24 * 3600
+RETRIES = 5  # reads of a registration that changed meanwhile before a change gives up (409)
 ORDERS: dict[str, tuple[str, bool]] = {
     "updated_asc": ("updated", False), "updated_desc": ("updated", True),
     "created_asc": ("created", False), "created_desc": ("created", True),
@@ -238,17 +242,24 @@ def new_instance(item: RegistrationItem, version: int | None = None) -> None:
     item.updated = now()
 
 
-def reset(realm_id: str, registration_id: str) -> None:
-    """DELETE .../progress: a fresh instance on the same course version."""
-    for _ in range(5):
+def change(realm_id: str, registration_id: str, apply: Callable[[RegistrationItem], None]) -> RegistrationItem:
+    """Read the registration, ``apply`` a change to it, stamp ``updated`` and save it under its
+    version; a concurrent write makes it read and apply again (5 tries), then 409."""
+    for _ in range(RETRIES):
         item = require(realm_id, registration_id)
-        new_instance(item)
+        apply(item)
+        item.updated = now()
         try:
             store.save(item)
-            return
+            return item
         except store.VersionConflict:
             continue
     raise Conflict("The registration kept changing; try again.")
+
+
+def reset(realm_id: str, registration_id: str) -> None:
+    """DELETE .../progress: a fresh instance on the same course version."""
+    change(realm_id, registration_id, new_instance)
 
 
 def instances(realm_id: str, registration_id: str) -> list[dict[str, Any]]:
@@ -274,16 +285,10 @@ def tags(realm_id: str, registration_id: str) -> list[str]:
 
 def change_tags(realm_id: str, registration_id: str, *, add: list[str] | None = None,
                 remove: list[str] | None = None) -> None:
-    for _ in range(5):
-        item = require(realm_id, registration_id)
+    def retag(item: RegistrationItem) -> None:
         item.tags = courses.retagged(item.tags, add, remove)  # type: ignore[assignment]
-        item.updated = now()
-        try:
-            store.save(item)
-            return
-        except store.VersionConflict:
-            continue
-    raise Conflict("The registration kept changing; try again.")
+
+    change(realm_id, registration_id, retag)
 
 
 # --- launch history ---------------------------------------------------------------------------
