@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any
 from chalicelib import vault
 from chalicelib.config import settings
 from chalicelib.courses import iso
-from chalicelib.errors import NotFound
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.store import courses as course_store
 from chalicelib.store import invitations as store
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from chalicelib.store.invitations import InvitationItem, UserInvitationItem
     from chalicelib.store.tables import CourseItem
 
@@ -67,6 +69,22 @@ def require(realm_id: str, invitation_id: str, public: bool | None = None) -> In
         kind = {True: "public ", False: "private ", None: ""}[public]
         raise NotFound(f"There is no {kind}invitation {invitation_id!r}.")
     return item
+
+
+def change(realm_id: str, invitation_id: str, apply: Callable[[InvitationItem], None], *,
+           public: bool | None = None) -> InvitationItem:
+    """Read the invitation, ``apply`` a change to it, stamp ``updated`` and save it under its
+    version; a concurrent write makes it read and apply again (5 tries), then 409."""
+    for _ in range(5):
+        item = require(realm_id, invitation_id, public)
+        apply(item)
+        item.updated = now()
+        try:
+            store.save(item)
+            return item
+        except store.VersionConflict:
+            continue
+    raise Conflict("The invitation kept changing; try again.")
 
 
 def expired(item: InvitationItem, moment: datetime | None = None) -> bool:
