@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import courses, listing, plans, vault
+from chalicelib import courses, listing, plans, vault, versioning
 from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.observability import log_event
 from chalicelib.postbacks import config as postback_config
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 PAGE_SIZE = 100
 REGISTRATION_ID = re.compile(r"^[^\s/\\#?%\x00-\x1f\x7f]{1,255}$")
 SANDBOX_SECONDS = 7 * 24 * 3600
-RETRIES = 5  # reads of a registration that changed meanwhile before a change gives up (409)
 ORDERS: dict[str, tuple[str, bool]] = {
     "updated_asc": ("updated", False), "updated_desc": ("updated", True),
     "created_asc": ("created", False), "created_desc": ("created", True),
@@ -244,17 +243,14 @@ def new_instance(item: RegistrationItem, version: int | None = None) -> None:
 
 def change(realm_id: str, registration_id: str, apply: Callable[[RegistrationItem], None]) -> RegistrationItem:
     """Read the registration, ``apply`` a change to it, stamp ``updated`` and save it under its
-    version; a concurrent write makes it read and apply again (5 tries), then 409."""
-    for _ in range(RETRIES):
-        item = require(realm_id, registration_id)
+    version (:func:`chalicelib.versioning.change`: read and applied again after a concurrent write)."""
+
+    def stamped(item: RegistrationItem) -> None:
         apply(item)
         item.updated = now()
-        try:
-            store.save(item)
-            return item
-        except store.VersionConflict:
-            continue
-    raise Conflict("The registration kept changing; try again.")
+
+    return versioning.change(lambda: require(realm_id, registration_id), stamped, store.save,
+                             conflict=store.VersionConflict, noun="registration")
 
 
 def reset(realm_id: str, registration_id: str) -> None:

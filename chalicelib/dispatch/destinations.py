@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import courses, listing
+from chalicelib import courses, listing, versioning
 from chalicelib.dispatch import dispatches, fields
-from chalicelib.errors import BadRequest, Conflict, NotFound
+from chalicelib.errors import BadRequest, NotFound
 from chalicelib.store import dispatch as store
 from chalicelib.timestamps import parse_api_time
 
@@ -106,16 +106,14 @@ def create_many(realm_id: str, body: object) -> list[DestinationItem]:
 
 
 def change(realm_id: str, destination_id: str, mutate: Callable[[DestinationItem], None]) -> None:
-    for _ in range(5):
-        item = require(realm_id, destination_id)
+    """Read, change, stamp and save a destination under its version (:mod:`chalicelib.versioning`)."""
+
+    def stamped(item: DestinationItem) -> None:
         mutate(item)
         item.updated = now()
-        try:
-            store.save_destination(item)
-            return
-        except store.VersionConflict:
-            continue
-    raise Conflict("The destination kept changing; try again.")
+
+    versioning.change(lambda: require(realm_id, destination_id), stamped, store.save_destination,
+                      conflict=store.VersionConflict, noun="destination")
 
 
 def put(realm_id: str, destination_id: str, body: object) -> None:

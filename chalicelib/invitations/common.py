@@ -7,10 +7,10 @@ import secrets
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import vault
+from chalicelib import vault, versioning
 from chalicelib.config import settings
 from chalicelib.courses import iso
-from chalicelib.errors import Conflict, NotFound
+from chalicelib.errors import NotFound
 from chalicelib.store import courses as course_store
 from chalicelib.store import invitations as store
 
@@ -74,17 +74,14 @@ def require(realm_id: str, invitation_id: str, public: bool | None = None) -> In
 def change(realm_id: str, invitation_id: str, apply: Callable[[InvitationItem], None], *,
            public: bool | None = None) -> InvitationItem:
     """Read the invitation, ``apply`` a change to it, stamp ``updated`` and save it under its
-    version; a concurrent write makes it read and apply again (5 tries), then 409."""
-    for _ in range(5):
-        item = require(realm_id, invitation_id, public)
+    version (:func:`chalicelib.versioning.change`: read and applied again after a concurrent write)."""
+
+    def stamped(item: InvitationItem) -> None:
         apply(item)
         item.updated = now()
-        try:
-            store.save(item)
-            return item
-        except store.VersionConflict:
-            continue
-    raise Conflict("The invitation kept changing; try again.")
+
+    return versioning.change(lambda: require(realm_id, invitation_id, public), stamped, store.save,
+                             conflict=store.VersionConflict, noun="invitation")
 
 
 def expired(item: InvitationItem, moment: datetime | None = None) -> bool:
