@@ -12,7 +12,6 @@ A registration otherwise stays on the version it was created on when new version
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import time
 import uuid
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import courses, listing, plans, vault, versioning
+from chalicelib import courses, listing, plans, resource_ids, vault, versioning
 from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.observability import log_event
 from chalicelib.postbacks import config as postback_config
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
 PAGE_SIZE = 100
-REGISTRATION_ID = re.compile(r"^[^\s/\\#?%\x00-\x1f\x7f]{1,255}$")
 SANDBOX_SECONDS = 7 * 24 * 3600
 ORDERS: dict[str, tuple[str, bool]] = {
     "updated_asc": ("updated", False), "updated_desc": ("updated", True),
@@ -49,9 +47,7 @@ def now() -> datetime:
 
 
 def check_id(raw: object, what: str = "registrationId") -> str:
-    if not isinstance(raw, str) or not REGISTRATION_ID.match(raw):
-        raise BadRequest(f"{what} is required: 1-255 characters without spaces, '/', '\\', '#', '?' or '%'.")
-    return raw
+    return resource_ids.check(raw, what)
 
 
 def _text(raw: object, what: str, limit: int = 255) -> str:

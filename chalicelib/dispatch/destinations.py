@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import courses, listing, versioning
+from chalicelib import courses, listing, resource_ids, versioning
 from chalicelib.dispatch import dispatches, fields
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.store import dispatch as store
@@ -90,7 +90,7 @@ def create_many(realm_id: str, body: object) -> list[DestinationItem]:
     for entry in entries:
         if not isinstance(entry, dict):
             raise BadRequest("destinations: each entry must be an object with id and data (DestinationIdSchema).")
-        destination_id = fields.item_id(entry.get("id"), "id")
+        destination_id = resource_ids.check(entry.get("id"), "id")
         if destination_id in {d.destination_id for d in made}:
             raise BadRequest(f"id: destination {destination_id!r} appears twice.")
         if store.get_destination(realm_id, destination_id) is not None:
@@ -118,7 +118,7 @@ def change(realm_id: str, destination_id: str, mutate: Callable[[DestinationItem
 
 def put(realm_id: str, destination_id: str, body: object) -> None:
     """SetDestination: create (name required) or update the non-null fields given."""
-    fields.item_id(destination_id, "destinationId")
+    resource_ids.check(destination_id, "destinationId")
     if not isinstance(body, dict):
         raise BadRequest("The body must be a JSON object (DestinationSchema).")
     if store.get_destination(realm_id, destination_id) is None:
