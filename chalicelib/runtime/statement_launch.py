@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 from chalicelib.config import settings
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.lrs import launch_credentials
-from chalicelib.results import answers, progress, xapi
+from chalicelib.results import progress, xapi
 from chalicelib.runtime import delivery, launch, sessions
 from chalicelib.store import registrations as store
 
@@ -194,13 +194,8 @@ def track(endpoint: Endpoint, sent: Any, ids: list[str], *, verbs: dict[str, tup
         moment = launch.now()
         state = details.setdefault("activities", {}).setdefault(ran.activity, xapi.new_state())
         log: list[dict[str, Any]] = list(extra_log or [])
-        for statement in batch:
-            counted = xapi.about(statement, scope.activity_id)
-            if counted:
-                xapi.apply(state, statement, ran.launch_id, verbs=verbs)
-            else:
-                answers.record(state, statement)  # question analysis (chalicelib.reports.questions)
-            log.append({"t": moment.isoformat(), "kind": "statement", "counted": counted, **xapi.summary(statement)})
+        log += [xapi.take(state, statement, scope.activity_id, ran.launch_id, moment, verbs=verbs)
+                for statement in batch]
         details["lastAccess"] = moment.isoformat()
         item.details = details
         progress.roll_up_registration(item, moment)
