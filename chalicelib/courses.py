@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from chalicelib import course_files, listing, plans
+from chalicelib import course_files, listing, plans, resource_ids
 from chalicelib.config import settings
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.standards.activity_tree import Activity, CourseStructure, api_activity, from_dict
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from chalicelib.store.tables import CourseItem, CourseVersionItem
 
 PAGE_SIZE = 100
-COURSE_ID = re.compile(r"^[^\s/\\#?%\x00-\x1f\x7f]{1,255}$")
 MAX_TAGS = 100
 #: orderBy values (API v2 GetCourses) → (sort key, descending).
 ORDERS: dict[str, tuple[str, bool]] = {
@@ -47,9 +46,7 @@ INLINE_ZIP_BYTES = 4 * 1024 * 1024  # Lambda responses cap at 6 MB, base64 adds 
 
 
 def check_course_id(course_id: object) -> str:
-    if not isinstance(course_id, str) or not COURSE_ID.match(course_id):
-        raise BadRequest("courseId is required: 1-255 characters without spaces, '/', '\\', '#', '?' or '%'.")
-    return course_id
+    return resource_ids.check(course_id, "courseId")
 
 
 def iso(moment: datetime | None) -> str | None:

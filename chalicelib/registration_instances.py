@@ -10,25 +10,24 @@ sequencing state (SN Book §4.2.3) and ``adl.data`` shared data buckets (RTE §4
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalicelib import courses, registrations
-from chalicelib.errors import BadRequest, Conflict, NotFound
+from chalicelib.errors import BadRequest, NotFound
 from chalicelib.store import registrations as store
 
-RETRIES = 5
+if TYPE_CHECKING:
+    from chalicelib.store.tables import RegistrationItem
 
 
 def create(realm_id: str, registration_id: str) -> int:
     """Freeze the current instance and start the next on the course's newest version."""
-    for _ in range(RETRIES):
-        item = registrations.require(realm_id, registration_id)
+
+    def next_instance(item: RegistrationItem) -> None:
         course = courses.require(realm_id, item.course_id)
         registrations.new_instance(item, int(course.latest_version))
-        try:
-            store.save(item)
-            return int(item.instance)
-        except store.VersionConflict:
-            continue
-    raise Conflict("The registration kept changing; try again.")
+
+    return int(registrations.change(realm_id, registration_id, next_instance).instance)
 
 
 def delete(realm_id: str, registration_id: str, number: int) -> None:
@@ -44,8 +43,8 @@ def delete(realm_id: str, registration_id: str, number: int) -> None:
 
 def delete_global_data(realm_id: str, registration_id: str) -> None:
     """Forget the global objectives and shared data buckets (the next launch starts without them)."""
-    for _ in range(RETRIES):
-        item = registrations.require(realm_id, registration_id)
+
+    def forget(item: RegistrationItem) -> None:
         details = dict(item.details or {})
         details["sharedData"] = {}
         sequencer = dict(details.get("sequencer") or {})
@@ -55,10 +54,5 @@ def delete_global_data(realm_id: str, registration_id: str) -> None:
             sequencer["state"] = state
             details["sequencer"] = sequencer
         item.details = details
-        item.updated = registrations.now()
-        try:
-            store.save(item)
-            return
-        except store.VersionConflict:
-            continue
-    raise Conflict("The registration kept changing; try again.")
+
+    registrations.change(realm_id, registration_id, forget)

@@ -12,15 +12,14 @@ A registration otherwise stays on the version it was created on when new version
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib import courses, listing, plans, vault
+from chalicelib import courses, listing, plans, resource_ids, vault, versioning
 from chalicelib.errors import BadRequest, Conflict, NotFound
 from chalicelib.observability import log_event
 from chalicelib.postbacks import config as postback_config
@@ -29,8 +28,10 @@ from chalicelib.store import registrations as store
 from chalicelib.store.tables import RegistrationItem
 from chalicelib.timestamps import parse_api_time
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 PAGE_SIZE = 100
-REGISTRATION_ID = re.compile(r"^[^\s/\\#?%\x00-\x1f\x7f]{1,255}$")
 SANDBOX_SECONDS = 7 * 24 * 3600
 ORDERS: dict[str, tuple[str, bool]] = {
     "updated_asc": ("updated", False), "updated_desc": ("updated", True),
@@ -46,9 +47,7 @@ def now() -> datetime:
 
 
 def check_id(raw: object, what: str = "registrationId") -> str:
-    if not isinstance(raw, str) or not REGISTRATION_ID.match(raw):
-        raise BadRequest(f"{what} is required: 1-255 characters without spaces, '/', '\\', '#', '?' or '%'.")
-    return raw
+    return resource_ids.check(raw, what)
 
 
 def _text(raw: object, what: str, limit: int = 255) -> str:
@@ -238,17 +237,21 @@ def new_instance(item: RegistrationItem, version: int | None = None) -> None:
     item.updated = now()
 
 
+def change(realm_id: str, registration_id: str, apply: Callable[[RegistrationItem], None]) -> RegistrationItem:
+    """Read the registration, ``apply`` a change to it, stamp ``updated`` and save it under its
+    version (:func:`chalicelib.versioning.change`: read and applied again after a concurrent write)."""
+
+    def stamped(item: RegistrationItem) -> None:
+        apply(item)
+        item.updated = now()
+
+    return versioning.change(lambda: require(realm_id, registration_id), stamped, store.save,
+                             conflict=store.VersionConflict, noun="registration")
+
+
 def reset(realm_id: str, registration_id: str) -> None:
     """DELETE .../progress: a fresh instance on the same course version."""
-    for _ in range(5):
-        item = require(realm_id, registration_id)
-        new_instance(item)
-        try:
-            store.save(item)
-            return
-        except store.VersionConflict:
-            continue
-    raise Conflict("The registration kept changing; try again.")
+    change(realm_id, registration_id, new_instance)
 
 
 def instances(realm_id: str, registration_id: str) -> list[dict[str, Any]]:
@@ -274,16 +277,10 @@ def tags(realm_id: str, registration_id: str) -> list[str]:
 
 def change_tags(realm_id: str, registration_id: str, *, add: list[str] | None = None,
                 remove: list[str] | None = None) -> None:
-    for _ in range(5):
-        item = require(realm_id, registration_id)
+    def retag(item: RegistrationItem) -> None:
         item.tags = courses.retagged(item.tags, add, remove)  # type: ignore[assignment]
-        item.updated = now()
-        try:
-            store.save(item)
-            return
-        except store.VersionConflict:
-            continue
-    raise Conflict("The registration kept changing; try again.")
+
+    change(realm_id, registration_id, retag)
 
 
 # --- launch history ---------------------------------------------------------------------------

@@ -3,25 +3,23 @@
 ``table.items`` is a thin adapter (:class:`_Items`) over the rows, so moto's own ``put_item`` /
 ``get_item`` / ``delete_item`` work unchanged; ``Query`` and ``Scan`` read only the partition and
 key range they ask for, in key order, from SQLite indexes on the table's and each secondary
-index's keys. Keys are stored twice: exactly (:func:`exact`: type-tagged, numbers normalised) for
-identity, and as an ordering value (:func:`order`) for SQLite's key order, which is then
-DynamoDB's; range conditions are narrowed in SQL and confirmed with moto's own comparison.
+index's keys. Keys are stored twice, exactly and as an ordering value (``nimbus_local.key_order``);
+range conditions are narrowed in SQL and confirmed with moto's own comparison.
 """
 
 from __future__ import annotations
 
-import base64
 import pickle
-from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import RESULT_SIZE_LIMIT, Table
 
 from nimbus_local import disk_stream
+from nimbus_local.key_order import exact, narrow, order
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
 
     from nimbus_local.dynamo_disk import ItemStore
 
@@ -31,52 +29,6 @@ Key = tuple[str, str]
 Cached = tuple["Item | None", "bytes | None", bool]
 #: The open item store (set by ``nimbus_local.dynamo_disk.install``).
 STORE: list[ItemStore] = []
-#: moto's range comparison names (responses.py) → the SQL narrowing of the ordering column.
-_SQL_RANGE = {"EQ": "= ?", "LT": "< ?", "LE": "<= ?", "GT": "> ?", "GE": ">= ?"}
-
-
-def exact(value: DynamoType | None) -> str:
-    """A key attribute's identity: type tag + value (numbers normalised, as DynamoDB compares them)."""
-    if value is None:
-        return ""
-    if value.type == "N":
-        try:
-            return "N" + str(Decimal(value.value).normalize())
-        except InvalidOperation:
-            return "N" + str(value.value)
-    if value.type == "B":
-        raw = value.value
-        return "B" + (base64.b64encode(raw).decode() if isinstance(raw, bytes) else str(raw))
-    return value.type + str(value.value)
-
-
-def order(value: DynamoType | None) -> bytes | float | None:
-    """A key attribute's position in DynamoDB's key order, as SQLite compares it."""
-    if value is None:
-        return None
-    if value.type == "N":
-        return float(value.value)
-    if value.type == "B":
-        raw = value.value
-        return raw if isinstance(raw, bytes) else base64.b64decode(raw)
-    return str(value.value).encode("utf-8")
-
-
-def _next_text(prefix: str) -> str | None:
-    """The smallest string greater than every string starting with ``prefix`` (code point order,
-    which is UTF-8 byte order)."""
-    trimmed = prefix.rstrip("\U0010ffff")
-    if not trimmed:
-        return None
-    return trimmed[:-1] + chr(ord(trimmed[-1]) + 1)
-
-
-def _next_prefix(prefix: bytes) -> bytes | None:
-    """The smallest byte string greater than every string starting with ``prefix``."""
-    trimmed = prefix.rstrip(b"\xff")
-    if not trimmed:
-        return None
-    return trimmed[:-1] + bytes([trimmed[-1] + 1])
 
 
 class _Partition:
@@ -344,7 +296,7 @@ class DiskTable(Table):
         value_of = exact if ocol == "r" else order
         where, params = [f"{hcol} = ?"], [exact(hash_value)]
         if range_comparison and range_attr:
-            narrowed = self._narrow(ocol, range_comparison, range_objs, value_of)
+            narrowed = narrow(ocol, range_comparison, range_objs, value_of)
             where += narrowed[0]
             params += narrowed[1]
         if exclusive_start_key:
@@ -402,23 +354,6 @@ class DiskTable(Table):
                     value = dict(hash_key_conditions or []).get(hash_attr, hash_key)
                     return (prefix, value, range_attr) if value is not None else None
         return None  # unknown index: moto's walk raises its ValidationException
-
-    @staticmethod
-    def _narrow(column: str, comparison: str, values: list[DynamoType],
-                value_of: Callable[[DynamoType], Any]) -> tuple[list[str], list[Any]]:
-        if comparison in _SQL_RANGE:
-            return [f"{column} {_SQL_RANGE[comparison]}"], [value_of(values[0])]
-        if comparison == "BETWEEN":
-            return [f"{column} BETWEEN ? AND ?"], [value_of(values[0]), value_of(values[1])]
-        if comparison == "BEGINS_WITH":
-            low = value_of(values[0])
-            high = _next_prefix(low) if isinstance(low, bytes) else _next_text(low) if isinstance(low, str) else 0
-            if high == 0:
-                return [], []
-            if high is None:
-                return [f"{column} >= ?"], [low]
-            return [f"{column} >= ?", f"{column} < ?"], [low, high]
-        return [], []
 
     def _start_values(self, start: dict[str, Any], prefix: str, range_attr: str | None) -> list[Any] | None:
         """ExclusiveStartKey as the values of the query's sort columns (None: start at the top)."""

@@ -215,16 +215,8 @@ class EventPump:
                 "invokeIdentityArn": "arn:aws:iam::123456789012:role/local",
                 "eventSourceARN": arn} for r in records]}
             failed = self._invoke(source, handler, event)
-            done = None
-            for r in records:
-                if r["SequenceNumber"] in failed:
-                    break
-                done = r["SequenceNumber"]
-            if done:
-                self._save_checkpoint(key, done)
-                self._trim(source, arn, shard["ShardId"], done)
-            if failed:
-                self.stopping.wait(RETRY_SECONDS)
+            self._acknowledge(source, key, arn, shard["ShardId"], numbers=[r["SequenceNumber"] for r in records],
+                             failed=failed)
         return busy
 
     # --- a table's change stream (Kinesis Data Streams for DynamoDB) -------------------------
@@ -252,16 +244,8 @@ class EventPump:
             records = [kinesis_record(data, c, self.region, stream_arn) for c in changes
                        if event_filters.passes(wanted, data := change_data(c, table, self.region))]
             failed = self._invoke(source, handler, {"Records": records}) if records else set()
-            done = None
-            for change in changes:
-                if change["dynamodb"]["SequenceNumber"] in failed:
-                    break
-                done = change["dynamodb"]["SequenceNumber"]
-            if done:
-                self._save_checkpoint(key, done)
-                self._trim(source, arn, shard["ShardId"], done)
-            if failed:
-                self.stopping.wait(RETRY_SECONDS)
+            numbers = [c["dynamodb"]["SequenceNumber"] for c in changes]
+            self._acknowledge(source, key, arn, shard["ShardId"], numbers=numbers, failed=failed)
         return busy
 
     def _filters(self, source: Any) -> list[dict[str, Any]]:
@@ -269,6 +253,21 @@ class EventPump:
         if source.name not in self.filters:
             self.filters[source.name] = event_filters.kinesis_filters(source.name)
         return self.filters[source.name]
+
+    def _acknowledge(self, source: Any, key: str, arn: str, shard_id: str, *, numbers: list[str],
+                     failed: set[str]) -> None:
+        """After a batch: checkpoint (and drop from the shard) every record before the first that
+        ``batchItemFailures`` named, as Lambda's event-source mapping does; wait before a retry."""
+        done = None
+        for number in numbers:
+            if number in failed:
+                break
+            done = number
+        if done:
+            self._save_checkpoint(key, done)
+            self._trim(source, arn, shard_id, done)
+        if failed:
+            self.stopping.wait(RETRY_SECONDS)
 
     def _shared(self, key: tuple[Any, ...], read: Callable[..., Any], *args: Any) -> Any:
         if key not in self._round:

@@ -21,7 +21,7 @@ from chalicelib.cmi5 import launch as cmi5_launch
 from chalicelib.cmi5 import vocabulary as v
 from chalicelib.errors import ApiError, Forbidden
 from chalicelib.lrs import launch_credentials
-from chalicelib.results import answers, progress, xapi
+from chalicelib.results import progress, xapi
 from chalicelib.runtime import launch
 from chalicelib.store import registrations as store
 
@@ -105,12 +105,7 @@ def track(endpoint: Endpoint, sent: Any, ids: list[str]) -> None:
         log: list[dict[str, Any]] = []
         for statement in batch:
             session = rules.after(statement, session)
-            counted = xapi.about(statement, scope.activity_id)
-            if counted:
-                xapi.apply(activity, statement, ran.launch_id, verbs=VERBS)
-            else:
-                answers.record(activity, statement)  # question analysis (chalicelib.reports.questions)
-            log.append({"t": moment.isoformat(), "kind": "statement", "counted": counted, **xapi.summary(statement)})
+            log.append(xapi.take(activity, statement, scope.activity_id, ran.launch_id, moment, verbs=VERBS))
         state.record(cmi5, ran.session_id, session, moment.isoformat())
         state.apply_move_on(details, cmi5)
         made = cmi5_launch.satisfied_statements(item, cmi5, cmi5.get("actor") or {}, ran.session_id, moment)

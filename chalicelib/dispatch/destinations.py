@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import courses, listing
+from chalicelib import courses, listing, resource_ids, versioning
 from chalicelib.dispatch import dispatches, fields
-from chalicelib.errors import BadRequest, Conflict, NotFound
+from chalicelib.errors import BadRequest, NotFound
 from chalicelib.store import dispatch as store
 from chalicelib.timestamps import parse_api_time
 
@@ -90,7 +90,7 @@ def create_many(realm_id: str, body: object) -> list[DestinationItem]:
     for entry in entries:
         if not isinstance(entry, dict):
             raise BadRequest("destinations: each entry must be an object with id and data (DestinationIdSchema).")
-        destination_id = fields.item_id(entry.get("id"), "id")
+        destination_id = resource_ids.check(entry.get("id"), "id")
         if destination_id in {d.destination_id for d in made}:
             raise BadRequest(f"id: destination {destination_id!r} appears twice.")
         if store.get_destination(realm_id, destination_id) is not None:
@@ -106,21 +106,19 @@ def create_many(realm_id: str, body: object) -> list[DestinationItem]:
 
 
 def change(realm_id: str, destination_id: str, mutate: Callable[[DestinationItem], None]) -> None:
-    for _ in range(5):
-        item = require(realm_id, destination_id)
+    """Read, change, stamp and save a destination under its version (:mod:`chalicelib.versioning`)."""
+
+    def stamped(item: DestinationItem) -> None:
         mutate(item)
         item.updated = now()
-        try:
-            store.save_destination(item)
-            return
-        except store.VersionConflict:
-            continue
-    raise Conflict("The destination kept changing; try again.")
+
+    versioning.change(lambda: require(realm_id, destination_id), stamped, store.save_destination,
+                      conflict=store.VersionConflict, noun="destination")
 
 
 def put(realm_id: str, destination_id: str, body: object) -> None:
     """SetDestination: create (name required) or update the non-null fields given."""
-    fields.item_id(destination_id, "destinationId")
+    resource_ids.check(destination_id, "destinationId")
     if not isinstance(body, dict):
         raise BadRequest("The body must be a JSON object (DestinationSchema).")
     if store.get_destination(realm_id, destination_id) is None:

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import courses, listing, vault
+from chalicelib import courses, listing, resource_ids, vault, versioning
 from chalicelib.dispatch import fields
-from chalicelib.errors import BadRequest, Conflict, NotFound
+from chalicelib.errors import BadRequest, NotFound
 from chalicelib.store import courses as course_store
 from chalicelib.store import dispatch as store
 from chalicelib.timestamps import parse_api_time
@@ -140,7 +140,7 @@ def get(realm_id: str, dispatch_id: str) -> dict[str, Any]:
 
 
 def _new_item(realm_id: str, dispatch_id: str, data: dict[str, Any]) -> DispatchItem:
-    destination_id = fields.item_id(data.get("destinationId"), "destinationId")
+    destination_id = resource_ids.check(data.get("destinationId"), "destinationId")
     course_id = courses.check_course_id(data.get("courseId"))
     moment = now()
     item = store.DispatchItem(
@@ -192,7 +192,7 @@ def create_many(realm_id: str, body: object) -> list[DispatchItem]:
     for entry in entries:
         if not isinstance(entry, dict) or not isinstance(entry.get("data"), dict):
             raise BadRequest("dispatches: each entry must be an object with id and data (CreateDispatchIdSchema).")
-        dispatch_id = fields.item_id(entry.get("id"), "id")
+        dispatch_id = resource_ids.check(entry.get("id"), "id")
         if dispatch_id in ids:
             raise BadRequest(f"id: dispatch {dispatch_id!r} appears twice.")
         ids.add(dispatch_id)
@@ -232,16 +232,9 @@ def _apply(item: DispatchItem, changes: dict[str, Any]) -> None:
 
 
 def change(realm_id: str, dispatch_id: str, mutate: Callable[[DispatchItem], None]) -> DispatchItem:
-    """Read, change and save a dispatch, retrying on a concurrent change."""
-    for _ in range(5):
-        item = require(realm_id, dispatch_id)
-        mutate(item)
-        try:
-            store.save_dispatch(item)
-            return item
-        except store.VersionConflict:
-            continue
-    raise Conflict("The dispatch kept changing; try again.")
+    """Read, change and save a dispatch under its version (:mod:`chalicelib.versioning`)."""
+    return versioning.change(lambda: require(realm_id, dispatch_id), mutate, store.save_dispatch,
+                             conflict=store.VersionConflict, noun="dispatch")
 
 
 def update(realm_id: str, dispatch_id: str, body: object) -> None:

@@ -3,22 +3,14 @@ UpdateDispatchSchema, EnabledSchema, PostBackSchema), each checked with a 400 th
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import vault
 from chalicelib.errors import BadRequest
 
-ITEM_ID = re.compile(r"^[^\s/\\#?%\x00-\x1f\x7f]{1,255}$")
 POSTBACK_AUTH = ("FORM", "HTTPBASIC")
 POSTBACK_FORMATS = ("COURSE", "ACTIVITY", "FULL")
-
-
-def item_id(raw: object, what: str) -> str:
-    if not isinstance(raw, str) or not ITEM_ID.match(raw):
-        raise BadRequest(f"{what} is required: 1-255 characters without spaces, '/', '\\', '#', '?' or '%'.")
-    return raw
 
 
 def text(raw: object, what: str, limit: int = 4000) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import courses, listing
-from chalicelib.errors import BadRequest, Conflict
+from chalicelib.errors import BadRequest
 from chalicelib.invitations import common
 from chalicelib.results import schema as results
 from chalicelib.store import invitations as store
@@ -165,16 +165,10 @@ def tags(realm_id: str, invitation_id: str) -> list[str]:
 
 def change_tags(realm_id: str, invitation_id: str, *, add: list[str] | None = None,
                 remove: list[str] | None = None) -> None:
-    for _ in range(5):
-        item = common.require(realm_id, invitation_id)
+    def retag(item: InvitationItem) -> None:
         item.tags = courses.retagged(item.tags, add, remove)  # type: ignore[assignment]
-        item.updated = common.now()
-        try:
-            store.save(item)
-            return
-        except store.VersionConflict:
-            continue
-    raise Conflict("The invitation kept changing; try again.")
+
+    common.change(realm_id, invitation_id, retag)
 
 
 def tag_batch(realm_id: str, body: object) -> None:

@@ -7,7 +7,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib import vault
+from chalicelib import vault, versioning
 from chalicelib.config import settings
 from chalicelib.courses import iso
 from chalicelib.errors import NotFound
@@ -15,6 +15,8 @@ from chalicelib.store import courses as course_store
 from chalicelib.store import invitations as store
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from chalicelib.store.invitations import InvitationItem, UserInvitationItem
     from chalicelib.store.tables import CourseItem
 
@@ -67,6 +69,19 @@ def require(realm_id: str, invitation_id: str, public: bool | None = None) -> In
         kind = {True: "public ", False: "private ", None: ""}[public]
         raise NotFound(f"There is no {kind}invitation {invitation_id!r}.")
     return item
+
+
+def change(realm_id: str, invitation_id: str, apply: Callable[[InvitationItem], None], *,
+           public: bool | None = None) -> InvitationItem:
+    """Read the invitation, ``apply`` a change to it, stamp ``updated`` and save it under its
+    version (:func:`chalicelib.versioning.change`: read and applied again after a concurrent write)."""
+
+    def stamped(item: InvitationItem) -> None:
+        apply(item)
+        item.updated = now()
+
+    return versioning.change(lambda: require(realm_id, invitation_id, public), stamped, store.save,
+                             conflict=store.VersionConflict, noun="invitation")
 
 
 def expired(item: InvitationItem, moment: datetime | None = None) -> bool:

@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 from chalicelib import courses, registrations
-from chalicelib.errors import BadRequest, Conflict
+from chalicelib.errors import BadRequest
 from chalicelib.invitations import common, fields, jobs
 from chalicelib.store import invitations as store
 from chalicelib.store.invitations import InvitationItem, JobItem, UserInvitationItem
@@ -97,8 +97,8 @@ def update(realm_id: str, invitation_id: str, body: object) -> dict[str, Any]:
     """PrivateInvitationUpdateSchema: only the fields sent change."""
     if not isinstance(body, dict):
         raise BadRequest("The body must be a JSON object (PrivateInvitationUpdateSchema).")
-    for _ in range(5):
-        item = common.require(realm_id, invitation_id, public=False)
+
+    def apply(item: InvitationItem) -> None:
         if "allowLaunch" in body:
             item.allow_launch = fields.flag(body["allowLaunch"], "allowLaunch", True)
         if "expirationDate" in body:
@@ -111,13 +111,9 @@ def update(realm_id: str, invitation_id: str, body: object) -> dict[str, Any]:
                                         if isinstance(body["invitationEmail"], dict) else body["invitationEmail"],
                                         "invitationEmail")
             item.email = {**email, **changed}
-        item.updated = common.now()
-        try:
-            store.save(item)
-        except store.VersionConflict:
-            continue
-        return common.private_json(item, common.private_counts(item))
-    raise Conflict("The invitation kept changing; try again.")
+
+    item = common.change(realm_id, invitation_id, apply, public=False)
+    return common.private_json(item, common.private_counts(item))
 
 
 def resend(realm_id: str, invitation_id: str, numbers: list[int] | None) -> dict[str, Any]:

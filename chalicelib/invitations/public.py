@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import courses
-from chalicelib.errors import BadRequest, Conflict
+from chalicelib.errors import BadRequest
 from chalicelib.invitations import common, fields
 from chalicelib.store import invitations as store
 from chalicelib.store.invitations import InvitationItem
@@ -42,8 +42,8 @@ def update(realm_id: str, invitation_id: str, body: object) -> dict[str, Any]:
     """PublicInvitationUpdateSchema: only the fields sent change."""
     if not isinstance(body, dict):
         raise BadRequest("The body must be a JSON object (PublicInvitationUpdateSchema).")
-    for _ in range(5):
-        item = common.require(realm_id, invitation_id, public=True)
+
+    def apply(item: InvitationItem) -> None:
         if "allowLaunch" in body:
             item.allow_launch = fields.flag(body["allowLaunch"], "allowLaunch", True)
         if "allowNewRegistrations" in body:
@@ -54,10 +54,5 @@ def update(realm_id: str, invitation_id: str, body: object) -> dict[str, Any]:
             item.expiration = fields.expiration(body["expirationDate"], creating=False)
         if "postBack" in body:
             item.post_back = fields.post_back(body["postBack"], f"invitation:{realm_id}:{invitation_id}")
-        item.updated = common.now()
-        try:
-            store.save(item)
-        except store.VersionConflict:
-            continue
-        return common.public_json(item)
-    raise Conflict("The invitation kept changing; try again.")
+
+    return common.public_json(common.change(realm_id, invitation_id, apply, public=True))

@@ -20,9 +20,13 @@ Completion never goes back from COMPLETED; success takes the latest passed / fai
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from chalicelib.results import answers
 from chalicelib.standards.common.durations import parse_iso
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 ADL = "http://adlnet.gov/expapi/verbs/"
 KEPT_STATEMENTS = 50
@@ -120,3 +124,16 @@ def apply(state: dict[str, Any], statement: dict[str, Any], launch_id: str, *, v
     kept.append(summary(statement))
     del kept[:-KEPT_STATEMENTS]
     return before != (state.get("completion"), state.get("success"), state.get("score"), state.get("seconds"))
+
+
+def take(state: dict[str, Any], statement: dict[str, Any], activity_id: str, launch_id: str, moment: datetime, *,
+         verbs: dict[str, tuple[str | None, str | None]] | None = None) -> dict[str, Any]:
+    """One statement of a launch into the launched activity's ``state``: a statement about the
+    activity counts (:func:`apply`), any other keeps its answer for question analysis
+    (:func:`chalicelib.results.answers.record`). Returns the debug-log entry."""
+    counted = about(statement, activity_id)
+    if counted:
+        apply(state, statement, launch_id, verbs=verbs)
+    else:
+        answers.record(state, statement)  # question analysis (chalicelib.reports.questions)
+    return {"t": moment.isoformat(), "kind": "statement", "counted": counted, **summary(statement)}

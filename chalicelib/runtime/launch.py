@@ -169,18 +169,25 @@ def open_preview(realm_id: str, course_id: str, number: int | None, who: str, us
 # --- the player ----------------------------------------------------------------------------
 
 
-def _registration(session: sessions.PlayerSession) -> Any:
-    item = store.get(session.realm_id, session.registration_id)
+def launched_registration(realm_id: str, registration_id: str, instance: int) -> Any:
+    """The registration a launch runs on: 404 once it is deleted, 409 once it was reset or moved to
+    a new course version (a new instance) since the launch began."""
+    item = store.get(realm_id, registration_id)
     if item is None:
         raise NotFound("The registration of this launch no longer exists.")
-    if int(item.instance) != session.instance:
+    if int(item.instance) != instance:
         raise Conflict("This registration was reset or moved to a new course version; launch it again.")
     return item
 
 
+def registration_of(session: sessions.PlayerSession) -> Any:
+    """The registration of a player session (:func:`launched_registration`)."""
+    return launched_registration(session.realm_id, session.registration_id, session.instance)
+
+
 def player_context(session: sessions.PlayerSession) -> dict[str, Any]:
     """What the player page starts with: the table of contents and the first SCO."""
-    item = _registration(session)
+    item = registration_of(session)
     details = item.details or {}
     sequenced = _sequenced_structure(item) is not None
     return {"title": details.get("courseTitle", ""), "standard": details.get("standard", ""),
@@ -218,7 +225,7 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         raise BadRequest("activityId must be an activity identifier.")
     from chalicelib.runtime import statement_launch  # noqa: PLC0415 - it builds on this module
 
-    item = _registration(session)  # read once; again only after a concurrent change
+    item = registration_of(session)  # read once; again only after a concurrent change
     if statement_launch.tracked_by_statements(item.details or {}):
         return statement_launch.deliver(session, wanted)
     request = sequencing.parse_request(body["navRequest"], body.get("target")) if "navRequest" in body else None
@@ -227,7 +234,7 @@ def deliver(session: sessions.PlayerSession, body: object) -> dict[str, Any]:
         raise BadRequest("navRequest is for SCORM 2004 courses with sequencing; send activityId instead.")
     for attempt in range(COMMIT_RETRIES):
         if attempt:
-            item = _registration(session)
+            item = registration_of(session)
         launch_settings.check_time_left(session.settings, float(item.total_seconds or 0))  # PlayerTimeLimit
         details = dict(item.details or {})
         moment = now()
@@ -278,7 +285,7 @@ def _with_navigation(session: sessions.PlayerSession, item: Any, details: dict[s
 
 def table_of_contents(session: sessions.PlayerSession) -> dict[str, Any]:
     """GET .../toc: the table of contents as it is now (AICC AUs report over HACP, not the player)."""
-    details = _registration(session).details or {}
+    details = registration_of(session).details or {}
     return {"toc": delivery.toc(details), "buttons": delivery.buttons(details)}
 
 
@@ -319,7 +326,7 @@ def apply_commit(session: sessions.PlayerSession, body: object) -> dict[str, Any
     if not session.tracking:
         return {"applied": False, "tracking": False, "seq": batch.seq}
     for _ in range(COMMIT_RETRIES):
-        item = _registration(session)
+        item = registration_of(session)
         results_before = (item.completion, item.success)
         details = dict(item.details or {})
         moment = now()
@@ -361,11 +368,7 @@ def record(realm_id: str, registration_id: str, launch_id: str, instance: int,
     the registration event). An
     exception from ``change`` leaves everything as it was. (AICC HACP, ``chalicelib.aicc``.)"""
     for _ in range(COMMIT_RETRIES):
-        item = store.get(realm_id, registration_id)
-        if item is None:
-            raise NotFound("The registration of this launch no longer exists.")
-        if int(item.instance) != instance:
-            raise Conflict("This registration was reset or moved to a new course version; launch it again.")
+        item = launched_registration(realm_id, registration_id, instance)
         details = dict(item.details or {})
         moment = now()
         log, finished = change(item, details, moment)

@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 from chalicelib.config import settings
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.lrs import launch_credentials
-from chalicelib.results import answers, progress, xapi
+from chalicelib.results import progress, xapi
 from chalicelib.runtime import delivery, launch, sessions
 from chalicelib.store import registrations as store
 
@@ -94,19 +94,10 @@ def issue_credential(session: sessions.PlayerSession, item: Any, node: dict[str,
     return agent, activity_iri, "Basic " + base64.b64encode(f"{key}:{secret}".encode()).decode()
 
 
-def registration_of(session: sessions.PlayerSession) -> Any:
-    item = store.get(session.realm_id, session.registration_id)
-    if item is None:
-        raise NotFound("The registration of this launch no longer exists.")
-    if int(item.instance) != session.instance:
-        raise Conflict("This registration was reset or moved to a new course version; launch it again.")
-    return item
-
-
 def deliver_tincan(session: sessions.PlayerSession, wanted: str | None) -> dict[str, Any]:
     """POST .../deliver for a TinCan course: a new attempt and the launch URL with its parameters."""
     for _ in range(launch.COMMIT_RETRIES):
-        item = registration_of(session)
+        item = launch.registration_of(session)
         details = dict(item.details or {})
         moment = launch.now()
         activity_id = wanted or delivery.first_activity(details)
@@ -132,7 +123,7 @@ def deliver_tincan(session: sessions.PlayerSession, wanted: str | None) -> dict[
 
 def deliver(session: sessions.PlayerSession, wanted: str | None) -> dict[str, Any]:
     """POST .../deliver of a statement-tracked course."""
-    if (registration_of(session).details or {}).get("standard") == "CMI5":
+    if (launch.registration_of(session).details or {}).get("standard") == "CMI5":
         return deliver_cmi5(session, wanted)
     return deliver_tincan(session, wanted)
 
@@ -143,13 +134,13 @@ def deliver_cmi5(session: sessions.PlayerSession, wanted: str | None) -> dict[st
     back to the player's table of contents."""
     from chalicelib.cmi5 import launch as cmi5_launch  # noqa: PLC0415 - cmi5.launch builds on the runtime
 
-    details = registration_of(session).details or {}
+    details = launch.registration_of(session).details or {}
     activity_id = wanted or delivery.first_activity(details)
     if activity_id is None:
         raise NotFound("This course has nothing to launch.")
     made = cmi5_launch.launch_au(session, activity_id, lrs_id=lrs_id(session),
                                  return_url=f"{settings().base_url.rstrip('/')}/launch/s/{session.token}/player?returned=1")
-    details = registration_of(session).details or {}
+    details = launch.registration_of(session).details or {}
     node = progress.leaf(details.get("tree") or {}, activity_id) or {}
     return {"activityId": activity_id, "standard": "CMI5", "statements": True, "title": node.get("title", ""),
             "contentUrl": made.url, "ownWindow": made.launch_method == "OwnWindow", "launchMode": made.launch_mode,
@@ -203,13 +194,8 @@ def track(endpoint: Endpoint, sent: Any, ids: list[str], *, verbs: dict[str, tup
         moment = launch.now()
         state = details.setdefault("activities", {}).setdefault(ran.activity, xapi.new_state())
         log: list[dict[str, Any]] = list(extra_log or [])
-        for statement in batch:
-            counted = xapi.about(statement, scope.activity_id)
-            if counted:
-                xapi.apply(state, statement, ran.launch_id, verbs=verbs)
-            else:
-                answers.record(state, statement)  # question analysis (chalicelib.reports.questions)
-            log.append({"t": moment.isoformat(), "kind": "statement", "counted": counted, **xapi.summary(statement)})
+        log += [xapi.take(state, statement, scope.activity_id, ran.launch_id, moment, verbs=verbs)
+                for statement in batch]
         details["lastAccess"] = moment.isoformat()
         item.details = details
         progress.roll_up_registration(item, moment)

@@ -11,10 +11,13 @@ import io
 import posixpath
 import stat
 import zipfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from tests.conformance import adl_suite
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 SCO_PAGE = b"<!doctype html><title>SCO</title><p>stub SCO</p>"
 
@@ -173,19 +176,8 @@ def skip_rule_2004_zip(skipped: str = "item_2", scos: int = 3, page: Any = None)
       </imsss:sequencingRules></imsss:sequencing>"""
     items = "".join(f'<item identifier="item_{n}" identifierref="res_{n}"><title>Module {n}</title>'
                     f'{rules if f"item_{n}" == skipped else ""}</item>' for n in range(1, scos + 1))
-    resources = "".join(f'<resource identifier="res_{n}" type="webcontent" adlcp:scormType="sco" '
-                        f'href="m{n}/index.html"><file href="m{n}/index.html"/></resource>'
-                        for n in range(1, scos + 1))
-    manifest = f"""<?xml version="1.0" encoding="UTF-8"?>
-<manifest identifier="com.example.skip" version="1" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
-  xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
-  <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>
-  <organizations default="org1"><organization identifier="org1"><title>Skipping</title>{items}
-    <imsss:sequencing><imsss:controlMode choice="true" flow="true"/></imsss:sequencing>
-  </organization></organizations>
-  <resources>{resources}</resources>
-</manifest>"""
-    files: dict[str, bytes | str] = {"imsmanifest.xml": manifest}
+    files: dict[str, bytes | str] = {"imsmanifest.xml": _flow_2004_manifest("com.example.skip", "Skipping", items,
+                                                                            range(1, scos + 1))}
     for n in range(1, scos + 1):
         files[f"m{n}/index.html"] = page(n) if page is not None else SCO_PAGE
     return zip_bytes(files)
@@ -369,15 +361,21 @@ def timed_quiz_2004_zip(limits: str = 'attemptAbsoluteDurationLimit="PT30M" '
     items = (f'<item identifier="quiz" identifierref="res_1"><title>Quiz</title>'
              f'<imsss:sequencing><imsss:limitConditions {limits}/></imsss:sequencing></item>'
              '<item identifier="review" identifierref="res_2"><title>Review</title></item>')
+    manifest = _flow_2004_manifest("com.example.timed", "Timed", items, (1, 2))
+    return zip_bytes({"imsmanifest.xml": manifest, "m1/index.html": SCO_PAGE, "m2/index.html": SCO_PAGE})
+
+
+def _flow_2004_manifest(identifier: str, title: str, items: str, scos: Iterable[int]) -> str:
+    """A SCORM 2004 4th Ed. manifest, flow and choice on, of ``items`` under one organization; SCO
+    ``n`` is resource ``res_n`` at ``m{n}/index.html``."""
     resources = "".join(f'<resource identifier="res_{n}" type="webcontent" adlcp:scormType="sco" '
-                        f'href="m{n}/index.html"><file href="m{n}/index.html"/></resource>' for n in (1, 2))
-    manifest = f"""<?xml version="1.0" encoding="UTF-8"?>
-<manifest identifier="com.example.timed" version="1" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
+                        f'href="m{n}/index.html"><file href="m{n}/index.html"/></resource>' for n in scos)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<manifest identifier="{identifier}" version="1" xmlns="http://www.imsglobal.org/xsd/imscp_v1p1"
   xmlns:adlcp="http://www.adlnet.org/xsd/adlcp_v1p3" xmlns:imsss="http://www.imsglobal.org/xsd/imsss">
   <metadata><schema>ADL SCORM</schema><schemaversion>2004 4th Edition</schemaversion></metadata>
-  <organizations default="org1"><organization identifier="org1"><title>Timed</title>{items}
+  <organizations default="org1"><organization identifier="org1"><title>{title}</title>{items}
     <imsss:sequencing><imsss:controlMode choice="true" flow="true"/></imsss:sequencing>
   </organization></organizations>
   <resources>{resources}</resources>
 </manifest>"""
-    return zip_bytes({"imsmanifest.xml": manifest, "m1/index.html": SCO_PAGE, "m2/index.html": SCO_PAGE})

@@ -310,11 +310,17 @@ class AdlLms:
         for target in call.map_refs:
             index = next(i for i, m in enumerate(launch.shared_data) if m.target_id == target)
             element = element.replace(f"&{target}&", str(index))
-        method = getattr(api, call.method)
-        if call.method == "SetValue":
-            returned = method(element, call.value)
-        elif call.method == "GetLastError":
-            returned = method()
-        else:
-            returned = method(element)
-        return Outcome(label, call, returned, api.GetLastError())
+        return replay(api, label, call, element)
+
+
+def replay(api: Scorm2004Api, label: str, call: Call, element: str) -> Outcome:
+    """Make ``call`` on the SCO's API with ``element`` (its map references resolved) and record
+    what it returned and the error code it left."""
+    method = getattr(api, call.method)
+    if call.method == "SetValue":
+        returned = method(element, call.value)
+    elif call.method == "GetLastError":
+        returned = method()
+    else:
+        returned = method(element)
+    return Outcome(label, call, returned, api.GetLastError())

@@ -45,7 +45,7 @@ from chalicelib.standards import read_package as import_package
 from chalicelib.standards.scorm2004.sequencing import Sequencer
 from tests.conformance import adl_suite
 from tests.conformance.adl_cases import Call, Visit, read_case, read_properties
-from tests.conformance.adl_lms import LEARNER_ID, LEARNER_NAME, AdlLms, Outcome
+from tests.conformance.adl_lms import LEARNER_ID, LEARNER_NAME, AdlLms, Outcome, replay
 from tests.conformance.adl_lms import read_package as read_lms_package
 
 if TYPE_CHECKING:
@@ -181,14 +181,7 @@ class CaseRunner:
             return Outcome(label, call, _compare_ids(api.data, call.element), "")
         if call.method == "GetValue" and call.map_refs and element.endswith(".id") and not call.expected:
             call = replace(call, expected=call.map_refs[-1])  # the SCO found the index by this id
-        method = getattr(api, call.method)
-        if call.method == "SetValue":
-            returned = method(element, call.value)
-        elif call.method == "GetLastError":
-            returned = method()
-        else:
-            returned = method(element)
-        return Outcome(label, call, returned, api.GetLastError())
+        return replay(api, label, call, element)
 
     # --- navigation -----------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from chalicelib.reports import launches
+from chalicelib.reports.aggregates import learner_key
 
 
 def _launch(**more: Any) -> dict[str, Any]:
@@ -19,8 +20,8 @@ def _launch(**more: Any) -> dict[str, Any]:
 def test_a_launch_counts_once_in_each_dimension_of_its_registration() -> None:
     assert launches.contribution(_launch()) == {
         (dimension, key, "2026-03-01"): {"launches": 1.0}
-        for dimension, key in (("all", "-"), ("course", "golf"), ("learner", "ada"), ("invitation", "inv1"),
-                               ("app", "APP1"))}
+        for dimension, key in (("all", "-"), ("course", "golf"), ("learner", learner_key("realm-l", "ada")),
+                               ("invitation", "inv1"), ("app", "APP1"))}  # the learner under a pseudonym
     later = _launch(launch_time="2026-03-01T19:30:00-05:00")  # 00:30 UTC the next day
     assert {day for (_d, _k, day) in launches.contribution(later)} == {"2026-03-02"}
 
