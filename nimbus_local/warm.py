@@ -37,7 +37,10 @@ def pynamodb_clients() -> float:
     from chalicelib.store import transactions  # noqa: PLC0415 - after the app set the settings up
 
     started = time.perf_counter()
-    connections = [model._get_connection().connection for model in _models()]  # noqa: SLF001
+    # Subclasses first: pynamodb reuses a connection it finds on the class — inherited from a base
+    # class too — so a base's connection (without the subclass's indexes) must not be made first.
+    ordered = sorted(_models(), key=lambda model: len(model.__mro__), reverse=True)
+    connections = [model._get_connection().connection for model in ordered]  # noqa: SLF001
     connections.append(transactions.connection())
     shared = connections[0].client
     for connection in connections:
