@@ -115,16 +115,31 @@ def delta(old: dict[str, Any], new: dict[str, Any]) -> dict[Key, dict[str, float
             if any(round(a, 4) for a in v.values())}
 
 
-def apply_change(change: TableChange) -> bool:
-    """A registrations-table change into the aggregates, once (keyed on the item's version)."""
+def _entry(change: TableChange) -> store.Change | None:
+    """What a registrations-table change adds, keyed on the item's version; None if nothing."""
     if change.keys.get("sk") != "REG":
-        return False
+        return None
     moved = delta(change.old, change.new)
     if not moved:
-        return False
+        return None
     image = change.new or change.old
     version = (change.new or {}).get("version")
     change_id = (f"{change.keys['pk']}#v{version}" if change.new
                  else f"{change.keys['pk']}#removed#v{(change.old or {}).get('version')}")
     labels = {(d, key): label for d, (key, label) in memberships(image).items() if d in ("course", "learner")}
-    return store.apply(change_id, str(image["realm_id"]), moved, labels)
+    return store.Change(change_id, str(image["realm_id"]), moved, labels)
+
+
+def apply_change(change: TableChange) -> bool:
+    """A registrations-table change into the aggregates, once (keyed on the item's version)."""
+    return apply_changes([change])[0]
+
+
+def apply_changes(changes: list[TableChange]) -> list[bool]:
+    """Several changes (a stream batch) in as few transactions as DynamoDB allows; True for each
+    change applied now."""
+    entries = [(n, entry) for n, change in enumerate(changes) if (entry := _entry(change)) is not None]
+    results = [False] * len(changes)
+    for (n, _e), applied in zip(entries, store.apply_many([e for _n, e in entries]), strict=True):
+        results[n] = applied
+    return results

@@ -1,20 +1,28 @@
 """Reports over the aggregates: a date range (default: the last 90 days, UTC), totals, a daily
 series for the charts, the score distribution, pass rate, and tables of the keys of a dimension
-(courses, learners…) with their totals. Each report reads one Query per key shown, never a
-registration; :func:`csv_text` renders any of them for download."""
+(courses, learners…) with their totals. A report reads one Query for its key and, for its table,
+the :data:`TABLE_LIMIT` keys with the most registrations (all time) and two running totals per
+key and month (``BatchGetItem``, 100 month items a call) — a bounded number of items however many
+registrations or keys there are, never a registration; :func:`csv_text` renders any of them for
+download."""
 
 from __future__ import annotations
 
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.reports.aggregates import DIMENSIONS
 from chalicelib.store import aggregates as store
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 DEFAULT_DAYS = 90
+TABLE_LIMIT = 100  # keys a report's table reads (the busiest); the rest are counted in tableMore
+MAX_TABLE_LIMIT = 1000
 MAX_DAYS = 3 * 366
 SERIES = ("registrations", "completions", "passes", "failures", "seconds")
 REPORT_DIMENSIONS = {"courses": "course", "learners": "learner", "invitations": "invitation",
@@ -52,8 +60,12 @@ def _summary(counters: dict[str, float]) -> dict[str, Any]:
 
 
 def _sum(realm_id: str, dimension: str, key: str, first: str, last: str) -> tuple[dict[str, float], dict[str, Any]]:
+    return _totals(store.days(realm_id, dimension, key, first, last))
+
+
+def _totals(days: Iterable[tuple[str, dict[str, float]]]) -> tuple[dict[str, float], dict[str, Any]]:
     totals, by_day = _zero(), {}
-    for day, counters in store.days(realm_id, dimension, key, first, last):
+    for day, counters in days:
         row = {name: counters.get(name, 0.0) for name in store.COUNTERS}
         by_day[day] = row
         for name, amount in row.items():
@@ -62,8 +74,9 @@ def _sum(realm_id: str, dimension: str, key: str, first: str, last: str) -> tupl
 
 
 def report(realm_id: str, dimension: str, key: str, first: str, last: str, *,
-           with_table: str | None = None) -> dict[str, Any]:
-    """One key's report (``all``/``-`` is the overview)."""
+           with_table: str | None = None, table_limit: int = TABLE_LIMIT) -> dict[str, Any]:
+    """One key's report (``all``/``-`` is the overview); with a table of the ``table_limit``
+    busiest keys of ``with_table`` and ``tableMore``: how many keys it leaves out."""
     if dimension not in DIMENSIONS:
         raise NotFound(f"There is no {dimension!r} report.")
     totals, by_day = _sum(realm_id, dimension, key, first, last)
@@ -76,20 +89,33 @@ def report(realm_id: str, dimension: str, key: str, first: str, last: str, *,
     shown: dict[str, Any] = {"dimension": dimension, "key": key, "from": first, "to": last,
                              "totals": _summary(totals), "series": series}
     if with_table:
-        shown["table"] = table(realm_id, with_table, first, last)
+        shown["table"], shown["tableMore"] = table_page(realm_id, with_table, first, last, table_limit)
     return shown
 
 
-def table(realm_id: str, dimension: str, first: str, last: str) -> list[dict[str, Any]]:
-    """Every key of ``dimension`` with its totals in the range (keys with nothing in it left out)."""
+def table(realm_id: str, dimension: str, first: str, last: str, *,
+          limit: int = TABLE_LIMIT) -> list[dict[str, Any]]:
+    """The ``limit`` keys of ``dimension`` with the most registrations (all time), with their
+    totals in the range, most registrations in the range first (keys with nothing in it left out)."""
+    return table_page(realm_id, dimension, first, last, limit)[0]
+
+
+def table_page(realm_id: str, dimension: str, first: str, last: str,
+               limit: int = TABLE_LIMIT) -> tuple[list[dict[str, Any]], int]:
+    """:func:`table` and how many keys of the dimension it did not read."""
+    if not 1 <= limit <= MAX_TABLE_LIMIT:
+        raise BadRequest(f"tableLimit must be from 1 to {MAX_TABLE_LIMIT}.")
+    top = store.top_keys(realm_id, dimension, limit)
+    more = max(0, store.key_count(realm_id, dimension) - len(top)) if len(top) == limit else 0
+    summed = store.totals_of_keys(realm_id, dimension, [k.sk for k in top], first, last)
     rows = []
-    for key_item in store.keys(realm_id, dimension):
-        totals, _by_day = _sum(realm_id, dimension, key_item.sk, first, last)
+    for key_item in top:
+        totals = {name: round(summed[key_item.sk].get(name, 0.0), 4) for name in store.COUNTERS}
         if any(totals.values()):
             summary = _summary(totals)
             summary.pop("scoreDistribution")
             rows.append({"key": key_item.sk, "label": key_item.label, **summary})
-    return sorted(rows, key=lambda r: (-r["registrations"], r["key"]))
+    return sorted(rows, key=lambda r: (-r["registrations"], r["key"])), more
 
 
 def csv_text(shown: dict[str, Any]) -> str:

@@ -45,58 +45,68 @@ def test_test_events_foreign_keys_and_garbage_are_dropped_not_retried(client, re
     assert result.payload == {"batchItemFailures": []}
 
 
-def test_registration_changes_become_daily_counters_once(client, realm: RealmCredentials) -> None:
-    from chalicelib import reportage
+def _totals(realm_id: str, first: str = "2026-11-01", last: str = "2026-11-30") -> dict:
+    from chalicelib.reports import queries
 
+    return queries.report(realm_id, "all", "-", first, last)["totals"]
+
+
+def test_registration_changes_become_reportage_counters_once(client, realm: RealmCredentials) -> None:
     day = datetime(2026, 11, 2, 10, tzinfo=UTC)
     created = registration_item(realm.realm_id, "r1", updated=day)
-    done = registration_item(realm.realm_id, "r1", completion="COMPLETED", success="PASSED", score=0.9,
+    done = registration_item(realm.realm_id, "r1", completion="COMPLETED", success="PASSED", score=90,
                              seconds=60, version=2, updated=day)
-    rescored = {**done, "score_scaled": 0.95, "version": 3}
+    rescored = {**done, "score_scaled": 95, "version": 3}
     other = registration_item(realm.realm_id, "r2", updated=day)
     failed = {**other, "completion": "INCOMPLETE", "success": "FAILED", "version": 2}
     preview = registration_item(realm.realm_id, "r3", updated=day, sandbox=True)
     launch = {**created, "sk": "LAUNCH#l1", "version": 9}  # the table's other items: not registrations
     records = [registration_change(None, created), registration_change(created, done),
-               registration_change(other, failed), b"{broken", registration_change(created, done),
-               registration_change(done, rescored), registration_change(None, launch),
-               registration_change(preview, {**preview, "completion": "COMPLETED", "version": 2}),
-               registration_change(rescored, None)]
+               registration_change(None, other), registration_change(other, failed), b"{broken",
+               registration_change(created, done), registration_change(done, rescored),
+               registration_change(None, launch),
+               registration_change(preview, {**preview, "completion": "COMPLETED", "version": 2})]
     batch = client.events.generate_kinesis_event(records)
     result = client.lambda_.invoke("registration_events", batch)
     assert result.payload == {"batchItemFailures": []}
-    # r1 completed+passed, then a new score (an event, not a second completion); r2 failed; the
-    # repeated change, the launch record, the preview and the removal count for nothing
-    assert reportage.daily(realm.realm_id) == [
-        {"day": "2026-11-02", "events": 3, "completions": 1, "passes": 1, "failures": 1}]
+    # r1 completed+passed, then a new score (not a second completion); r2 failed; the repeated
+    # change, the launch record and the preview count for nothing
+    totals = _totals(realm.realm_id)
+    assert (totals["registrations"], totals["completions"], totals["passes"], totals["failures"]) == (2, 1, 1, 1)
+    assert (totals["scored"], totals["averageScore"], totals["secondsTracked"]) == (1, 95.0, 60.0)
     again = client.lambda_.invoke("registration_events", batch)  # a replayed batch changes nothing
     assert again.payload == {"batchItemFailures": []}
-    assert reportage.daily(realm.realm_id)[0]["events"] == 3
-    assert reportage.daily("other-realm") == []
+    assert _totals(realm.realm_id) == totals
+    assert _totals("other-realm")["registrations"] == 0
+    # a removal takes the registration out of every counter
+    gone = client.lambda_.invoke("registration_events",
+                                 client.events.generate_kinesis_event([registration_change(rescored, None)]))
+    assert gone.payload == {"batchItemFailures": []}
+    totals = _totals(realm.realm_id)
+    assert (totals["registrations"], totals["completions"], totals["passes"], totals["failures"]) == (1, 0, 0, 1)
 
 
 def test_a_failing_record_is_reported_and_retried_alone(client, realm, monkeypatch) -> None:
-    from chalicelib import reportage
-    from chalicelib.store import repos
+    from chalicelib.store import aggregates as store
 
-    calls = []
-    real = repos.apply_daily_activity
+    real, throttled = store.apply_many, {"left": 2}  # the batch's transaction, then record a's own
 
-    def flaky(event_id, *args, **kwargs):
-        calls.append(event_id)
-        if len(calls) == 1:
+    def flaky(changes):
+        if throttled["left"] and any("#REG#a#" in c.change_id for c in changes):
+            throttled["left"] -= 1
             raise RuntimeError("throttled")
-        return real(event_id, *args, **kwargs)
+        return real(changes)
 
-    monkeypatch.setattr(repos, "apply_daily_activity", flaky)
-    one, two = registration_item(realm.realm_id, "a"), registration_item(realm.realm_id, "b")
+    monkeypatch.setattr(store, "apply_many", flaky)
+    day = datetime(2026, 11, 2, 10, tzinfo=UTC)
+    one, two = registration_item(realm.realm_id, "a", updated=day), registration_item(realm.realm_id, "b", updated=day)
     batch = client.events.generate_kinesis_event(
         [registration_change(one, {**one, "completion": "COMPLETED", "version": 2}),
          registration_change(two, {**two, "completion": "COMPLETED", "version": 2})])
     result = client.lambda_.invoke("registration_events", batch)
     failures = result.payload["batchItemFailures"]
     assert failures == [{"itemIdentifier": batch["Records"][0]["kinesis"]["sequenceNumber"]}]
-    assert reportage.daily(realm.realm_id)[0]["completions"] == 1  # the second one counted
+    assert _totals(realm.realm_id)["completions"] == 1  # the second one counted
     retried = client.lambda_.invoke("registration_events", batch)  # Lambda retries from the failure
     assert retried.payload == {"batchItemFailures": []}
-    assert reportage.daily(realm.realm_id)[0]["completions"] == 2  # each once
+    assert _totals(realm.realm_id)["completions"] == 2  # each once
