@@ -11,14 +11,11 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from chalicelib.errors import BadRequest, NotFound
 from chalicelib.reports.aggregates import DIMENSIONS
 from chalicelib.store import aggregates as store
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
 
 DEFAULT_DAYS = 90
 TABLE_LIMIT = 100  # keys a report's table reads (the busiest); the rest are counted in tableMore
@@ -59,27 +56,14 @@ def _summary(counters: dict[str, float]) -> dict[str, Any]:
                                    "count": int(counters[f"h{n}"])} for n in range(10)]}
 
 
-def _sum(realm_id: str, dimension: str, key: str, first: str, last: str) -> tuple[dict[str, float], dict[str, Any]]:
-    return _totals(store.days(realm_id, dimension, key, first, last))
-
-
-def _totals(days: Iterable[tuple[str, dict[str, float]]]) -> tuple[dict[str, float], dict[str, Any]]:
-    totals, by_day = _zero(), {}
-    for day, counters in days:
-        row = {name: counters.get(name, 0.0) for name in store.COUNTERS}
-        by_day[day] = row
-        for name, amount in row.items():
-            totals[name] += amount
-    return totals, by_day
-
-
 def report(realm_id: str, dimension: str, key: str, first: str, last: str, *,
            with_table: str | None = None, table_limit: int = TABLE_LIMIT) -> dict[str, Any]:
     """One key's report (``all``/``-`` is the overview); with a table of the ``table_limit``
     busiest keys of ``with_table`` and ``tableMore``: how many keys it leaves out."""
     if dimension not in DIMENSIONS:
         raise NotFound(f"There is no {dimension!r} report.")
-    totals, by_day = _sum(realm_id, dimension, key, first, last)
+    summed, by_day = store.report_data(realm_id, dimension, key, first, last, series=SERIES)
+    totals = {name: round(summed.get(name, 0.0), 4) for name in store.COUNTERS}
     series, day = [], date.fromisoformat(first)
     while day.isoformat() <= last:
         row = by_day.get(day.isoformat(), {})

@@ -4,10 +4,11 @@ per key and month, the month's days packed into one attribute.
 Key layout:
 
 * ``{realm}#AGG#{dimension}#{key}`` / ``M#{yyyy-mm}``   the counters of every day of one month,
-  packed (:func:`pack`) into the text attribute ``c`` — counter names once, then one row of
-  numbers per day with activity — with a version ``v``; a 90-day report reads at most four items
-  per key, each four attributes however full its days are (dimension ``all`` with key ``-``,
-  ``course``, ``learner``, ``invitation``, ``destination``, ``app``);
+  packed (:func:`pack`) into two text attributes — ``n`` the counter names, ``s`` the month's
+  running totals at each day with activity — and a version ``v``; a 90-day report reads at most
+  four items per key, each five attributes however full its days are, and a table row takes two
+  running totals per month (dimension ``all`` with key ``-``, ``course``, ``learner``,
+  ``invitation``, ``destination``, ``app``);
 * ``{realm}#AGGKEYS#{dimension}`` / ``{key}``          a key seen in a dimension: its label, its
   registrations (all time) and, on index ``gsi1`` (``{realm}#AGGRANK#{dimension}`` / registrations
   descending), its rank, so a table of the busiest keys reads a bounded number of items;
@@ -25,6 +26,7 @@ registrations.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import json
 import logging
@@ -102,48 +104,53 @@ def _days_in(month: str) -> int:
     return calendar.monthrange(int(month[:4]), int(month[5:7]))[1]
 
 
-def pack(month: str, days: dict[str, dict[str, float]]) -> dict[str, dict[str, str]]:
+def pack(days: dict[str, dict[str, float]]) -> dict[str, dict[str, str]]:
     """A month's days (``dd`` → counter → amount) as item attributes: ``n`` the counter names
-    (JSON), ``c`` the days with activity (``{dd: [amounts in the order of n]}``) and ``s{dd}`` the
-    running totals from the month's first day through ``dd`` (a JSON row), for every day from the
-    first with activity to the month's end — so a range's totals are two running totals per key
-    and month, whatever the number of days with activity. Zero days and counters are left out."""
+    (JSON) and ``s`` the month's running totals at each day with activity — the day numbers, then
+    a row per day, in the order of ``n`` (``3,10;2.0,0.5;3.0,0.5``). A day's counters are the
+    difference of its row and the one before; a range's totals the difference of two rows, found
+    by splitting text, never a sum over its days. Zero days and counters are left out."""
     kept = {dd: {n: a for n, a in counters.items() if round(a, 4)} for dd, counters in days.items()}
     kept = {dd: counters for dd, counters in kept.items() if counters}
     names = sorted({name for counters in kept.values() for name in counters})
-    rows = {dd: [days[dd].get(name, 0.0) for name in names] for dd in sorted(kept)}
-    attributes = {"n": {"S": json.dumps(names, separators=(",", ":"))},
-                  "c": {"S": json.dumps({dd: [_plain(a) for a in row] for dd, row in rows.items()},
-                                        separators=(",", ":"))}}
-    running = [0.0] * len(names)
-    for day in range(int(min(rows)) if rows else 32, _days_in(month) + 1):
-        for n, amount in enumerate(rows.get(f"{day:02d}", ())):
-            running[n] += amount
-        attributes[f"s{day:02d}"] = {"S": json.dumps([round(a, 4) for a in running], separators=(",", ":"))}
-    return attributes
+    running, rows = [0.0] * len(names), []
+    for dd in sorted(kept):
+        running = [round(total + kept[dd].get(name, 0.0), 4) for total, name in zip(running, names, strict=True)]
+        rows.append(",".join(map(repr, running)))
+    return {"n": {"S": json.dumps(names, separators=(",", ":"))},
+            "s": {"S": ";".join([",".join(str(int(dd)) for dd in sorted(kept)), *rows])}}
 
 
 def unpack(item: dict[str, Any]) -> dict[str, dict[str, float]]:
     """A month item's days (``dd`` → counter → amount), packed or in the earlier layout."""
     month: dict[str, dict[str, float]] = defaultdict(dict)
-    if "c" in item and "n" in item:
+    if "s" in item and "n" in item and item["s"]["S"]:
         names = json.loads(item["n"]["S"])
-        for dd, row in json.loads(item["c"]["S"]).items():
-            month[dd].update((name, float(amount)) for name, amount in zip(names, row, strict=True) if amount)
+        parts = item["s"]["S"].split(";")
+        before = [0.0] * len(names)
+        for day, text in zip(parts[0].split(","), parts[1:], strict=True):
+            row = [float(a) for a in text.split(",")]
+            moved = ((name, round(b - a, 4)) for name, a, b in zip(names, before, row, strict=True))
+            month[f"{int(day):02d}"].update((name, amount) for name, amount in moved if amount)
+            before = row
     for attribute, value in item.items():
         matched = _LEGACY_DAY.match(attribute)
         if matched and "N" in value:
             counters = month[matched.group(1)]
             counters[matched.group(2)] = counters.get(matched.group(2), 0.0) + float(value["N"])
-    return dict(month)
+    return {dd: counters for dd, counters in month.items() if counters}
 
 
-def _running(item: dict[str, Any], day: int) -> dict[str, float]:
-    """The running totals of a packed month item through ``day`` (0: nothing yet)."""
-    value = item.get(f"s{day:02d}") if day else None
-    if value is None:
+def _range(item: dict[str, Any], start: int, end: int) -> dict[str, float]:
+    """A packed month item's totals over days ``start + 1`` … ``end``: two running totals."""
+    parts = item["s"]["S"].split(";")
+    days = [int(day) for day in parts[0].split(",")] if parts[0] else []
+    at_end, at_start = bisect.bisect_right(days, end) - 1, bisect.bisect_right(days, start) - 1
+    if at_end < 0 or at_end == at_start:
         return {}
-    return dict(zip(json.loads(item["n"]["S"]), json.loads(value["S"]), strict=True))
+    last = [float(a) for a in parts[1 + at_end].split(",")]
+    first = [float(a) for a in parts[1 + at_start].split(",")] if at_start >= 0 else [0.0] * len(last)
+    return {name: b - a for name, a, b in zip(json.loads(item["n"]["S"]), first, last, strict=True) if b - a}
 
 
 # --- applying changes ---------------------------------------------------------------------------
@@ -226,18 +233,14 @@ def _apply_group(changes: list[Change], indexes: list[int], results: list[bool])
     raise RuntimeError(msg)
 
 
-def _batch_get(keys: set[tuple[str, str]],
-               attributes: list[str] | None = None) -> dict[tuple[str, str], dict[str, Any]]:
-    """The items of ``keys`` that exist (only ``attributes``, when given), read consistently."""
+def _batch_get(keys: set[tuple[str, str]], *, consistent: bool = True) -> dict[tuple[str, str], dict[str, Any]]:
+    """The items of ``keys`` that exist (read consistently for a read–modify–write)."""
     table = settings().reports_table
     found: dict[tuple[str, str], dict[str, Any]] = {}
     wanted = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in sorted(keys)]
-    projection = ({"ProjectionExpression": ", ".join(f"#p{n}" for n in range(len(attributes))),
-                   "ExpressionAttributeNames": {f"#p{n}": name for n, name in enumerate(attributes)}}
-                  if attributes else {})
     for start in range(0, len(wanted), TRANSACTION_ITEMS):
-        request: dict[str, Any] = {table: {"Keys": wanted[start:start + TRANSACTION_ITEMS], "ConsistentRead": True,
-                                           **projection}}
+        request: dict[str, Any] = {table: {"Keys": wanted[start:start + TRANSACTION_ITEMS],
+                                           "ConsistentRead": consistent}}
         for attempt in range(ATTEMPTS):
             answer = _client().batch_get_item(RequestItems=request)
             for item in answer.get("Responses", {}).get(table, []):
@@ -330,7 +333,7 @@ def _writes(changes: list[Change], read: dict[tuple[str, str], dict[str, Any]]) 
             entry["changed"] = entry["changed"] or entry["label"] != label
             entry["label"] = label
     for (pk, sk), month in months.items():
-        writes.append(_versioned(table, {"pk": {"S": pk}, "sk": {"S": sk}, **pack(sk[2:], month)},
+        writes.append(_versioned(table, {"pk": {"S": pk}, "sk": {"S": sk}, **pack(month)},
                                  read.get((pk, sk))))
     return writes + keys.writes(table)
 
@@ -350,15 +353,51 @@ def _in_range(month: str, days: dict[str, dict[str, float]], first: str,
             yield day, days[dd]
 
 
-def days(realm_id: str, dimension: str, key: str, first: str, last: str) -> Iterator[tuple[str, dict[str, float]]]:
-    """(day, counters) of every day from ``first`` to ``last`` that has any, in order."""
+def _month_items(realm_id: str, dimension: str, key: str, first: str, last: str) -> Iterator[dict[str, Any]]:
     pages = _client().get_paginator("query").paginate(
         TableName=settings().reports_table, KeyConditionExpression="pk = :p AND sk BETWEEN :a AND :b",
         ExpressionAttributeValues={":p": {"S": aggregate_pk(realm_id, dimension, key)},
                                    ":a": {"S": f"M#{first[:7]}"}, ":b": {"S": f"M#{last[:7]}"}})
     for page in pages:
-        for item in page.get("Items", []):
-            yield from _in_range(item["sk"]["S"][2:], unpack(item), first, last)
+        yield from page.get("Items", [])
+
+
+def days(realm_id: str, dimension: str, key: str, first: str, last: str) -> Iterator[tuple[str, dict[str, float]]]:
+    """(day, counters) of every day from ``first`` to ``last`` that has any, in order."""
+    for item in _month_items(realm_id, dimension, key, first, last):
+        yield from _in_range(item["sk"]["S"][2:], unpack(item), first, last)
+
+
+def report_data(realm_id: str, dimension: str, key: str, first: str, last: str, *,
+                series: tuple[str, ...]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """One key's totals from ``first`` to ``last`` (two running totals per month) and, per day with
+    activity, the ``series`` counters only: what a report shows, from one Query."""
+    totals: dict[str, float] = defaultdict(float)
+    by_day: dict[str, dict[str, float]] = {}
+    for item in _month_items(realm_id, dimension, key, first, last):
+        month = item["sk"]["S"][2:]
+        if "s" not in item:  # the earlier layout
+            for day, counters in _in_range(month, unpack(item), first, last):
+                by_day[day] = {name: counters.get(name, 0.0) for name in series}
+                for name, amount in counters.items():
+                    totals[name] += amount
+            continue
+        start = int(first[8:10]) - 1 if month == first[:7] else 0
+        end = int(last[8:10]) if month == last[:7] else 31
+        for name, amount in _range(item, start, end).items():
+            totals[name] += amount
+        names = json.loads(item["n"]["S"])
+        where = [(name, names.index(name)) for name in series if name in names]
+        parts = item["s"]["S"].split(";")
+        before = [0.0] * len(where)
+        for day, text in zip(parts[0].split(",") if parts[0] else [], parts[1:], strict=True):
+            cells = text.split(",")
+            row = [float(cells[n]) for _name, n in where]
+            if start < int(day) <= end:
+                by_day[f"{month}-{int(day):02d}"] = {name: round(b - a, 4) for (name, _n), a, b
+                                                     in zip(where, before, row, strict=True)}
+            before = row
+    return dict(totals), by_day
 
 
 def _months(first: str, last: str) -> list[str]:
@@ -372,31 +411,27 @@ def _months(first: str, last: str) -> list[str]:
 
 def totals_of_keys(realm_id: str, dimension: str, keys: Iterable[str], first: str,
                    last: str) -> dict[str, dict[str, float]]:
-    """Each key's counters summed from ``first`` to ``last``, from two running totals per month
-    item (``BatchGetItem`` projecting only those, 100 items a call): what a table reads does not
-    grow with the number of days that have activity."""
+    """Each key's counters summed from ``first`` to ``last``: two running totals per month item
+    (``BatchGetItem``, 100 items a call), never a sum over the days."""
     wanted = list(dict.fromkeys(keys))
     months = _months(first, last)
     ends = {m: _days_in(m) for m in months}
     bounds = {m: (int(first[8:10]) - 1 if m == first[:7] else 0, int(last[8:10]) if m == last[:7] else ends[m])
               for m in months}  # running total at the end minus at the start (0: the month's start)
-    projected = ["pk", "sk", "n", *sorted({f"s{d:02d}" for pair in bounds.values() for d in pair if d})]
     found = _batch_get({(aggregate_pk(realm_id, dimension, key), f"M#{m}") for key in wanted for m in months},
-                       projected) if wanted else {}
+                       consistent=False)
     totals: dict[str, dict[str, float]] = {key: defaultdict(float) for key in wanted}
     prefix = len(aggregate_pk(realm_id, dimension, ""))
     for (pk, sk), item in found.items():
         key = pk[prefix:]
-        if "n" not in item:  # a month item of the earlier layout: read it whole
+        if "s" not in item:  # a month item of the earlier layout: read it whole
             for _day, counters in days(realm_id, dimension, key, max(first, f"{sk[2:]}-01"),
                                        min(last, f"{sk[2:]}-{ends[sk[2:]]:02d}")):
                 for name, amount in counters.items():
                     totals[key][name] += amount
             continue
-        start, end = bounds[sk[2:]]
-        before = _running(item, start)
-        for name, amount in _running(item, end).items():
-            totals[key][name] += amount - before.get(name, 0.0)
+        for name, amount in _range(item, *bounds[sk[2:]]).items():
+            totals[key][name] += amount
     return {key: dict(counters) for key, counters in totals.items()}
 
 

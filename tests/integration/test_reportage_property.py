@@ -170,8 +170,12 @@ def test_reports_equal_a_recomputation_from_the_registrations_table(registration
             first = (START + timedelta(days=start)).isoformat()
             last = (START + timedelta(days=start + length)).isoformat()
             for dim, key in reports:
-                shown = queries.report(REALM, dim, key, first, last)["totals"]
+                report = queries.report(REALM, dim, key, first, last)
+                shown = report["totals"]
                 want = _brute_force(table, dim, key, first, last)
+                for name in ("registrations", "completions", "passes", "failures"):  # the daily series adds up
+                    assert sum(d[name] for d in report["series"]) == int(want[name]), (dim, key, name)
+                assert abs(sum(d["seconds"] for d in report["series"]) - want["seconds"]) < 0.1
                 got = {"registrations": shown["registrations"], "completions": shown["completions"],
                        "passes": shown["passes"], "failures": shown["failures"], "score_count": shown["scored"]}
                 assert got == {n: int(want[n]) for n in got}, (dim, key, first, last)

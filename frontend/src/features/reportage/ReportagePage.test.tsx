@@ -28,6 +28,7 @@ describe('Reportage', () => {
         jsonResponse(200, {
           dimension: 'all', key: '-', from: '2026-01-01', to: '2026-01-02', totals: TOTALS, series: SERIES,
           table: [{ key: 'golf', label: 'Golf <Explained>', ...TOTALS }],
+          tableMore: 250,
         }),
       'GET /api/app/reportage/course?key=golf': () =>
         jsonResponse(200, { dimension: 'course', key: 'golf', from: '2026-01-01', to: '2026-01-02', totals: TOTALS, series: SERIES }),
@@ -41,6 +42,7 @@ describe('Reportage', () => {
     const table = await screen.findByRole('table', { name: 'Report table' });
     expect(screen.getByRole('img', { name: 'Registrations and completions per day' })).toBeInTheDocument();
     expect(screen.getByRole('img', { name: 'Score distribution' })).toBeInTheDocument();
+    expect(screen.getByText('250 more not shown: the table lists those with the most registrations.')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Download CSV' })).toHaveAttribute('href', '/api/app/reportage/overview?table=course&format=csv');
     await user.click(within(table).getByRole('button', { name: 'Golf <Explained>' }));
     expect(await screen.findByRole('link', { name: "This course's registrations →" })).toHaveAttribute('href', '/registrations?courseId=golf');

@@ -116,6 +116,11 @@ export default function ReportagePage() {
               ]}
             />
           )}
+          {!!data.tableMore && (
+            <Text size="sm" c="dimmed">
+              {data.tableMore} more not shown: the table lists those with the most registrations.
+            </Text>
+          )}
         </Stack>
       )}
     </SectionPage>
