@@ -15,11 +15,12 @@ Key layout:
 * ``{realm}#AGGCOUNT`` / ``{dimension}``                 how many keys a dimension has;
 * ``AGG#{change}`` / ``EVENT``                          a registration change applied (TTL 7 days).
 
-Writing is read–modify–write with optimistic versions: the changes of a batch read their markers,
-month items and key items in one ``BatchGetItem``, skip those whose marker exists, add their
-deltas, and write everything back in one ``TransactWriteItems`` (up to 100 items; a larger batch
-takes several) — every month and key item conditioned on the version it was read at, so of two
-writers of the same items only one commits. A change is therefore applied once and wholly, or not at all; a conflict
+Writing is read–modify–write with optimistic concurrency: the changes of a batch read their
+realm's clock (``{realm}#AGGCLOCK``), then their markers, month items and key items in one
+``BatchGetItem``, skip those whose marker exists, add their deltas, and write everything back in
+one ``TransactWriteItems`` (up to 100 items; a larger batch takes several) that moves the clock on,
+conditioned on the value read — so of two writers of a realm's aggregates only one commits, and
+the other reads again. A change is therefore applied once and wholly, or not at all; a conflict
 with a concurrent writer re-reads and retries. Reports read these items only, never the
 registrations.
 """
@@ -178,7 +179,7 @@ class Change:
     def touched(self) -> set[tuple[str, str]]:
         """Every item the change's transaction may write (a new key also counts in AGGCOUNT)."""
         counts = {(f"{self.realm_id}#AGGCOUNT", pk.rsplit("#", 1)[1]) for pk, _key in self.key_items()}
-        return {self.marker()} | self.months() | self.key_items() | counts
+        return {self.marker(), _clock(self.realm_id)} | self.months() | self.key_items() | counts
 
 
 def apply(change_id: str, realm_id: str, deltas: Deltas, labels: Labels) -> bool:
@@ -207,9 +208,23 @@ def apply_many(changes: list[Change]) -> list[bool]:
     return results
 
 
+def _clock(realm_id: str) -> tuple[str, str]:
+    """The realm's aggregates version: every transaction that writes the realm's aggregates moves
+    it, conditioned on the value it read before reading anything else."""
+    return f"{realm_id}#AGGCLOCK", "-"
+
+
 def _apply_group(changes: list[Change], indexes: list[int], results: list[bool]) -> None:
+    """Read the realms' clocks, then (consistently) every item the changes touch, then write it all
+    back with the clocks moved on, conditioned on the values read: a transaction that wrote any of
+    those realms' aggregates after the clocks were read fails the condition, and we read again.
+    (One condition per realm instead of one per item: a realm's writers meet on its ``all``
+    items anyway.)"""
     for attempt in range(ATTEMPTS):
-        read = _batch_get({key for change in changes for key in change.touched()})
+        wanted = {_clock(change.realm_id) for change in changes}
+        clocks = _batch_get(wanted)
+        items = _batch_get({key for change in changes for key in change.touched()} - wanted)
+        read = items | clocks  # the clocks as first read, even if they moved since
         seen: set[str] = set()
         fresh: list[tuple[int, Change]] = []
         for index, change in zip(indexes, changes, strict=True):
@@ -225,7 +240,7 @@ def _apply_group(changes: list[Change], indexes: list[int], results: list[bool])
             if not {"ConditionalCheckFailed", "TransactionConflict"} & set(reasons):
                 raise
             time.sleep(min(0.5, 0.01 * 2 ** attempt) * random.random())  # noqa: S311 - jitter
-            continue  # a concurrent writer moved a version (or applied a change): read again
+            continue  # a concurrent writer moved a clock (and may have applied a change): read again
         for index, _change in fresh:
             results[index] = True
         return
@@ -252,14 +267,13 @@ def _batch_get(keys: set[tuple[str, str]], *, consistent: bool = True) -> dict[t
     return found
 
 
-def _versioned(table: str, item: dict[str, Any], before: dict[str, Any] | None) -> dict[str, Any]:
-    """A Put of ``item`` at the next version of ``before`` (None: the item must not exist)."""
+def _clock_write(table: str, realm_id: str, read: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
+    pk, sk = _clock(realm_id)
+    before = read.get((pk, sk))
+    item = {"pk": {"S": pk}, "sk": {"S": sk}}
     if before is None:
         return {"Put": {"TableName": table, "Item": {**item, "v": {"N": "1"}},
                         "ConditionExpression": "attribute_not_exists(pk)"}}
-    if "v" not in before:
-        return {"Put": {"TableName": table, "Item": {**item, "v": {"N": "1"}},
-                        "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(v)"}}
     version = int(before["v"]["N"])
     return {"Put": {"TableName": table, "Item": {**item, "v": {"N": str(version + 1)}},
                     "ConditionExpression": "v = :v", "ExpressionAttributeValues": {":v": {"N": str(version)}}}}
@@ -293,7 +307,7 @@ class _KeyItems:
             item = {"pk": {"S": pk}, "sk": {"S": key}, "label": {"S": entry["label"]},
                     "registrations": {"N": str(count)}, "gsi1pk": {"S": entry["rank"]},
                     "gsi1sk": {"S": f"{RANK_TOP - max(0, count):013d}#{key}"}}
-            out.append(_versioned(table, item, self.read.get((pk, key))))
+            out.append({"Put": {"TableName": table, "Item": item}})
         for (realm_id, dimension), added in self.added.items():
             out.append({"Update": {
                 "TableName": table, "Key": {"pk": {"S": f"{realm_id}#AGGCOUNT"}, "sk": {"S": dimension}},
@@ -311,9 +325,9 @@ def _writes(changes: list[Change], read: dict[tuple[str, str], dict[str, Any]]) 
     keys = _KeyItems(read)
     for change in changes:
         pk, sk = change.marker()
-        # No condition of its own: the change rewrites at least one month item at the version it
-        # read, so two writers of the same change cannot both commit (the second re-reads, sees
-        # the marker, and counts nothing).
+        # No condition of its own: two writers of the same change both move the realm's clock
+        # from the value they read, so only one commits (the other reads again, sees the
+        # marker, and counts nothing).
         writes.append({"Put": {"TableName": table,
                                "Item": {"pk": {"S": pk}, "sk": {"S": sk}, "expires": {"N": expires}}}})
         for (dimension, key, day), counters in change.deltas.items():
@@ -333,9 +347,9 @@ def _writes(changes: list[Change], read: dict[tuple[str, str], dict[str, Any]]) 
             entry["changed"] = entry["changed"] or entry["label"] != label
             entry["label"] = label
     for (pk, sk), month in months.items():
-        writes.append(_versioned(table, {"pk": {"S": pk}, "sk": {"S": sk}, **pack(month)},
-                                 read.get((pk, sk))))
-    return writes + keys.writes(table)
+        writes.append({"Put": {"TableName": table, "Item": {"pk": {"S": pk}, "sk": {"S": sk}, **pack(month)}}})
+    realms = sorted({change.realm_id for change in changes})
+    return writes + keys.writes(table) + [_clock_write(table, realm_id, read) for realm_id in realms]
 
 
 def _transact(writes: list[dict[str, Any]]) -> None:

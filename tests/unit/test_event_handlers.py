@@ -110,3 +110,31 @@ def test_a_failing_record_is_reported_and_retried_alone(client, realm, monkeypat
     retried = client.lambda_.invoke("registration_events", batch)  # Lambda retries from the failure
     assert retried.payload == {"batchItemFailures": []}
     assert _totals(realm.realm_id)["completions"] == 2  # each once
+
+
+def test_a_writer_that_read_before_another_committed_reads_again(client, realm, monkeypatch) -> None:
+    """Two consumers adding to the same realm at once: the one whose reads are stale must not
+    overwrite the other's counts (its transaction fails on the realm's clock and it reads again)."""
+    from chalicelib.store import aggregates as store
+
+    assert store.apply("C#v1", realm.realm_id, {("all", "-", "2026-11-02"): {"registrations": 1}}, {})
+    real, calls = store._transact, {"n": 0}  # noqa: SLF001 - the moment between read and write
+
+    def another_writer_first(writes):
+        calls["n"] += 1
+        if calls["n"] == 1:  # A has read the items; B applies its change before A writes
+            assert store.apply("B#v1", realm.realm_id, {("all", "-", "2026-11-02"): {"registrations": 1},
+                                                        ("course", "golf", "2026-11-02"): {"registrations": 1}},
+                               {("course", "golf"): "Golf"})
+        return real(writes)
+
+    monkeypatch.setattr(store, "_transact", another_writer_first)
+    assert store.apply("A#v1", realm.realm_id, {("all", "-", "2026-11-02"): {"registrations": 1, "completions": 1}},
+                       {}) is True
+    assert calls["n"] == 3  # A's first write was refused, its second (after reading again) went through
+    assert list(store.days(realm.realm_id, "all", "-", "2026-11-01", "2026-11-30")) == [
+        ("2026-11-02", {"registrations": 3.0, "completions": 1.0})]
+    assert store.apply("A#v1", realm.realm_id, {("all", "-", "2026-11-02"): {"registrations": 1}}, {}) is False
+    assert [(k.sk, k.label, k.registrations) for k in store.top_keys(realm.realm_id, "course", 10)] == [
+        ("golf", "Golf", 1)]
+    assert store.key_count(realm.realm_id, "course") == 1
