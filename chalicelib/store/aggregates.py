@@ -110,7 +110,8 @@ def pack(days: dict[str, dict[str, float]]) -> dict[str, dict[str, str]]:
     (JSON) and ``s`` the month's running totals at each day with activity — the day numbers, then
     a row per day, in the order of ``n`` (``3,10;2.0,0.5;3.0,0.5``). A day's counters are the
     difference of its row and the one before; a range's totals the difference of two rows, found
-    by splitting text, never a sum over its days. Zero days and counters are left out."""
+    by splitting text, never a sum over its days; ``t`` repeats the last row (the month's totals,
+    all a table reads of a month its range covers whole). Zero days and counters are left out."""
     kept = {dd: {n: a for n, a in counters.items() if round(a, 4)} for dd, counters in days.items()}
     kept = {dd: counters for dd, counters in kept.items() if counters}
     names = sorted({name for counters in kept.values() for name in counters})
@@ -119,7 +120,8 @@ def pack(days: dict[str, dict[str, float]]) -> dict[str, dict[str, str]]:
         running = [round(total + kept[dd].get(name, 0.0), 4) for total, name in zip(running, names, strict=True)]
         rows.append(",".join(map(repr, running)))
     return {"n": {"S": json.dumps(names, separators=(",", ":"))},
-            "s": {"S": ";".join([",".join(str(int(dd)) for dd in sorted(kept)), *rows])}}
+            "s": {"S": ";".join([",".join(str(int(dd)) for dd in sorted(kept)), *rows])},
+            "t": {"S": rows[-1] if rows else ""}}
 
 
 def unpack(item: dict[str, Any]) -> dict[str, dict[str, float]]:
@@ -248,14 +250,19 @@ def _apply_group(changes: list[Change], indexes: list[int], results: list[bool])
     raise RuntimeError(msg)
 
 
-def _batch_get(keys: set[tuple[str, str]], *, consistent: bool = True) -> dict[tuple[str, str], dict[str, Any]]:
-    """The items of ``keys`` that exist (read consistently for a read–modify–write)."""
+def _batch_get(keys: set[tuple[str, str]], *, consistent: bool = True,
+               attributes: tuple[str, ...] = ()) -> dict[tuple[str, str], dict[str, Any]]:
+    """The items of ``keys`` that exist (read consistently for a read–modify–write; only
+    ``attributes`` and the keys, when given)."""
     table = settings().reports_table
     found: dict[tuple[str, str], dict[str, Any]] = {}
     wanted = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in sorted(keys)]
+    projection = ({"ProjectionExpression": ", ".join(f"#a{n}" for n in range(len(attributes) + 2)),
+                   "ExpressionAttributeNames": {f"#a{n}": a for n, a in enumerate(("pk", "sk", *attributes))}}
+                  if attributes else {})
     for start in range(0, len(wanted), TRANSACTION_ITEMS):
         request: dict[str, Any] = {table: {"Keys": wanted[start:start + TRANSACTION_ITEMS],
-                                           "ConsistentRead": consistent}}
+                                           "ConsistentRead": consistent, **projection}}
         for attempt in range(ATTEMPTS):
             answer = _client().batch_get_item(RequestItems=request)
             for item in answer.get("Responses", {}).get(table, []):
@@ -425,26 +432,34 @@ def _months(first: str, last: str) -> list[str]:
 
 def totals_of_keys(realm_id: str, dimension: str, keys: Iterable[str], first: str,
                    last: str) -> dict[str, dict[str, float]]:
-    """Each key's counters summed from ``first`` to ``last``: two running totals per month item
-    (``BatchGetItem``, 100 items a call), never a sum over the days."""
+    """Each key's counters summed from ``first`` to ``last``, never a sum over the days: of a month
+    the range covers whole, its totals row ``t`` only; of the (at most two) others, two running
+    totals (``BatchGetItem``, 100 items a call)."""
     wanted = list(dict.fromkeys(keys))
     months = _months(first, last)
     ends = {m: _days_in(m) for m in months}
     bounds = {m: (int(first[8:10]) - 1 if m == first[:7] else 0, int(last[8:10]) if m == last[:7] else ends[m])
               for m in months}  # running total at the end minus at the start (0: the month's start)
-    found = _batch_get({(aggregate_pk(realm_id, dimension, key), f"M#{m}") for key in wanted for m in months},
-                       consistent=False)
+    whole = [m for m in months if bounds[m] == (0, ends[m])]
+    found = _batch_get({(aggregate_pk(realm_id, dimension, key), f"M#{m}") for key in wanted for m in months
+                        if m not in whole}, consistent=False)
+    found |= _batch_get({(aggregate_pk(realm_id, dimension, key), f"M#{m}") for key in wanted for m in whole},
+                        consistent=False, attributes=("n", "t"))
     totals: dict[str, dict[str, float]] = {key: defaultdict(float) for key in wanted}
     prefix = len(aggregate_pk(realm_id, dimension, ""))
     for (pk, sk), item in found.items():
-        key = pk[prefix:]
-        if "s" not in item:  # a month item of the earlier layout: read it whole
-            for _day, counters in days(realm_id, dimension, key, max(first, f"{sk[2:]}-01"),
-                                       min(last, f"{sk[2:]}-{ends[sk[2:]]:02d}")):
-                for name, amount in counters.items():
-                    totals[key][name] += amount
-            continue
-        for name, amount in _range(item, *bounds[sk[2:]]).items():
+        key, month = pk[prefix:], sk[2:]
+        moved: Iterable[tuple[str, float]]
+        if month in whole and "t" in item and "n" in item:
+            moved = (zip(json.loads(item["n"]["S"]), map(float, item["t"]["S"].split(",")), strict=True)
+                     if item["t"]["S"] else ())
+        elif "s" in item:
+            moved = _range(item, *bounds[month]).items()
+        else:  # a month item of an earlier layout: read it whole
+            moved = ((name, amount) for _day, counters in days(
+                realm_id, dimension, key, max(first, f"{month}-01"), min(last, f"{month}-{ends[month]:02d}"))
+                for name, amount in counters.items())
+        for name, amount in moved:
             totals[key][name] += amount
     return {key: dict(counters) for key, counters in totals.items()}
 
