@@ -4,15 +4,16 @@ per key and month, the month's days packed into one attribute.
 Key layout:
 
 * ``{realm}#AGG#{dimension}#{key}`` / ``M#{yyyy-mm}``   the counters of every day of one month,
-  packed (:func:`pack`) into two text attributes — ``n`` the counter names, ``s`` the month's
-  running totals at each day with activity — and a version ``v``; a 90-day report reads at most
-  four items per key, each five attributes however full its days are, and a table row takes two
-  running totals per month (dimension ``all`` with key ``-``, ``course``, ``learner``,
-  ``invitation``, ``destination``, ``app``);
+  packed (:func:`pack`) into text attributes — ``n`` the counter names, ``s`` the month's running
+  totals at each day with activity, ``t`` its totals row; a 90-day report reads at most four items
+  per key, each five attributes however full its days are, and a table row takes two running
+  totals per month (dimension ``all`` with key ``-``, ``course``, ``learner``, ``invitation``,
+  ``destination``, ``app``);
 * ``{realm}#AGGKEYS#{dimension}`` / ``{key}``          a key seen in a dimension: its label, its
   registrations (all time) and, on index ``gsi1`` (``{realm}#AGGRANK#{dimension}`` / registrations
   descending), its rank, so a table of the busiest keys reads a bounded number of items;
 * ``{realm}#AGGCOUNT`` / ``{dimension}``                 how many keys a dimension has;
+* ``{realm}#AGGCLOCK`` / ``-``                           the realm's aggregates version (below);
 * ``AGG#{change}`` / ``EVENT``                          a registration change applied (TTL 7 days).
 
 Writing is read–modify–write with optimistic concurrency: the changes of a batch read their
