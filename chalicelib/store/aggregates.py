@@ -94,11 +94,6 @@ def _rank_pk(realm_id: str, dimension: str) -> str:
     return f"{realm_id}#AGGRANK#{dimension}"
 
 
-def _plain(amount: float) -> float | int:
-    rounded = round(amount, 4)
-    return int(rounded) if rounded == int(rounded) else rounded
-
-
 # --- the packed month ---------------------------------------------------------------------------
 
 
