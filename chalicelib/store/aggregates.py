@@ -196,6 +196,9 @@ def apply_many(changes: list[Change]) -> list[bool]:
     touched: set[tuple[str, str]] = set()
     for index, change in enumerate(changes):
         mine = change.touched()
+        if len(mine) > TRANSACTION_ITEMS:  # its marker must be in the same transaction as its counts
+            msg = f"change {change.change_id} touches {len(mine)} aggregate items (at most {TRANSACTION_ITEMS})"
+            raise ValueError(msg)
         if group and len(touched) + len(mine - touched) > TRANSACTION_ITEMS:
             _apply_group([changes[i] for i in group], group, results)
             group, touched = [], set()
