@@ -161,4 +161,5 @@ def registration_lti_outcomes(event: KinesisEvent) -> dict[str, Any]:
 def registration_events(event: KinesisEvent) -> dict[str, Any]:
     """The registrations table's changes (Kinesis Data Streams for DynamoDB) → Reportage,
     each change applied once (chalicelib.consumers)."""
-    return consumers.process(event.to_dict(), event.context, reportage.apply_change, "registration_events")
+    return consumers.process(event.to_dict(), event.context, reportage.apply_change, "registration_events",
+                             apply_batch=reportage.apply_changes)

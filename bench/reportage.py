@@ -5,16 +5,18 @@ free port), so a Query costs what it reads, as on DynamoDB:
 
 * **report time at 100k ÷ at 1k registrations** (goal ≤ 1.2: reports read the aggregates, never
   the registrations). The aggregates of each size are what the consumer would have written —
-  ``chalicelib.reports.aggregates.contribution`` of every registration, summed (the property test
-  proves the consumer's counters equal that sum) — loaded with BatchWriteItem, because pushing
-  100,000 changes through the consumer one transaction at a time takes long here. Same key sets
-  at both sizes (20 courses, 50 learners, 180 days): the overview with its course table, a
-  course report and a learner report, 90 days, median of 15 runs.
+  ``chalicelib.reports.aggregates.contribution`` of every registration, summed per key (the
+  property test proves the consumer's counters equal that sum) and written by the consumer's own
+  ``store.apply_many``, because pushing 100,000 changes through the stream takes long here. Same key sets
+  at both sizes (20 courses, 50 learners, 180 days): the overview with its course table, with its
+  learner table, a course report and a learner report, 90 days; and the overview with its learner
+  table when learners grow with registrations (200 at 1k, 2,000 at 100k: the table reads the 100
+  busiest and counts the rest). Median of 21 calls, the two sizes taking turns call by call.
 * **consumer events/s ÷ a bare read of the same records**: ``REPORTAGE_EVENTS`` (default 1,000)
   registrations written to the table; the bare read pages through the table's change stream as the
   event pump does (GetRecords, 100 at a time) and does nothing else; the consumer run is the event
-  pump feeding ``registration_events`` (Powertools batch, two idempotent transactions per event)
-  until every event is counted.
+  pump feeding ``registration_events`` (Powertools batch; the batch's changes read in one
+  BatchGetItem and written in one TransactWriteItems per 100 items) until every event is counted.
 """
 
 from __future__ import annotations
@@ -28,24 +30,28 @@ import time
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.measure import save
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 COURSES, LEARNERS, DAYS = 20, 50, 180
+GROW_MIN_LEARNERS = 200  # learners growing with registrations: 200 at 1k, 2,000 at 100k
 SIZES = (1_000, 100_000)
 EVENTS = int(os.environ.get("REPORTAGE_EVENTS", "1000"))
 TODAY = date(2026, 12, 1)
 
 
-def _image(realm_id: str, n: int, rng: random.Random) -> dict[str, Any]:
+def _image(realm_id: str, n: int, rng: random.Random, learners: int = LEARNERS) -> dict[str, Any]:
     created = datetime(2026, 12, 1, 9, tzinfo=UTC) - timedelta(days=rng.randrange(DAYS))
     done = rng.random() < 0.6
     details: dict[str, Any] = {"courseTitle": f"Course {n % COURSES}"}
     if done:
         details["completedDate"] = (created + timedelta(days=rng.randrange(3))).isoformat()
     return {"pk": f"{realm_id}#REG#r{n}", "sk": "REG", "realm_id": realm_id, "registration_id": f"r{n}",
-            "course_id": f"c{rng.randrange(COURSES)}", "learner": json.dumps({"id": f"l{rng.randrange(LEARNERS)}"}),
+            "course_id": f"c{rng.randrange(COURSES)}", "learner": json.dumps({"id": f"l{rng.randrange(learners)}"}),
             "completion": "COMPLETED" if done else "INCOMPLETE",
             "success": rng.choice(["PASSED", "FAILED"]) if done else "UNKNOWN",
             "score_scaled": rng.randrange(101) if done else None, "total_seconds": rng.randrange(3600),
@@ -53,56 +59,55 @@ def _image(realm_id: str, n: int, rng: random.Random) -> dict[str, Any]:
             "version": 1, "sandbox": False}
 
 
-def _load_aggregates(realm_id: str, size: int) -> int:
+def _load_aggregates(realm_id: str, size: int, learners: int = LEARNERS) -> int:
     from chalicelib.reports.aggregates import contribution, memberships
     from chalicelib.store import aggregates as store
 
     rng = random.Random(size)
-    summed: dict[tuple[str, str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    summed: dict[tuple[str, str], dict[tuple[str, str, str], dict[str, float]]] = defaultdict(
+        lambda: defaultdict(lambda: defaultdict(float)))
     labels: dict[tuple[str, str], str] = {}
     for n in range(size):
-        image = _image(realm_id, n, rng)
-        for where, counters in contribution(image).items():
+        image = _image(realm_id, n, rng, learners)
+        for (dimension, key, day), counters in contribution(image).items():
             for name, amount in counters.items():
-                summed[where][name] += amount
+                summed[(dimension, key)][(dimension, key, day)][name] += amount
         for dim, (key, label) in memberships(image).items():
-            labels[(dim, key)] = label
-    items: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
-    for update in store.month_updates(realm_id, summed):  # the ADDs the consumer makes, as the items
-        body = update["Update"]  # they leave behind when they start from nothing
-        item = items[(body["Key"]["pk"]["S"], body["Key"]["sk"]["S"])]
-        for n, attribute in body["ExpressionAttributeNames"].items():
-            item[attribute] = body["ExpressionAttributeValues"][n.replace("#a", ":v")]
-    client = store._client()  # noqa: SLF001 - a bulk load of what the consumer would have written
-    for (pk, sk), attributes in items.items():
-        client.put_item(TableName=os.environ.get("REPORTS_TABLE", "nimbus-reports"),
-                        Item={"pk": {"S": pk}, "sk": {"S": sk}, **attributes})
-    updates = list(items)
-    with store.KeyItem.batch_write() as batch:
-        for (dim, key), label in labels.items():
             if dim in ("course", "learner"):
-                batch.save(store.KeyItem(f"{realm_id}#AGGKEYS#{dim}", key, label=label))
-    return len(updates)
+                labels[(dim, key)] = label
+    # What the consumer leaves behind, written by the consumer's own code (store.apply_many): one
+    # "change" per key holding the sum of its registrations' contributions.
+    changes = [store.Change(f"bench-{realm_id}-{dim}-{key}", realm_id, {w: dict(c) for w, c in deltas.items()},
+                            {(dim, key): labels[(dim, key)]} if (dim, key) in labels else {})
+               for (dim, key), deltas in summed.items()]
+    store.apply_many(changes)
+    return sum(len(change.months()) for change in changes)
 
 
-def _median_ms(call: Any, repeat: int = 15) -> float:
-    call()
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
-def _report_times(realm_id: str) -> dict[str, float]:
+def _report_times(realms: dict[int, dict[str, str]], repeat: int = 21) -> dict[int, dict[str, float]]:
+    """Median ms of each report at each size. The sizes take turns, call by call, so both see the
+    same machine (it is shared: a run of one size after the other measures the load as much)."""
     from chalicelib.reports import queries
 
     first, last = (TODAY - timedelta(days=89)).isoformat(), TODAY.isoformat()
-    return {"overview+courses": _median_ms(lambda: queries.report(realm_id, "all", "-", first, last,
-                                                                  with_table="course")),
-            "course": _median_ms(lambda: queries.report(realm_id, "course", "c7", first, last)),
-            "learner": _median_ms(lambda: queries.report(realm_id, "learner", "l42", first, last))}
+    reports: dict[str, Callable[[dict[str, str]], Any]] = {
+        "overview+courses": lambda r: queries.report(r["fixed"], "all", "-", first, last, with_table="course"),
+        "overview+learners": lambda r: queries.report(r["fixed"], "all", "-", first, last, with_table="learner"),
+        "course": lambda r: queries.report(r["fixed"], "course", "c7", first, last),
+        "learner": lambda r: queries.report(r["fixed"], "learner", "l42", first, last),
+        "overview+learners, learners grow": lambda r: queries.report(r["grow"], "all", "-", first, last,
+                                                                      with_table="learner"),
+    }
+    times: dict[int, dict[str, list[float]]] = {size: defaultdict(list) for size in realms}
+    for turn in range(repeat + 1):
+        for name, call in reports.items():
+            for size, realm in realms.items():
+                started = time.perf_counter()
+                call(realm)
+                if turn:  # the first turn warms up
+                    times[size][name].append((time.perf_counter() - started) * 1000)
+    return {size: {name: round(statistics.median(t), 2) for name, t in by_name.items()}
+            for size, by_name in times.items()}
 
 
 def _consumer(region: str) -> dict[str, float]:
@@ -155,11 +160,14 @@ def main() -> None:
         os.environ.update(AWS_ENDPOINT_URL=f"http://127.0.0.1:{server.server_port}", AWS_ACCESS_KEY_ID="local",
                           AWS_SECRET_ACCESS_KEY="local", AWS_DEFAULT_REGION=region)
         bootstrap.create_all(region)
-        result: dict[str, Any] = {"reports_ms": {}, "aggregate_items": {}}
+        result: dict[str, Any] = {"reports_ms": {}, "aggregate_items": {}, "learners_grow": {}}
+        realms = {size: {"fixed": f"realm-{size}", "grow": f"grow-{size}"} for size in SIZES}
         for size in SIZES:
-            realm_id = f"realm-{size}"
-            result["aggregate_items"][size] = _load_aggregates(realm_id, size)
-            result["reports_ms"][size] = _report_times(realm_id)
+            result["aggregate_items"][size] = _load_aggregates(realms[size]["fixed"], size)
+            learners = max(GROW_MIN_LEARNERS, size // 50)
+            result["learners_grow"][size] = {"learners": learners,
+                                             "items": _load_aggregates(realms[size]["grow"], size, learners)}
+        result["reports_ms"] = _report_times(realms)
         small, large = (result["reports_ms"][s] for s in SIZES)
         result["ratio_100k_over_1k"] = {name: round(large[name] / small[name], 3) for name in small}
         result["consumer"] = _consumer(region)

@@ -1,6 +1,4 @@
-"""Reportage aggregation: registration changes from the registrations table's change stream
-become per-realm, per-day counters (the first Reportage aggregate; per course/learner/invitation
-follow).
+"""Registration events: what a change of the registrations table means to its consumers.
 
 Every write to the registrations table reaches this consumer through Kinesis Data Streams for
 DynamoDB (docs/events.md): an acknowledged write always produces its event, with no second
@@ -8,9 +6,12 @@ write that could fail. A registration's change is an *event* when its results (c
 success, score, time) changed; a completion, pass or failure is counted when the registration
 enters that state. Sandbox (preview) registrations are never counted.
 
-Delivery is at-least-once and may repeat a change: each event is keyed on the registration and
-the version the change wrote (``RegistrationItem.version`` rises with every write), and
-:func:`repos.apply_daily_activity` applies each key once, in one transaction with the counters.
+Postbacks (``chalicelib.postbacks.delivery``) and LTI outcomes (``chalicelib.dispatch.lti``) act on
+:func:`from_change`'s events; Reportage's counters are kept by :mod:`chalicelib.reports.aggregates`
+(:func:`apply_change`, :func:`apply_changes`: per realm × course / learner / invitation /
+destination / app × day). Delivery is at-least-once and may repeat a change: each is keyed on the
+registration and the version the change wrote (``RegistrationItem.version`` rises with every
+write) and applied once, in one transaction with its marker.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.reports import aggregates, launches, questions
-from chalicelib.store import repos
 
 if TYPE_CHECKING:
     from chalicelib.store.changes import TableChange
@@ -83,23 +83,16 @@ def from_change(change: TableChange) -> RegistrationEvent | None:
     )
 
 
-def record(event: RegistrationEvent) -> bool:
-    """Add the event to its realm's day; False if it had been counted already."""
-    return repos.apply_daily_activity(
-        event.event_id, event.realm_id, event.day, completions=int(event.completed),
-        passes=int(event.passed), failures=int(event.failed))
-
-
 def apply_change(change: TableChange) -> bool:
-    """A registrations-table change into the counters, once; False if it counts for nothing
-    or was counted already."""
-    moved = aggregates.apply_change(change)  # the reports' counters (chalicelib.reports.aggregates)
-    moved = any([launches.apply_change(change), questions.apply_change(change)]) or moved  # launches, answers
-    event = from_change(change)
-    return (record(event) if event is not None else False) or moved
+    """A registrations-table change into Reportage (its aggregates, launches, answers), once;
+    False if it counts for nothing or was counted already."""
+    return apply_changes([change])[0]
 
 
-def daily(realm_id: str) -> list[dict[str, object]]:
-    """The realm's counters, oldest day first."""
-    return [{"day": d.day, "events": d.events, "completions": d.completions,
-             "passes": d.passes, "failures": d.failures} for d in repos.daily_activity(realm_id)]
+def apply_changes(changes: list[TableChange]) -> list[bool]:
+    """A stream batch's changes into Reportage: registration and launch changes into the
+    aggregates in as few transactions as DynamoDB allows (each change whole in one), answers into
+    the question counters (:mod:`chalicelib.reports.questions`, their own items) one by one."""
+    counted = aggregates.apply_entries([aggregates.entry(c) or launches.entry(c) for c in changes])
+    answered = [questions.apply_change(change) for change in changes]
+    return [a or b for a, b in zip(counted, answered, strict=True)]

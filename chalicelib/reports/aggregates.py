@@ -145,16 +145,16 @@ def delta(old: dict[str, Any], new: dict[str, Any]) -> dict[Key, dict[str, float
             if any(round(a, 4) for a in v.values())}
 
 
-def apply_change(change: TableChange) -> bool:
-    """A registrations-table change into the aggregates, once (keyed on the item's version); a
+def entry(change: TableChange) -> store.Change | None:
+    """What a registrations-table change adds, keyed on the item's version; None if nothing. A
     change of names only (learner ``updateInfo``) renames the entries."""
     if change.keys.get("sk") != "REG":
-        return False
+        return None
     moved = delta(change.old, change.new)
     renamed = bool(change.old and contribution(change.new)) and not erased(change.new) \
         and memberships(change.old) != memberships(change.new)  # updateInfo: the learner's new name
     if not moved and not renamed:
-        return False
+        return None
     image = change.new or change.old
     version = (change.new or {}).get("version")
     change_id = (f"{change.keys['pk']}#v{version}" if change.new
@@ -164,7 +164,28 @@ def apply_change(change: TableChange) -> bool:
     learner = _json(image.get("learner"))
     guarded = {("learner", found["learner"][0]): (str(learner["id"]), str(image.get("created") or ""))} \
         if "learner" in found else {}
-    return store.apply(change_id, str(image["realm_id"]), moved, labels, guarded=guarded)
+    return store.Change(change_id, str(image["realm_id"]), moved, labels, guarded)
+
+
+def apply_change(change: TableChange) -> bool:
+    """A registrations-table change into the aggregates, once (keyed on the item's version)."""
+    return apply_changes([change])[0]
+
+
+def apply_changes(changes: list[TableChange]) -> list[bool]:
+    """Several changes (a stream batch) in as few transactions as DynamoDB allows; True for each
+    change applied now."""
+    return apply_entries([entry(change) for change in changes])
+
+
+def apply_entries(entries: list[store.Change | None]) -> list[bool]:
+    """:func:`chalicelib.store.aggregates.apply_many` of the entries that are not None; False for
+    the others."""
+    present = [(n, entry) for n, entry in enumerate(entries) if entry is not None]
+    results = [False] * len(entries)
+    for (n, _e), applied in zip(present, store.apply_many([e for _n, e in present]), strict=True):
+        results[n] = applied
+    return results
 
 
 def forget_learner(realm_id: str, learner_id: str) -> int:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.reports.aggregates import Key, _day, _json, memberships
+from chalicelib.reports.aggregates import Key, _day, _json, learner_key, memberships
 from chalicelib.store import aggregates as store
 
 if TYPE_CHECKING:
@@ -69,16 +69,28 @@ def _erased(image: dict[str, Any] | None) -> bool:
     return bool(image) and bool(_json((image or {}).get("reportage")).get("erased"))
 
 
-def apply_change(change: TableChange) -> bool:
-    """A launch item's change into the aggregates, once; False if it moves nothing or was applied."""
+def entry(change: TableChange) -> store.Change | None:
+    """What a launch item's change adds to the aggregates; None if it moves nothing. The learner's
+    key is guarded like a registration's (:mod:`chalicelib.reports.aggregates`), since the launch:
+    a launch from before the learner's erasure, streamed after it, does not count for them."""
     if not str(change.keys.get("sk") or "").startswith(LAUNCH_SK):
-        return False
+        return None
     if _erased(change.new) or (not change.new and _erased(change.old)):
-        return False  # the learner's erasure: its launches stay counted (as its registrations do)
+        return None  # the learner's erasure: its launches stay counted (as its registrations do)
     moved = delta(change.old, change.new)
     if not moved:
-        return False
+        return None
     image = change.new or change.old
-    realm_id = str(_json(image.get("reportage"))["realm_id"])
+    recorded = _json(image.get("reportage"))
+    realm_id = str(recorded["realm_id"])
     change_id = f"{change.keys['pk']}#{change.keys['sk']}" + ("" if change.new else "#removed")
-    return store.apply(change_id, realm_id, moved, {})
+    learner_id = str(_json(recorded.get("learner")).get("id") or "")
+    guarded = {("learner", learner_key(realm_id, learner_id)): (learner_id, str(image.get("launch_time") or ""))} \
+        if learner_id else {}
+    return store.Change(change_id, realm_id, moved, {}, guarded)
+
+
+def apply_change(change: TableChange) -> bool:
+    """A launch item's change into the aggregates, once; False if it moves nothing or was applied."""
+    found = entry(change)
+    return store.apply_many([found])[0] if found is not None else False

@@ -1,7 +1,10 @@
 """Reports over the aggregates: a date range (default: the last 90 days, UTC), totals, a daily
 series for the charts, the score distribution, pass rate, and tables of the keys of a dimension
-(courses, learners…) with their totals. Each report reads one Query per key shown, never a
-registration; :func:`csv_text` renders any of them for download."""
+(courses, learners…) with their totals. A report reads one Query for its key and, for its table,
+the :data:`TABLE_LIMIT` keys with the most registrations (all time) and two running totals per
+key and month (``BatchGetItem``, 100 month items a call) — a bounded number of items however many
+registrations or keys there are, never a registration; :func:`csv_text` renders any of them for
+download."""
 
 from __future__ import annotations
 
@@ -15,6 +18,8 @@ from chalicelib.reports.aggregates import DIMENSIONS, stored_key
 from chalicelib.store import aggregates as store
 
 DEFAULT_DAYS = 90
+TABLE_LIMIT = 100  # keys a report's table reads (the busiest); the rest are counted in tableMore
+MAX_TABLE_LIMIT = 1000
 MAX_DAYS = 3 * 366
 SERIES = ("registrations", "completions", "passes", "failures", "seconds", "launches")
 REPORT_DIMENSIONS = {"courses": "course", "learners": "learner", "invitations": "invitation",
@@ -52,22 +57,16 @@ def _summary(counters: dict[str, float]) -> dict[str, Any]:
                                    "count": int(counters[f"h{n}"])} for n in range(10)]}
 
 
-def _sum(realm_id: str, dimension: str, key: str, first: str, last: str) -> tuple[dict[str, float], dict[str, Any]]:
-    totals, by_day = _zero(), {}
-    for day, counters in store.days(realm_id, dimension, key, first, last):
-        row = {name: counters.get(name, 0.0) for name in store.COUNTERS}
-        by_day[day] = row
-        for name, amount in row.items():
-            totals[name] += amount
-    return totals, by_day
-
-
 def report(realm_id: str, dimension: str, key: str, first: str, last: str, *,
-           with_table: str | None = None) -> dict[str, Any]:
-    """One key's report (``all``/``-`` is the overview; a learner's by learner id)."""
+           with_table: str | None = None, table_limit: int = TABLE_LIMIT) -> dict[str, Any]:
+    """One key's report (``all``/``-`` is the overview; a learner's by learner id); with a table
+    of the ``table_limit`` busiest keys of ``with_table`` and ``tableMore``: how many keys it
+    leaves out."""
     if dimension not in DIMENSIONS:
         raise NotFound(f"There is no {dimension!r} report.")
-    totals, by_day = _sum(realm_id, dimension, stored_key(realm_id, dimension, key), first, last)
+    summed, by_day = store.report_data(realm_id, dimension, stored_key(realm_id, dimension, key), first, last,
+                                       series=SERIES)
+    totals = {name: round(summed.get(name, 0.0), 4) for name in store.COUNTERS}
     series, day = [], date.fromisoformat(first)
     while day.isoformat() <= last:
         row = by_day.get(day.isoformat(), {})
@@ -77,24 +76,37 @@ def report(realm_id: str, dimension: str, key: str, first: str, last: str, *,
     shown: dict[str, Any] = {"dimension": dimension, "key": key, "from": first, "to": last,
                              "totals": _summary(totals), "series": series}
     if with_table:
-        shown["table"] = table(realm_id, with_table, first, last)
+        shown["table"], shown["tableMore"] = table_page(realm_id, with_table, first, last, table_limit)
     return shown
 
 
-def table(realm_id: str, dimension: str, first: str, last: str) -> list[dict[str, Any]]:
-    """Every key of ``dimension`` with its totals in the range (keys with nothing in it left out,
+def table(realm_id: str, dimension: str, first: str, last: str, *,
+          limit: int = TABLE_LIMIT) -> list[dict[str, Any]]:
+    """The ``limit`` keys of ``dimension`` with the most registrations (all time), with their
+    totals in the range, most registrations in the range first (keys with nothing in it left out,
     and erased learners: they are only counts in the other dimensions now). A row's ``key`` is
     the id to ask its report with (a learner's id, not the pseudonym it is counted under)."""
+    return table_page(realm_id, dimension, first, last, limit)[0]
+
+
+def table_page(realm_id: str, dimension: str, first: str, last: str,
+               limit: int = TABLE_LIMIT) -> tuple[list[dict[str, Any]], int]:
+    """:func:`table` and how many keys of the dimension it did not read."""
+    if not 1 <= limit <= MAX_TABLE_LIMIT:
+        raise BadRequest(f"tableLimit must be from 1 to {MAX_TABLE_LIMIT}.")
+    top = store.top_keys(realm_id, dimension, limit)
+    more = max(0, store.key_count(realm_id, dimension) - len(top)) if len(top) == limit else 0
+    summed = store.totals_of_keys(realm_id, dimension, [k.sk for k in top], first, last)
     rows = []
-    for key_item in store.keys(realm_id, dimension):
+    for key_item in top:
         if key_item.erased or (dimension == "learner" and not key_item.ref):
             continue
-        totals, _by_day = _sum(realm_id, dimension, key_item.sk, first, last)
+        totals = {name: round(summed[key_item.sk].get(name, 0.0), 4) for name in store.COUNTERS}
         if any(totals.values()):
             summary = _summary(totals)
             summary.pop("scoreDistribution")
             rows.append({"key": key_item.ref or key_item.sk, "label": key_item.label, **summary})
-    return sorted(rows, key=lambda r: (-r["registrations"], r["key"]))
+    return sorted(rows, key=lambda r: (-r["registrations"], r["key"])), more
 
 
 def csv_text(shown: dict[str, Any]) -> str:
@@ -121,3 +133,14 @@ def key_count(realm_id: str, dimension: str) -> int:
     if dimension not in DIMENSIONS:
         raise NotFound(f"There is no {dimension!r} report.")
     return sum(1 for _key in store.keys(realm_id, dimension))
+
+
+def active_count(realm_id: str, dimension: str, first: str, last: str) -> int:
+    """How many keys of ``dimension`` have anything counted from ``first`` to ``last`` (every key,
+    not only the busiest a table shows; erased learners left out, as from the tables)."""
+    if dimension not in DIMENSIONS:
+        raise NotFound(f"There is no {dimension!r} report.")
+    wanted = [k.sk for k in store.keys(realm_id, dimension)
+              if not k.erased and (dimension != "learner" or k.ref)]
+    summed = store.totals_of_keys(realm_id, dimension, wanted, first, last)
+    return sum(1 for totals in summed.values() if any(round(v, 4) for v in totals.values()))

@@ -6,7 +6,8 @@ and redirects to the SPA's ``/reportage/link`` page) and that session's routes
 
 Every report takes ``key`` (which course, learner, invitation, destination or app), ``from`` and
 ``to`` (yyyy-mm-dd; the last 90 days by default), ``table`` (overview: a dimension to list with
-totals) and ``format=csv`` (a download)."""
+totals), ``tableLimit`` (how many of its busiest keys, 100 by default; ``tableMore`` says how many
+more there are) and ``format=csv`` (a download)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,11 @@ def build(realm_id: str, report: str, params: dict[str, str]) -> dict[str, Any]:
     if table is not None and table not in DIMENSIONS[1:]:
         raise BadRequest(f"table must be one of {', '.join(DIMENSIONS[1:])}.")
     first, last = queries.date_range(params)
-    return queries.report(realm_id, dimension, key, first, last, with_table=table)
+    try:
+        limit = int(params.get("tableLimit") or queries.TABLE_LIMIT)
+    except ValueError as err:
+        raise BadRequest("tableLimit must be a whole number.") from err
+    return queries.report(realm_id, dimension, key, first, last, with_table=table, table_limit=limit)
 
 
 def _answer(shown: dict[str, Any], params: dict[str, str], name: str) -> Any:

@@ -74,8 +74,8 @@ def account_usage(realm_id: str, today: date | None = None) -> dict[str, Any]:
     overall.update(learners=queries.key_count(realm_id, "learner"), courses=queries.key_count(realm_id, "course"),
                    storageBytes=int(usage.storage_bytes or 0),
                    registrationsAllTime=int(usage.registrations_all_time or 0))
-    recent.update(learners=len(queries.table(realm_id, "learner", recent["from"], recent["to"])),
-                  courses=len(queries.table(realm_id, "course", recent["from"], recent["to"])),
+    recent.update(learners=queries.active_count(realm_id, "learner", recent["from"], recent["to"]),
+                  courses=queries.active_count(realm_id, "course", recent["from"], recent["to"]),
                   storageBytes=sum(added.values()),
                   days=[{"day": row["day"], **_counted(row), "storageBytes": added.get(row["day"], 0)}
                         for row in series])

@@ -9,25 +9,19 @@ from __future__ import annotations
 import hashlib
 import time
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 
-from chalicelib.store import transactions
 from chalicelib.store.tables import (
     AppItem,
-    DailyActivityItem,
     ImportJobItem,
-    ProcessedEventItem,
     RealmItem,
     RegistrationItem,
     SecretKeyItem,
     SessionItem,
     UserItem,
 )
-
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
 
 class AlreadyExists(Exception):
@@ -179,42 +173,6 @@ def get_registration(realm_id: str, registration_id: str) -> RegistrationItem | 
         return RegistrationItem.get(f"{realm_id}#REG#{registration_id}", "REG")
     except DoesNotExist:
         return None
-
-
-# --- reportage ------------------------------------------------------------------------------
-
-
-def apply_daily_activity(event_id: str, realm_id: str, day: str, *, completions: int,
-                         passes: int, failures: int, ttl_seconds: int = 7 * 24 * 3600) -> bool:
-    """Add one event to a realm's counters for ``day``, exactly once per ``event_id``.
-
-    The marker and the counters are written in one transaction, so a redelivered event (Kinesis
-    is at-least-once) changes nothing and a failure leaves neither behind. Returns False when
-    the event had been applied before.
-    """
-    marker = ProcessedEventItem(f"EVENT#{event_id}", "EVENT", expires=int(time.time()) + ttl_seconds)
-    counters = DailyActivityItem(f"{realm_id}#DAY", day)
-    try:
-        with transactions.transaction() as txn:
-            txn.save(marker, condition=ProcessedEventItem.pk.does_not_exist())
-            txn.update(counters, actions=[
-                DailyActivityItem.realm_id.set(realm_id),
-                DailyActivityItem.day.set(day),
-                DailyActivityItem.events.add(1),
-                DailyActivityItem.completions.add(completions),
-                DailyActivityItem.passes.add(passes),
-                DailyActivityItem.failures.add(failures),
-            ])
-    except TransactWriteError as err:
-        reasons = err.cancellation_reasons or []
-        if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
-            return False
-        raise
-    return True
-
-
-def daily_activity(realm_id: str) -> Iterator[DailyActivityItem]:
-    return DailyActivityItem.query(f"{realm_id}#DAY")
 
 
 # --- import jobs ----------------------------------------------------------------------------

@@ -274,31 +274,8 @@ class RegistrationItem(_Item):
     postback = JSONAttribute(null=True)  # PostBackSchema as chalicelib.postbacks.config stores it
 
 
-# --- reports table --------------------------------------------------------------------------
-
-
-class DailyActivityItem(_Item):
-    """Reportage counters per realm and UTC day (``pk={realm}#DAY``, ``sk={yyyy-mm-dd}``)."""
-
-    Meta = _meta(_S.reports_table)
-    realm_id = UnicodeAttribute()
-    day = UnicodeAttribute()
-    events = NumberAttribute(default=0)
-    completions = NumberAttribute(default=0)
-    passes = NumberAttribute(default=0)
-    failures = NumberAttribute(default=0)
-
-
-class ProcessedEventItem(_Item):
-    """Marks a stream event as applied (``pk=EVENT#{id}``) so redelivery changes nothing."""
-
-    Meta = _meta(_S.reports_table)
-    expires = NumberAttribute()
-
-
 ALL_MODELS: tuple[type[Model], ...] = (
     RealmItem, AppItem, SecretKeyItem, UserItem, SessionItem,
     MembershipItem, UsageItem, DailyUsageItem, BillingRecordItem,
     CourseItem, CourseVersionItem, ImportJobItem, RegistrationItem,
-    DailyActivityItem, ProcessedEventItem,
 )

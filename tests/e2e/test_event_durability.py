@@ -27,25 +27,33 @@ def _ddb(stack: LocalStack) -> Any:
 
 
 def _write_completed(stack: LocalStack, numbers: range) -> None:
-    """Registrations written completed and passed (as a commit leaves them), one write each."""
+    """Registrations written completed and passed (as a commit leaves them), one write each, each
+    of its own course (so a batch's changes take several aggregate transactions: a kill can fall
+    between them)."""
     ddb = _ddb(stack)
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+0000")
     for n in numbers:
         ddb.put_item(TableName="nimbus-registrations", Item={
             "pk": {"S": f"{REALM}#REG#r{n}"}, "sk": {"S": "REG"}, "realm_id": {"S": REALM},
-            "registration_id": {"S": f"r{n}"}, "course_id": {"S": "golf"}, "completion": {"S": "COMPLETED"},
+            "registration_id": {"S": f"r{n}"}, "course_id": {"S": f"course{n}"}, "completion": {"S": "COMPLETED"},
             "success": {"S": "PASSED"}, "total_seconds": {"N": "60"}, "version": {"N": "1"},
             "created": {"S": now}, "updated": {"S": now}, "gsi1pk": {"S": f"{REALM}#REGS"},
             "gsi1sk": {"S": f"{now}#r{n}"}})
 
 
 def _counted(stack: LocalStack) -> dict[str, int]:
+    """The realm's Reportage counters (dimension ``all``), as the reports read them."""
+    from chalicelib.store.aggregates import aggregate_pk, unpack
+
     items = _ddb(stack).query(TableName="nimbus-reports", KeyConditionExpression="pk = :p",
-                              ExpressionAttributeValues={":p": {"S": f"{REALM}#DAY"}})["Items"]
+                              ExpressionAttributeValues={":p": {"S": aggregate_pk(REALM, "all", "-")}},
+                              ConsistentRead=True)["Items"]
     totals = {"events": 0, "completions": 0, "passes": 0}
     for item in items:
-        for name in totals:
-            totals[name] += int(item.get(name, {"N": "0"})["N"])
+        for counters in unpack(item).values():
+            totals["events"] += int(counters.get("registrations", 0))
+            totals["completions"] += int(counters.get("completions", 0))
+            totals["passes"] += int(counters.get("passes", 0))
     return totals
 
 

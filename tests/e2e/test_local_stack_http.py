@@ -122,10 +122,13 @@ def test_registration_changes_flow_from_the_table_to_reportage(stack: LocalStack
             {k: v for k, v in item.items() if v is not None})["M"])
 
     def counted():
+        from chalicelib.store.aggregates import aggregate_pk, unpack
+
         items = _aws(stack, "dynamodb").query(
             TableName="nimbus-reports", KeyConditionExpression="pk = :p",
-            ExpressionAttributeValues={":p": {"S": f"{realm}#DAY"}})["Items"]
-        return items and items[0]["events"]["N"] == "3"
+            ExpressionAttributeValues={":p": {"S": aggregate_pk(realm, "all", "-")}})["Items"]
+        days = [counters for item in items for counters in unpack(item).values()]
+        return sum(d.get("registrations", 0) for d in days) == 3 and sum(d.get("passes", 0) for d in days) == 3
     _until(counted)
 
 

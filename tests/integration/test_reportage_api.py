@@ -57,7 +57,11 @@ def test_reports_csv_and_the_reportage_link(client, realm: RealmCredentials) -> 
     assert csv.headers["Content-Type"].startswith("text/csv") and "attachment" in csv.headers["Content-Disposition"]
     lines = csv.body.decode().splitlines()
     assert lines[0].startswith("key,label,registrations,completions") and len(lines) == 4
-    for bad in ("from=2026-13-01", "from=2026-05-02&to=2026-05-01", "table=nope"):
+    capped = _get(client, realm, "/api/v2/reporting/reports/overview?table=learner&tableLimit=2").json_body
+    assert len(capped["table"]) == 2 and capped["tableMore"] == 1  # 3 learners: the busiest 2 read
+    assert overview["tableMore"] == 0
+    for bad in ("from=2026-13-01", "from=2026-05-02&to=2026-05-01", "table=nope", "tableLimit=0",
+                "tableLimit=many", "tableLimit=1001"):
         answer = _get(client, realm, f"/api/v2/reporting/reports/overview?{bad}")
         assert answer.status_code == 400, bad
     assert _get(client, realm, "/api/v2/reporting/reports/course").status_code == 400  # key needed

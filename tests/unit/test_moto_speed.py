@@ -107,3 +107,18 @@ def test_kinesis_puts_leave_no_cloudwatch_metrics(patched: None) -> None:
         assert kinesis.describe_stream(StreamName="s")["StreamDescription"]["StreamStatus"] == "ACTIVE"
         backend = cloudwatch_backends["123456789012"]["us-east-1"]
         assert backend.get_all_metrics() == []
+
+
+def test_responses_get_their_request_id_as_in_moto_without_scanning_json(patched: None) -> None:
+    responses: Any = moto_speed.core_responses
+    original = moto_speed._ORIGINALS["enrich_response"]  # noqa: SLF001 - the unpatched function
+    for body in ('{"Items": [{"pk": {"S": "x"}}]}' * 1000, "<R><RequestId>old</RequestId></R>", b"\x00raw", ""):
+        patched_headers, patched_body = responses.BaseResponse._enrich_response({"status": 200}, body)  # noqa: SLF001
+        plain_headers, plain_body = original({"status": 200}, body)
+        assert patched_headers["status"] == plain_headers["status"] == "200"
+        assert set(patched_headers) == set(plain_headers) and "x-amzn-requestid" in plain_headers
+        if isinstance(body, str) and "<RequestId>" in body:  # the XML body carries the header's id
+            assert patched_body == f"<R><RequestId>{patched_headers['x-amzn-requestid']}</RequestId></R>"
+            assert plain_body.startswith("<R><RequestId>") and "old" not in plain_body
+        else:
+            assert patched_body == plain_body == body

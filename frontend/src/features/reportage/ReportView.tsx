@@ -183,6 +183,11 @@ export function ReportView({ base = WEB_REPORTS, initial, canChoose = true, canD
               ]}
             />
           )}
+          {!!data.tableMore && (
+            <Text size="sm" c="dimmed">
+              {data.tableMore} more not shown: the table lists those with the most registrations.
+            </Text>
+          )}
         </Stack>
       )}
     </Stack>

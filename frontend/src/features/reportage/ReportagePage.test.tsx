@@ -28,6 +28,7 @@ describe('Reportage', () => {
         jsonResponse(200, {
           dimension: 'all', key: '-', from: '2026-01-01', to: '2026-01-02', totals: TOTALS, series: SERIES,
           table: [{ key: 'golf', label: 'Golf <Explained>', ...TOTALS }],
+          tableMore: 250,
         }),
       'GET /api/app/reportage/course?key=golf': () =>
         jsonResponse(200, { dimension: 'course', key: 'golf', from: '2026-01-01', to: '2026-01-02', totals: TOTALS, series: SERIES }),
@@ -54,6 +55,7 @@ describe('Reportage', () => {
     const scores = screen.getByRole('table', { name: 'Score distribution (numbers)' });
     expect(within(scores).getByRole('row', { name: '80–89 1' })).toBeInTheDocument();
     expect(within(screen.getByRole('table', { name: 'Pass rate (numbers)' })).getByRole('row', { name: 'Pass rate 100%' })).toBeInTheDocument();
+    expect(screen.getByText('250 more not shown: the table lists those with the most registrations.')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Download CSV' })).toHaveAttribute('href', '/api/app/reportage/overview?table=course&format=csv');
     await user.click(within(table).getByRole('button', { name: 'Golf <Explained>' }));
     expect(await screen.findByRole('link', { name: "This course's registrations →" })).toHaveAttribute('href', '/registrations?courseId=golf');

@@ -40,6 +40,8 @@ export interface Report {
   totals: ReportTotals;
   series: ReportDay[];
   table?: ReportRow[];
+  /** Keys left out of the table: it lists those with the most registrations (100 by default). */
+  tableMore?: number;
 }
 
 export interface ReportQuery {
