@@ -115,6 +115,7 @@ def _import_golf(stack: LocalStack) -> None:
 
 
 def _shot(page: Any, name: str) -> None:
+    page.evaluate("window.scrollTo(0, 0)")  # a full-page shot draws fixed headers where the page was scrolled
     page.screenshot(path=str(ROOT / "docs" / f"reportage-{name}.png"), full_page=True)
 
 
