@@ -105,3 +105,16 @@ def registration_events() -> list[dict[str, Any]]:
                            "success": new["success"],
                            "score": float(new["score_scaled"]) if new.get("score_scaled") is not None else None})
     return events
+
+
+def drain_reportage() -> None:
+    """Run the registrations change stream's Reportage consumer (through the local event pump, as
+    ``make run`` does) until it has caught up."""
+    import app as app_module
+    from nimbus_local.pump import EventPump
+
+    pump = EventPump(app_module.app, app_module, "us-east-1")
+    pump.ensure_checkpoint_table()
+    source, handler = next((s, h) for s, h in pump.sources if s.name == "registration_events")
+    while pump.poll_table(source, handler):
+        pass

@@ -8,21 +8,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 from tests.builders import course_zip as cz
-from tests.integration.registration_world import Player, create, import_course, launch_link
+from tests.integration.registration_world import Player, create, drain_reportage, import_course, launch_link
 
 if TYPE_CHECKING:
     from tests.conftest import RealmCredentials
 
-
-def _drain_events() -> None:
-    import app as app_module
-    from nimbus_local.pump import EventPump
-
-    pump = EventPump(app_module.app, app_module, "us-east-1")
-    pump.ensure_checkpoint_table()
-    source, handler = next((s, h) for s, h in pump.sources if s.name == "registration_events")
-    while pump.poll_table(source, handler):
-        pass
 
 
 def _get(client: Any, realm: RealmCredentials, path: str) -> Any:
@@ -38,7 +28,7 @@ def test_reports_csv_and_the_reportage_link(client, realm: RealmCredentials) -> 
         delivered = player.deliver(item) if item != "item_1" else player.deliver()
         player.commit(delivered, [["set", "cmi.core.lesson_status", "passed"], ["set", "cmi.core.score.raw", "85"],
                                   ["set", "cmi.core.session_time", "0000:01:00"], ["finish"]])
-    _drain_events()
+    drain_reportage()
 
     overview = _get(client, realm, "/api/v2/reporting/reports/overview").json_body
     today = datetime.now(UTC).date()

@@ -10,7 +10,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from tests.builders import course_zip as cz
-from tests.integration.registration_world import Player, create, import_course, launch_link
+from tests.integration.registration_world import Player, create, drain_reportage, import_course, launch_link
 from tests.integration.test_learners_api import _needles_in_tables
 
 if TYPE_CHECKING:
@@ -20,17 +20,6 @@ LEARNER_ID = "erasable-learner-0042"
 FIRST, LAST, EMAIL = "Ottoline", "Wrexham", "ottoline.wrexham@erase.test"
 NEEDLES = (LEARNER_ID, FIRST, LAST, EMAIL)
 
-
-def _drain_events() -> None:
-    """Run the registrations change stream's Reportage consumer until it has caught up."""
-    import app as app_module
-    from nimbus_local.pump import EventPump
-
-    pump = EventPump(app_module.app, app_module, "us-east-1")
-    pump.ensure_checkpoint_table()
-    source, handler = next((s, h) for s, h in pump.sources if s.name == "registration_events")
-    while pump.poll_table(source, handler):
-        pass
 
 
 def _report(client: Any, realm: RealmCredentials, report: str, query: str = "") -> dict[str, Any]:
@@ -65,7 +54,7 @@ EXPECTED = (3, 1, 1, 80.0)
 
 def test_learner_report_by_id_and_erasure_keeps_only_counts(client, realm: RealmCredentials) -> None:
     _world(client, realm)
-    _drain_events()
+    drain_reportage()
     assert _totals(_report(client, realm, "overview")) == EXPECTED
     mine = _report(client, realm, "learner", f"key={LEARNER_ID}")
     assert _totals(mine) == (2, 1, 1, 80.0) and mine["key"] == LEARNER_ID  # asked by learner id, as before
@@ -79,7 +68,7 @@ def test_learner_report_by_id_and_erasure_keeps_only_counts(client, realm: Realm
                               headers=realm.basic)
     assert erased.status_code == 200, erased.body
     assert erased.json_body["erased"]["reportageItems"] >= 2
-    _drain_events()  # the erasure's own changes (mark, removals) go through the consumer too
+    drain_reportage()  # the erasure's own changes (mark, removals) go through the consumer too
 
     assert _needles_in_tables(NEEDLES) == []
     assert _totals(_report(client, realm, "overview")) == EXPECTED  # counts only, unchanged
@@ -89,7 +78,7 @@ def test_learner_report_by_id_and_erasure_keeps_only_counts(client, realm: Realm
 
     # The same learner id registering again later is a fresh learner in Reportage.
     assert create(client, realm.basic, "mine-3", "golf", learner_id=LEARNER_ID).status_code == 204
-    _drain_events()
+    drain_reportage()
     assert _totals(_report(client, realm, "learner", f"key={LEARNER_ID}")) == (1, 0, 0, None)
     assert _totals(_report(client, realm, "overview")) == (4, 1, 1, 80.0)
 
@@ -99,7 +88,7 @@ def test_changes_still_in_flight_at_the_erasure_never_name_the_learner(client, r
     erased = client.http.post(f"/api/v2/learner/{LEARNER_ID}/delete-information?userEmail={realm.owner_email}",
                               headers=realm.basic)
     assert erased.status_code == 200, erased.body
-    _drain_events()
+    drain_reportage()
 
     assert _needles_in_tables(NEEDLES) == []
     assert _totals(_report(client, realm, "overview")) == EXPECTED  # what the registrations counted
@@ -109,11 +98,11 @@ def test_changes_still_in_flight_at_the_erasure_never_name_the_learner(client, r
 
 def test_update_info_renames_the_learner_in_reportage(client, realm: RealmCredentials) -> None:
     _world(client, realm)
-    _drain_events()
+    drain_reportage()
     renamed = client.http.post(f"/api/v2/learner/{LEARNER_ID}/updateInfo", body=json.dumps({"firstName": "Otto"}),
                                headers={**realm.basic, "Content-Type": "application/json"})
     assert renamed.status_code == 204, renamed.body
-    _drain_events()
+    drain_reportage()
     rows = {r["key"]: r for r in _report(client, realm, "overview", "table=learner")["table"]}
     assert rows[LEARNER_ID]["label"] == f"Otto {LAST}" and rows[LEARNER_ID]["registrations"] == 2  # counts as before
     assert _totals(_report(client, realm, "overview")) == EXPECTED

@@ -8,21 +8,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 from tests.builders import course_zip as cz
-from tests.integration.registration_world import create, import_course
+from tests.integration.registration_world import create, drain_reportage, import_course
 
 if TYPE_CHECKING:
     from tests.conftest import RealmCredentials
 
-
-def _drain_events() -> None:
-    import app as app_module
-    from nimbus_local.pump import EventPump
-
-    pump = EventPump(app_module.app, app_module, "us-east-1")
-    pump.ensure_checkpoint_table()
-    source, handler = next((s, h) for s, h in pump.sources if s.name == "registration_events")
-    while pump.poll_table(source, handler):
-        pass
 
 
 def _link(client: Any, basic: dict[str, str], nav: str, report_url: str) -> tuple[str, str]:
@@ -51,7 +41,7 @@ def test_a_link_opens_once_into_a_session_limited_to_its_realms_reports(client, 
     import_course(client, realm.basic, cz.scorm12_zip(), "golf")
     for n in range(2):
         assert create(client, realm.basic, f"r{n}", "golf", learner_id=f"l{n}").status_code == 204
-    _drain_events()
+    drain_reportage()
 
     path, _auth = _link(client, realm.basic, "FREENAV", "https://cloud.example/Reportage/reportage.php?courseId=golf")
     session = _open(client, path)
@@ -122,7 +112,7 @@ def test_a_links_course_report_has_its_question_analysis_within_the_links_naviga
                ["set", "cmi.interactions.0.student_response", response],
                ["set", "cmi.interactions.0.result", result], ["finish"]]
         assert player.commit(player.deliver(), ops).status_code == 200
-    _drain_events()
+    drain_reportage()
     path = "/api/app/reportage-link/reports/course/{}/questions"
 
     # NONAV on the golf course report: its questions (JSON and CSV, any date range), nothing else

@@ -14,6 +14,7 @@ from tests.builders import course_zip as cz
 from tests.integration.registration_world import (
     Player,
     create,
+    drain_reportage,
     import_course,
     launch_link,
     registration_change_records,
@@ -22,16 +23,6 @@ from tests.integration.registration_world import (
 if TYPE_CHECKING:
     from tests.conftest import RealmCredentials
 
-
-def _drain_events() -> None:
-    import app as app_module
-    from nimbus_local.pump import EventPump
-
-    pump = EventPump(app_module.app, app_module, "us-east-1")
-    pump.ensure_checkpoint_table()
-    source, handler = next((s, h) for s, h in pump.sources if s.name == "registration_events")
-    while pump.poll_table(source, handler):
-        pass
 
 
 def _answer(n: int, ident: str, response: str, result: str) -> list[list[str]]:
@@ -56,7 +47,7 @@ def test_launches_and_question_analysis_from_the_player(client, realm: RealmCred
     _session(client, realm, "r1", ("q1", "b", "wrong"))
     _session(client, realm, "r1", ("q1", "a", "wrong"), start=1)  # tried again: its latest answer counts
     _session(client, realm, "r2", ("q1", "c", "correct"), ("q2", "f", "wrong"))
-    _drain_events()
+    drain_reportage()
 
     def report(path: str) -> Any:
         got = client.http.get(f"/api/v2/reporting/reports/{path}", headers=realm.basic)
@@ -125,7 +116,7 @@ def test_cmi5_answered_statements_count_in_question_analysis(client, realm: Real
             "type": "http://adlnet.gov/expapi/activities/cmi.interaction", "interactionType": "fill-in",
             "description": {"en-US": "The capital of France?"}}}
         assert au.send(answered).status_code == 200
-    _drain_events()
+    drain_reportage()
     got = client.http.get("/api/v2/reporting/reports/course/pilot/questions", headers=realm.basic).json_body
     (question,) = got["questions"]
     assert (question["id"], question["description"], question["type"]) == (
@@ -158,7 +149,7 @@ def test_xapi_answered_statements_from_a_tincan_launch_count(client, realm: Real
                                 headers={"Authorization": params["auth"], "X-Experience-API-Version": "1.0.3",
                                          "Content-Type": "application/json"})
         assert sent.status_code == 200, sent.body
-    _drain_events()
+    drain_reportage()
     got = client.http.get("/api/v2/reporting/reports/course/tc/questions", headers=realm.basic).json_body
     (question,) = got["questions"]
     assert (question["id"], question["description"], question["attempts"], question["correct"]) == (

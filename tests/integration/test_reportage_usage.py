@@ -13,21 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from tests.builders import course_zip as cz
 from tests.builders.events import registration_change
-from tests.integration.registration_world import Player, create, import_course, launch_link
+from tests.integration.registration_world import Player, create, drain_reportage, import_course, launch_link
 
 if TYPE_CHECKING:
     from tests.conftest import RealmCredentials
 
-
-def _drain_events() -> None:
-    import app as app_module
-    from nimbus_local.pump import EventPump
-
-    pump = EventPump(app_module.app, app_module, "us-east-1")
-    pump.ensure_checkpoint_table()
-    source, handler = next((s, h) for s, h in pump.sources if s.name == "registration_events")
-    while pump.poll_table(source, handler):
-        pass
 
 
 def _owner(realm: RealmCredentials) -> dict[str, str]:
@@ -71,7 +61,7 @@ def test_app_overview_and_account_usage_read_the_aggregates(client, realm: Realm
     for item in ("item_1", "item_2"):
         delivered = player.deliver(item) if item != "item_1" else player.deliver()
         player.commit(delivered, [["set", "cmi.core.lesson_status", "passed"], ["finish"]])
-    _drain_events()
+    drain_reportage()
 
     today = datetime.now(UTC)
     past = {2: 2, 12: 1, 13: 5}  # months back → registrations of the first app (13 back: outside the overview)
