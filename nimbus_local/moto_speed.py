@@ -17,6 +17,7 @@ is a microsecond no other request runs (the GIL). Profiles of the LRS and runtim
   ``copy.deepcopy``; the AST nodes get a ``__deepcopy__`` that copies their attributes directly.
 * ``UpdateItem`` with the simple expressions Nimbus sends skips moto's expression machinery
   (:mod:`nimbus_local.fast_update`).
+* A condition expression is parsed once per (expression, names, values), not twice per item.
 * Kinesis ``PutRecord(s)`` records CloudWatch metrics in memory that nothing local reads and
   nothing ever trims — a slow leak under xAPI load; they are not recorded.
 * ``BaseResponse._enrich_response`` runs a look-behind regex for an XML ``<RequestId>`` over
@@ -32,10 +33,14 @@ answers for the same calls) and by ``tests/unit/test_moto_speed.py``; moto is pi
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import moto.core.responses
+import moto.dynamodb.comparisons
+import moto.dynamodb.models
 import moto.dynamodb.parsing.ast_nodes
+import moto.dynamodb.responses
 from moto.dynamodb.exceptions import ItemSizeTooLarge
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.utilities import bytesize
@@ -51,6 +56,44 @@ Node: Any = vars(moto.dynamodb.parsing.ast_nodes)["Node"]
 ITEM_SIZE_LIMIT = 405000
 
 _ORIGINALS: dict[str, Any] = {}
+
+#: modules that bound ``create_condition_expression_parser`` by name (the comparisons module's own
+#: ``get_filter_expression`` reads it from its globals)
+_CONDITION_USERS: tuple[Any, ...] = (
+    vars(moto.dynamodb)["comparisons"], vars(moto.dynamodb)["models"], vars(moto.dynamodb)["responses"])
+_PARSED: dict[tuple[str, str, str], tuple[Any, list[str], list[str]]] = {}
+PARSED_KEPT = 512
+
+
+class _Parsed:
+    """What ``create_condition_expression_parser`` returns, its ``parse()`` already done: the tree,
+    and fresh copies of the placeholders it used (moto checks them for unused ones, and one caller
+    extends the list it gets)."""
+
+    def __init__(self, op: Any, names: list[str], values: list[str]) -> None:
+        self.op = op
+        self.expr_attr_names_found = list(names)
+        self.expr_attr_values_found = list(values)
+
+    def parse(self) -> Any:
+        return self.op
+
+
+def _condition_parser(expression: str | None, names: dict[str, str] | None, values: dict[str, Any] | None) -> Any:
+    """A condition expression parsed once per (expression, names, values): a 100-statement batch
+    puts 100 items with the same ``attribute_not_exists (#0)``, and moto parsed it twice for each
+    (request validation and the put). The parsed tree is only evaluated against items afterwards,
+    never changed; an expression that does not parse raises as before and is not kept."""
+    key = (expression or "", json.dumps(names, sort_keys=True) if names else "",
+           json.dumps(values, sort_keys=True, default=str) if values else "")
+    found = _PARSED.get(key)
+    if found is None:
+        parser = _ORIGINALS["condition_parser"](expression, names, values)
+        found = (parser.parse(), list(parser.expr_attr_names_found), list(parser.expr_attr_values_found))
+        while len(_PARSED) >= PARSED_KEPT:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = found
+    return _Parsed(*found)
 
 
 def _rebuild_attributes(entries: dict[str, Any]) -> LimitedSizeDict:
@@ -129,6 +172,9 @@ def install() -> None:
     Node.__deepcopy__ = _node_deepcopy
     KinesisBackend._send_stream_metrics = _no_stream_metrics  # type: ignore[method-assign]  # noqa: SLF001
     fast_update.install()
+    _ORIGINALS["condition_parser"] = vars(moto.dynamodb)["comparisons"].create_condition_expression_parser
+    for module in (*_CONDITION_USERS, fast_update):
+        module.create_condition_expression_parser = _condition_parser
     core_responses.BaseResponse._enrich_response = staticmethod(_enrich_response)  # noqa: SLF001
 
 
@@ -144,6 +190,9 @@ def uninstall() -> None:
         del Node.__deepcopy__
     KinesisBackend._send_stream_metrics = _ORIGINALS["stream_metrics"]  # type: ignore[method-assign]  # noqa: SLF001
     fast_update.uninstall()
+    for module in (*_CONDITION_USERS, fast_update):
+        module.create_condition_expression_parser = _ORIGINALS["condition_parser"]
+    _PARSED.clear()
     core_responses.BaseResponse._enrich_response = staticmethod(_ORIGINALS["enrich_response"])  # noqa: SLF001
     _ORIGINALS.clear()
     _METHOD_NAMES.clear()

@@ -154,6 +154,14 @@ def scenario(ddb: Any) -> list[Any]:
         _call(record, lambda big=big: {"size": len(str(ddb.get_item(TableName=TABLE, Key={
             "pk": big["pk"], "sk": big["sk"]}, ConsistentRead=True).get("Item", "")))})
     _call(record, lambda: {"count": ddb.describe_table(TableName=TABLE)["Table"]["ItemCount"]})
+    for _ in range(2):  # conditions parsed once and kept: the second round must answer the same
+        for more in ({"ConditionExpression": "attribute_exists(pk)"},
+                     {"ConditionExpression": "attribute_exists(pk)", "ExpressionAttributeValues": {":u": {"S": "u"}}},
+                     {"ConditionExpression": "#n > :v", "ExpressionAttributeNames": {"#n": "n", "#x": "unused"},
+                      "ExpressionAttributeValues": {":v": {"N": "1"}}},
+                     {"ConditionExpression": "#n > :v", "ExpressionAttributeNames": {"#n": "n"},
+                      "ExpressionAttributeValues": {":v": {"N": "-1"}}}):
+            _call(record, lambda more=more: ddb.put_item(TableName=TABLE, Item={**key, "x": {"S": "z"}}, **more))
     _updates(ddb, record)
     return record
 
