@@ -40,6 +40,9 @@ def pynamodb_clients() -> float:
     # Subclasses first: pynamodb reuses a connection it finds on the class — inherited from a base
     # class too — so a base's connection (without the subclass's indexes) must not be made first.
     ordered = sorted(_models(), key=lambda model: len(model.__mro__), reverse=True)
+    for model in ordered:  # and a class given none of its own yet must not take its base's
+        if "_connection" not in model.__dict__:
+            model._connection = None  # noqa: SLF001
     connections = [model._get_connection().connection for model in ordered]  # noqa: SLF001
     connections.append(transactions.connection())
     shared = connections[0].client
