@@ -43,7 +43,7 @@ from moto.moto_server.werkzeug_app import (
 from moto.s3.models import s3_backends
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from nimbus_local import disk_stream, dynamo_disk, moto_speed, s3_disk
+from nimbus_local import disk_stream, dynamo_disk, fast_batch, moto_speed, s3_disk
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -150,6 +150,19 @@ class SerializedMoto:
         target = environ.get("HTTP_X_AMZ_TARGET", "")
         if target == TRANSACT_WRITE:
             return self._idempotent(environ, start_response)
+        if target == fast_batch.TARGET and self.store is not None:
+            body = _read_body(environ)
+            with self.lock:
+                held = time.perf_counter()
+                served = None
+                try:
+                    served = fast_batch.serve(environ, body)
+                finally:
+                    self.store.end(served is not None)  # nothing half-written stays for moto's turn
+                _report_slow("request", held, target, len(body))
+            if served is not None:
+                start_response(served[0], served[1])
+                return [served[2]]
         return self._serve(environ, start_response)
 
     def _serve(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

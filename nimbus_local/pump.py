@@ -47,6 +47,12 @@ IDLE_SECONDS = 0.5
 RETRY_SECONDS = 2
 #: How often the change records of tables no consumer reads are forgotten.
 SWEEP_SECONDS = 10.0
+#: How long a table's stream ARN and shards and a queue's URL and ARN, once read, are trusted
+#: (a table or queue created again gets new ones; any failed poll forgets them at once).
+LAYOUT_SECONDS = 5.0
+#: A queue found empty is asked again only this much later (a busy table stream keeps the pump
+#: polling back to back; an SQS-triggered task waits at most this, well under IDLE_SECONDS).
+EMPTY_QUEUE_SECONDS = 0.2
 #: A sequence number past any a shard will hand out (moto's start + 2**62): "everything".
 EVERYTHING = str(1100000000017454423009 + 2**62)
 
@@ -96,6 +102,14 @@ class EventPump:
         #: at the same position; each used to read and decode the same records).
         self._round: dict[tuple[Any, ...], Any] = {}
         self.filters: dict[str, list[dict[str, Any]]] = {}
+        #: Reads that do not change between rounds (stream ARNs, shards, queue URLs): (when, value).
+        #: Under load the pump polls back to back, and these calls were most of its work.
+        self._layout: dict[tuple[Any, ...], tuple[float, Any]] = {}
+        #: Checkpoints as last read or written (the pump is their only writer; each write still
+        #: goes to the table first, so a restart resumes from it).
+        self._checkpoints: dict[str, str | None] = {}
+        #: When each queue was last found empty.
+        self._empty: dict[str, float] = {}
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -148,21 +162,25 @@ class EventPump:
                         busy |= self.poll_stream(source, handler)
                 except Exception:  # the pump must outlive any one bad poll
                     LOG.exception("event pump poll failed", extra={"source": source.name})
+                    self._layout.clear()  # a queue or stream may have been created again
+                    self._checkpoints.clear()
             if not busy:
                 self.stopping.wait(IDLE_SECONDS)
 
     # --- SQS ------------------------------------------------------------------------------------
 
     def poll_queue(self, source: Any, handler: Any) -> bool:
-        url = self.sqs.get_queue_url(QueueName=source.queue)["QueueUrl"]
-        arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
-            "Attributes"]["QueueArn"]
+        if time.monotonic() - self._empty.get(source.queue, -EMPTY_QUEUE_SECONDS) < EMPTY_QUEUE_SECONDS:
+            return False
+        url, arn = self._lasting(("queue", source.queue), self._queue, source.queue)
         messages = self.sqs.receive_message(
             QueueUrl=url, MaxNumberOfMessages=min(source.batch_size, 10), WaitTimeSeconds=0,
             MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"],
         ).get("Messages", [])
         if not messages:
+            self._empty[source.queue] = time.monotonic()
             return False
+        self._empty.pop(source.queue, None)
         event = {"Records": [{
             "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
             "attributes": m.get("Attributes", {}), "messageAttributes": m.get("MessageAttributes", {}),
@@ -177,21 +195,41 @@ class EventPump:
                 self.sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         return True
 
+    def _queue(self, name: str) -> tuple[str, str]:
+        url = self.sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]
+        return url, arn
+
+    def _lasting(self, key: tuple[Any, ...], read: Callable[..., Any], *args: Any) -> Any:
+        """A read kept for :data:`LAYOUT_SECONDS` (see ``_layout``)."""
+        now = time.monotonic()
+        kept = self._layout.get(key)
+        if kept is None or now - kept[0] >= LAYOUT_SECONDS:
+            kept = (now, read(*args))
+            if kept[1]:  # nothing there yet (a stream not enabled): asked again next round
+                self._layout[key] = kept
+        return kept[1]
+
     # --- Kinesis --------------------------------------------------------------------------------
 
     def _checkpoint(self, key: str) -> str | None:
-        item = self.ddb.get_item(TableName=CHECKPOINT_TABLE, Key={"shard": {"S": key}}).get("Item")
-        return item["sequence"]["S"] if item else None
+        if key not in self._checkpoints:
+            item = self.ddb.get_item(TableName=CHECKPOINT_TABLE, Key={"shard": {"S": key}}).get("Item")
+            self._checkpoints[key] = item["sequence"]["S"] if item else None
+        return self._checkpoints[key]
 
     def _save_checkpoint(self, key: str, sequence: str) -> None:
         self.ddb.put_item(TableName=CHECKPOINT_TABLE,
                           Item={"shard": {"S": key}, "sequence": {"S": sequence}})
+        self._checkpoints[key] = sequence
 
     def poll_stream(self, source: Any, handler: Any) -> bool:
-        stream = self.kinesis.describe_stream_summary(StreamName=source.stream)
-        arn = stream["StreamDescriptionSummary"]["StreamARN"]
+        arn = self._lasting(("stream", source.stream), lambda: self.kinesis.describe_stream_summary(
+            StreamName=source.stream)["StreamDescriptionSummary"]["StreamARN"])
         busy = False
-        for shard in self.kinesis.list_shards(StreamName=source.stream)["Shards"]:
+        for shard in self._lasting(("stream shards", source.stream), lambda: self.kinesis.list_shards(
+                StreamName=source.stream)["Shards"]):
             key = f"{source.name}:{source.stream}:{shard['ShardId']}"
             after = self._checkpoint(key)
             iterator_args: dict[str, Any] = (
@@ -224,12 +262,12 @@ class EventPump:
     def poll_table(self, source: Any, handler: Any) -> bool:
         """Feed the consumer of a table-fed Kinesis stream from the table's DynamoDB stream."""
         table = self.table_streams[source.stream]
-        arn = self._shared(("arn", table), lambda: self.ddb.describe_table(TableName=table)["Table"].get(
+        arn = self._lasting(("arn", table), lambda: self.ddb.describe_table(TableName=table)["Table"].get(
             "LatestStreamArn"))
         if not arn:
             return False
         busy = False
-        shards = self._shared(("shards", arn), lambda: self.changes.describe_stream(StreamArn=arn)[
+        shards = self._lasting(("shards", arn), lambda: self.changes.describe_stream(StreamArn=arn)[
             "StreamDescription"]["Shards"])
         for shard in shards:
             key = f"{source.name}:{table}:{shard['ShardId']}"

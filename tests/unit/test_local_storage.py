@@ -238,6 +238,7 @@ def _updates(ddb: Any, record: list[Any]) -> None:
         {"Update": {"TableName": CHANGES, "Key": {"pk": {"S": "u4"}, "sk": {"S": "1"}},
                     "UpdateExpression": "ADD #n :v", "ConditionExpression": "attribute_not_exists(pk)",
                     "ExpressionAttributeNames": {"#n": "n"}, "ExpressionAttributeValues": {":v": {"N": "1"}}}}]))
+    _batches(ddb, record)
     _call(record, lambda: ddb.scan(TableName=CHANGES, ConsistentRead=True))
     if "amazonaws.com" in ddb.meta.endpoint_url:  # moto's mock: its records as its API would give them
         from moto.core import DEFAULT_ACCOUNT_ID
@@ -253,6 +254,34 @@ def _updates(ddb: Any, record: list[Any]) -> None:
         changes = streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=1000)["Records"]
     record.append({"stream": [(c["eventName"], c["dynamodb"].get("Keys"), c["dynamodb"].get("OldImage"),
                                c["dynamodb"].get("NewImage")) for c in changes]})
+
+
+def _batches(ddb: Any, record: list[Any]) -> None:
+    """``BatchWriteItem`` as Nimbus sends it (puts into one table: ``nimbus_local.fast_batch``)
+    and every shape it hands to moto: deletes, two tables, duplicates, empty or missing keys,
+    wrong key types, an oversize item, an unknown table. Bad items come first in their batch
+    (moto in memory keeps the puts before an error; the disk store rolls the request back)."""
+    def put(key: str, **more: Any) -> dict[str, Any]:
+        return {"PutRequest": {"Item": {"pk": {"S": key}, "sk": {"S": "b"}, **more}}}
+
+    for request in (
+        {CHANGES: [put(f"b{i}", n={"N": str(i)}, **({"g": {"S": f"g{i % 3}"}} if i % 2 else {}))
+                   for i in range(25)]},
+        {CHANGES: [put("b3", n={"N": "33"}), put("u1", sk={"S": "1"}, a={"S": "replaced"})]},
+        {CHANGES: [put("b1", n={"N": "1"}), put("b1", n={"N": "1"})]},  # identical: moto's error
+        {CHANGES: [put("b5", n={"N": "5"}), put("b5", n={"N": "6"})]},  # one key, two items
+        {CHANGES: [put("b7", g={"S": ""})]}, {CHANGES: [put("")]},
+        {CHANGES: [{"PutRequest": {"Item": {"pk": {"S": "b8"}}}}]},
+        {CHANGES: [{"PutRequest": {"Item": {"pk": {"N": "8"}, "sk": {"S": "b"}}}}]},
+        {CHANGES: [put("b9", big={"S": "x" * 410_000}), put("b10")]},
+        {"nope": [put("b11")]},
+        {CHANGES: [put("b12")], TABLE: [{"PutRequest": {"Item": {"pk": {"S": "t"}, "sk": {"S": "b"}}}}]},
+        {CHANGES: [put("b13"), {"DeleteRequest": {"Key": {"pk": {"S": "b0"}, "sk": {"S": "b"}}}}]},
+    ):
+        _call(record, lambda request=request: ddb.batch_write_item(RequestItems=request,
+                                                                   ReturnConsumedCapacity="TOTAL"))
+    _call(record, lambda: ddb.query(TableName=CHANGES, IndexName="byg", KeyConditionExpression="g = :g",
+                                    ExpressionAttributeValues={":g": {"S": "g1"}}))
 
 
 @pytest.fixture
@@ -284,10 +313,11 @@ def local_aws(tmp_path: Path) -> Iterator[tuple[str, Any]]:
 def test_dynamodb_on_disk_answers_as_moto_does(local_aws: tuple[str, Any]) -> None:
     from moto import mock_aws
 
-    from nimbus_local import dynamo_disk, moto_speed
+    from nimbus_local import dynamo_disk, fast_batch, moto_speed
 
     endpoint, _moto = local_aws
     assert moto_speed.installed()
+    fast_batch.SERVED[0] = 0
     on_disk = scenario(boto3.client("dynamodb", region_name=REGION, endpoint_url=endpoint))
     # The reference is moto as released: items in memory, without the local speed-ups.
     dynamo_disk.uninstall()
@@ -296,6 +326,7 @@ def test_dynamodb_on_disk_answers_as_moto_does(local_aws: tuple[str, Any]) -> No
         in_memory = scenario(boto3.client("dynamodb", region_name=REGION))
     assert len(on_disk) == len(in_memory) > 60
     assert {"after a refused transaction": (["new"], "0")} in on_disk  # all or nothing, as DynamoDB
+    assert fast_batch.SERVED[0] >= 2  # the batches of plain puts took the direct path
     for number, (got, expected) in enumerate(zip(on_disk, in_memory, strict=True)):
         assert got == expected, f"call {number} differs"
 
