@@ -8,7 +8,12 @@ Key layout (``scope`` is ``{realmId}#{lrsId}``, so every key starts with the rea
   query path the statement answers to (``all``, ``agent``, ``verb``, ``activity``,
   ``registration``, ``ragent``, ``ractivity``). A GET queries the most selective entry list
   with ``ConsistentRead`` (no Scan, no eventually consistent GSI), so
-  ``X-Experience-API-Consistent-Through`` can be "now".
+  ``X-Experience-API-Consistent-Through`` can be "now". A related entry (``ragent|X``,
+  ``ractivity|A``) is not written where the statement has the direct one for the same value
+  (``agent|X`` — the actor, or an Agent object —, ``activity|A``): every direct match is also a
+  related one (xAPI Communication §2.1.3, ``related_agents``/``related_activities``), so a related
+  list is read as the union of both (:func:`query_index`), and a typical statement writes two
+  entries fewer (a quarter of its items).
 * attachment bodies live in S3 under ``lrs/{realm}/{lrsId}/attachments/{sha2}``.
 
 Batch writes: index entries first (idempotent, harmless while their statement is missing),
@@ -22,6 +27,7 @@ read-back that finds every statement stored as this request would store it), nev
 from __future__ import annotations
 
 import hashlib
+import heapq
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -93,6 +99,23 @@ def _statement_pk(scope: str, statement_id: str) -> str:
     return f"{scope}#STMT#{statement_id}"
 
 
+#: A related dimension and the direct one whose entries it is read together with.
+RELATED_TO_DIRECT = {"ragent": "agent", "ractivity": "activity"}
+
+
+def entry_keys(index_keys: Iterable[str]) -> list[str]:
+    """The index keys an entry is written for: ``index_keys`` less each related key whose direct
+    key is there too (see the module docstring)."""
+    present = set(index_keys)
+    written = []
+    for key in present:
+        dimension, _, value = key.partition("|")
+        direct = RELATED_TO_DIRECT.get(dimension)
+        if direct is None or f"{direct}|{value}" not in present:
+            written.append(key)
+    return sorted(written)
+
+
 def index_pk(scope: str, index_key: str) -> str:
     """``index_key`` is ``dimension|value``; the pk hashes the value."""
     dimension, _, value = index_key.partition("|")
@@ -116,7 +139,7 @@ def put_statements(scope: str, realm_id: str, statements: list[NewStatement],
         raise ValueError("batch too large")
     entries = [IndexEntryItem(index_pk(scope, key), f"{new.stored}#{new.statement_id}",
                               statement_id=new.statement_id)
-               for new in statements for key in new.index_keys]
+               for new in statements for key in entry_keys(new.index_keys)]
     with IndexEntryItem.batch_write() as batch:
         for entry in entries:
             batch.save(entry)
@@ -171,27 +194,55 @@ def _put_one(item: StatementItem) -> None:
 def query_index(scope: str, index_key: str, *, ascending: bool, since: str | None,
                 until: str | None, start_after: str | None,
                 page: int = 20) -> Iterator[tuple[str, str]]:
-    """(sort key, statement id) of one index in stored order, strongly consistent.
+    """(sort key, statement id) of one index in stored order, strongly consistent (see
+    :func:`_entries`); a related index (``ragent|X``) merged with its direct one (``agent|X``),
+    each statement once (one stored before the entries were thinned has both)."""
+    dimension, _, value = index_key.partition("|")
+    direct = RELATED_TO_DIRECT.get(dimension)
+    window = _Window(ascending, since, until, start_after, page)
+    if direct is None:
+        yield from _entries(scope, index_key, window)
+        return
+    last = None
+    for entry in heapq.merge(_entries(scope, index_key, window), _entries(scope, f"{direct}|{value}", window),
+                             key=lambda found: found[0], reverse=not ascending):
+        if entry[0] != last:
+            yield entry
+        last = entry[0]
+
+
+@dataclass(frozen=True)
+class _Window:
+    ascending: bool
+    since: str | None
+    until: str | None
+    start_after: str | None
+    page: int
+
+
+def _entries(scope: str, index_key: str, window: _Window) -> Iterator[tuple[str, str]]:
+    """(sort key, statement id) of one entry list in stored order, strongly consistent.
 
     ``since`` is exclusive and ``until`` inclusive (xAPI §2.1.3); ``start_after`` resumes
     after a sort key returned earlier (the ``more`` cursor). The first DynamoDB page holds
     ``page`` entries and each further page twice as many (up to :data:`MAX_PAGE`), so a GET that
     needs a few entries reads a few, however many the partition holds.
     """
-    low = f"{since}#~" if since else "0"
-    high = f"{until}#~" if until else "9999"
+    start_after = window.start_after
+    low = f"{window.since}#~" if window.since else "0"
+    high = f"{window.until}#~" if window.until else "9999"
     if start_after:
-        if ascending:
+        if window.ascending:
             low = max(low, start_after + "\x00")
         else:
             high = min(high, start_after)
     if low > high:
         return
     condition = IndexEntryItem.sk.between(low, high)
-    size, resume = max(1, page), None
+    size, resume = max(1, window.page), None
     while True:
         found = IndexEntryItem.query(index_pk(scope, index_key), condition,
-                                     scan_index_forward=ascending, consistent_read=True,
+                                     scan_index_forward=window.ascending, consistent_read=True,
                                      limit=size, page_size=size, last_evaluated_key=resume)
         for entry in found:
             if entry.sk != start_after:

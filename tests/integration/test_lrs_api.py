@@ -144,6 +144,47 @@ def test_queries_use_every_filter_and_page_with_more(lrs: Lrs) -> None:
     assert lrs.call("GET", "/statements", params={"Verb": b.VERB}).status_code == 400
 
 
+def test_related_agents_and_activities_find_direct_and_related_matches(lrs: Lrs, realm: RealmCredentials) -> None:
+    """``related_agents``/``related_activities`` (Communication §2.1.3) match the actor or object
+    too; the store files no related entry where the direct one is there, so both lists are read
+    together — in stored order, paged with ``more``, each statement once (also one stored with
+    both entries, as statements were before)."""
+    from chalicelib.store import statements as store
+
+    parent = "http://example.com/course"
+    as_actor = [b.statement(actor="cat") for _ in range(3)]
+    as_instructor = {**b.statement(actor="dan", activity="http://example.com/a9"),
+                     "context": {"instructor": b.agent("cat"), "contextActivities": {"parent": [{"id": parent}]}}}
+    on_course = b.statement(actor="eve", activity=parent)
+    for sent in (as_actor[0], as_instructor, as_actor[1], on_course, as_actor[2]):
+        assert lrs.post(sent).status_code == 200
+    cat = json.dumps(b.agent("cat"))
+    newest_first = [as_actor[2]["id"], as_actor[1]["id"], as_instructor["id"], as_actor[0]["id"]]
+    assert [s["id"] for s in lrs.query(agent=cat)["statements"]] == [newest_first[i] for i in (0, 1, 3)]
+    assert [s["id"] for s in lrs.query(agent=cat, related_agents="true")["statements"]] == newest_first
+    assert [s["id"] for s in lrs.query(agent=cat, related_agents="true", ascending="true")["statements"]] == \
+        newest_first[::-1]
+    paged, page = [], lrs.query(agent=cat, related_agents="true", limit=1)
+    while True:
+        paged += [s["id"] for s in page["statements"]]
+        if not page["more"]:
+            break
+        page = json.loads(lrs.call("GET", page["more"].removeprefix(lrs.base)).body)
+    assert paged == newest_first
+    assert {s["id"] for s in lrs.query(activity=parent, related_activities="true")["statements"]} == \
+        {as_instructor["id"], on_course["id"]}
+    assert [s["id"] for s in lrs.query(activity=parent)["statements"]] == [on_course["id"]]
+    # A statement filed under both the direct and the related entry (stored before the thinning):
+    item = next(iter(store.StatementItem.scan((store.StatementItem.statement_id == as_actor[1]["id"])
+                                                      & (store.StatementItem.sk == "STMT"))))
+    assert item.realm_id == realm.realm_id
+    related = "r" + next(key for key in item.index_keys if key.startswith("agent|"))
+    assert related in item.index_keys
+    store.IndexEntryItem(store.index_pk(item.pk.split("#STMT#")[0], related),
+                         f"{item.stored}#{item.statement_id}", statement_id=item.statement_id).save()
+    assert [s["id"] for s in lrs.query(agent=cat, related_agents="true")["statements"]] == newest_first
+
+
 def test_attachments_in_multipart_with_sha2_checks(lrs: Lrs) -> None:
     content = b"attachment body \xe2\x9c\x93"
     sent, sha2 = b.with_attachment(content)
