@@ -132,9 +132,10 @@ def run() -> dict[str, Any]:  # noqa: PLR0914 - one linear measurement script
               "object": {"id": "http://e.com/a"}, "context": {"registration": registration}}
     from chalicelib.lrs.endpoint import Endpoint
     from chalicelib.lrs.statements import _index_keys
+    from chalicelib.store.statements import entry_keys
 
     endpoint = Endpoint("r", "l", "2.0.0", "k", {}, True, True, True)
-    result["writes_per_statement"] = 1 + len(_index_keys(sample, endpoint))
+    result["writes_per_statement"] = 1 + len(entry_keys(_index_keys(sample, endpoint)))
     return result
 
 

@@ -9,8 +9,8 @@ and the requests go through the real LRS code: chalice's test client → auth �
 ``store.statements`` (pynamodb) → dynalite over HTTP on 127.0.0.1.
 
 Each size in ``LRS_SCALE_SIZES`` (default ``10000,1000000``) gets its own dynalite store, loaded
-with statements prepared by the LRS's own ``_prepare`` and ``_index_keys`` (so each is filed under
-exactly the index entries a POST would write) and written as the items ``put_statements`` writes,
+with statements prepared by the LRS's own ``_prepare``, ``_index_keys`` and ``entry_keys`` (so each
+is filed under exactly the index entries a POST would write) and written as the items ``put_statements`` writes,
 with ``BatchWriteItem`` in parallel threads — dynalite has no ``TransactWriteItems``, and POSTing
 a million statements one by one would take hours without measuring anything more. ``stored``
 times are one millisecond apart. Once every store is loaded and LevelDB's compaction has settled,
@@ -135,7 +135,7 @@ def _load(endpoint: Any, start: int, stop: int) -> None:
             stored=stored, voided=False, index_keys=keys))
         entries.extend(store.IndexEntryItem(store.index_pk(endpoint.scope, key),
                                             f"{stored}#{prepared['id']}",
-                                            statement_id=prepared["id"]) for key in keys)
+                                            statement_id=prepared["id"]) for key in store.entry_keys(keys))
     with store.IndexEntryItem.batch_write() as batch:
         for entry in entries:
             batch.save(entry)
