@@ -58,6 +58,10 @@ describe('Invitations', { timeout: 20_000 }, () => {
     expect(within(table).getByText('Full')).toBeInTheDocument();
     expect(within(table).getByText('Disabled')).toBeInTheDocument();
     expect(within(table).getByText('2 / 2')).toBeInTheDocument();
+    expect(within(table).getByRole('link', { name: 'Reportage of invitation inv2' })).toHaveAttribute(
+      'href',
+      '/reportage?report=invitation&key=inv2',
+    );
     await user.click(screen.getByRole('radio', { name: 'Private' }));
     await waitFor(() => expect(callsTo(fetchMock, 'GET /api/app/invitations?kind=private')).toHaveLength(1), { timeout: 5000 });
     await waitFor(() => expect(within(screen.getByRole('table', { name: 'Invitations' })).queryByText('inv1')).toBeNull());

@@ -47,6 +47,10 @@ describe('Library', () => {
     const table = await screen.findByRole('table', { name: 'Courses' });
     const link = within(table).getByRole('link', { name: 'Golf <Explained>' });
     expect(link).toHaveAttribute('href', '/library/golf');
+    expect(within(table).getByRole('link', { name: 'Reportage of Golf <Explained>' })).toHaveAttribute(
+      'href',
+      '/reportage?report=course&key=golf',
+    );
     expect(within(table).getByText('SCORM 2004 4th Edition')).toBeInTheDocument();
     expect(screen.getByText(/1 courses · 2.0 KB stored/)).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Upload' })).toBeDisabled();
