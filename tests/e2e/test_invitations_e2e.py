@@ -361,6 +361,8 @@ def test_web_app_shares_a_course_and_shows_the_invitation_and_outbox(browser: An
     expect(page.get_by_text("Disabled", exact=True)).to_be_visible(timeout=10_000)
 
     page.goto(f"{stack.base_url}/library/{course}")
+    # the page settled (its invitations listed): a re-render while the menu is open closes it
+    expect(page.get_by_role("table", name="Invitations")).to_contain_text("Public", timeout=15_000)
     page.get_by_role("button", name="Share").click()
     page.get_by_role("menuitem", name="Private invitation…").click()
     page.get_by_label("Learners").fill(f"Grace Hopper <grace-web-{run}@example.com>\nnot-an-address")
