@@ -151,19 +151,26 @@ class SerializedMoto:
         if target == TRANSACT_WRITE:
             return self._idempotent(environ, start_response)
         if target == fast_batch.TARGET and self.store is not None:
-            body = _read_body(environ)
-            with self.lock:
-                held = time.perf_counter()
-                served = None
-                try:
-                    served = fast_batch.serve(environ, body)
-                finally:
-                    self.store.end(served is not None)  # nothing half-written stays for moto's turn
-                _report_slow("request", held, target, len(body))
+            served = self._batch_write(environ, self.store)
             if served is not None:
                 start_response(served[0], served[1])
                 return [served[2]]
         return self._serve(environ, start_response)
+
+    def _batch_write(self, environ: dict[str, Any],
+                     store: dynamo_disk.ItemStore) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        """A plain ``BatchWriteItem`` (``nimbus_local.fast_batch``), committed; None: rolled back,
+        for moto to serve."""
+        body = _read_body(environ)
+        with self.lock:
+            held = time.perf_counter()
+            served = None
+            try:
+                served = fast_batch.serve(environ, body)
+            finally:
+                store.end(served is not None)  # nothing half-written stays for moto's turn
+            _report_slow("request", held, fast_batch.TARGET, len(body))
+        return served
 
     def _serve(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if "HTTP_RANGE" in environ:

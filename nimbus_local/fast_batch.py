@@ -83,15 +83,14 @@ def _puts(request: Any, environ: dict[str, Any]) -> tuple[Table, list[dict[str, 
     table = dynamodb_backends[where[0]][where[1]].tables.get(name)
     if table is None:
         return None
-    checked = [table.hash_key_attr, table.range_key_attr,
-               *(attr for index in table.global_indexes for attr in index.schema_key_attrs)]
+    index_keys = [attr for index in table.global_indexes for attr in index.schema_key_attrs]
     items, keys = [], set()
     for entry in requests:
         put = entry.get("PutRequest") if isinstance(entry, dict) and len(entry) == 1 else None
         item = put.get("Item") if isinstance(put, dict) and len(put) == 1 else None
         if not isinstance(item, dict) or not all(isinstance(v, dict) and len(v) == 1 for v in item.values()):
             return None
-        for attr in checked[2:]:  # index keys: absent is fine, empty is moto's error to give
+        for attr in index_keys:  # absent is fine, empty is moto's error to give
             value = item.get(attr)
             if value is not None and next(iter(value.values())) == "":
                 return None
