@@ -185,6 +185,16 @@ def _refused(page: Any, text: str) -> None:
     from playwright.sync_api import expect
 
     expect(_course(page).locator("#nimbus-refused")).to_contain_text(text, timeout=20_000)
+    # the package has heard of the refusal (its page shows the text a moment before it is told)
+    package = page.locator("#sco").element_handle().content_frame()
+    package.wait_for_function("() => window.nimbusDispatch.state().refused === true", timeout=20_000)
+
+
+def _leave_refused(page: Any) -> None:
+    """The learner leaves: the host closes the course's frame, whose pagehide runs at once. The host's
+    session stays unfinished (an LMSFinish would make scorm-again record a lesson status)."""
+    page.evaluate("() => document.getElementById('sco').remove()")
+    assert page.evaluate("() => window.hostFinished") is False
 
 
 def test_disabled_expired_and_capped_dispatches_show_their_message_and_store_nothing(
@@ -196,6 +206,8 @@ def test_disabled_expired_and_capped_dispatches_show_their_message_and_store_not
     page = browser.new_page()
     page.goto(host.url("limits", "first"))
     _sco(page, "Lesson 1")
+    _exit_player(page)
+    host.finished_cmi("limits", "first", 1)  # all the host stores of this launch has arrived
     page.close()
 
     cases = [
@@ -208,8 +220,11 @@ def test_disabled_expired_and_capped_dispatches_show_their_message_and_store_not
             dispatch_api.update_dispatch("d-limits", scorm.UpdateDispatchSchema(**change))
         page = browser.new_page()
         page.goto(host.url("limits", learner))
+        before = len(host.commits.get(("limits", learner), []))
         _refused(page, text)
+        _leave_refused(page)
         page.close()
+        assert len(host.commits.get(("limits", learner), [])) == before
     found = regs.get_registrations(course_id="golf-limits").registrations
     assert [r.learner.id for r in found] == ["first"] and len(regs.get_registration_launch_history(
         found[0].id).launch_history) == 1

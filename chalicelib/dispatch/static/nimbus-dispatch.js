@@ -198,10 +198,14 @@
     form.submit();
   }
 
+  // A refused launch (disabled, expired, capped) leaves the host's session unfinished: finishing
+  // it would make the host record an attempt (SCORM 1.2 RTE, cmi.core.lesson_status: an LMS sets
+  // the status itself when a SCO finishes without one), and Nimbus stored nothing for it either.
   function finish() {
     if (!started || finished) { return; }
     finished = true;
-    if (last && !refused) { try { host.report(last, true); } catch (e) { /* the host is going away */ } }
+    if (refused) { return; }
+    if (last) { try { host.report(last, true); } catch (e) { /* the host is going away */ } }
     try { host.finish(); } catch (e) { /* the host is going away */ }
   }
 
