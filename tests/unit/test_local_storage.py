@@ -18,6 +18,8 @@ import pytest
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
+from tests.unit import write_shapes
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
@@ -238,7 +240,8 @@ def _updates(ddb: Any, record: list[Any]) -> None:
         {"Update": {"TableName": CHANGES, "Key": {"pk": {"S": "u4"}, "sk": {"S": "1"}},
                     "UpdateExpression": "ADD #n :v", "ConditionExpression": "attribute_not_exists(pk)",
                     "ExpressionAttributeNames": {"#n": "n"}, "ExpressionAttributeValues": {":v": {"N": "1"}}}}]))
-    _batches(ddb, record)
+    write_shapes.batches(ddb, lambda call: _call(record, call), CHANGES, TABLE)
+    write_shapes.transactions(ddb, lambda call: _call(record, call), CHANGES, TABLE)
     _call(record, lambda: ddb.scan(TableName=CHANGES, ConsistentRead=True))
     if "amazonaws.com" in ddb.meta.endpoint_url:  # moto's mock: its records as its API would give them
         from moto.core import DEFAULT_ACCOUNT_ID
@@ -254,34 +257,6 @@ def _updates(ddb: Any, record: list[Any]) -> None:
         changes = streams.get_records(ShardIterator=iterator["ShardIterator"], Limit=1000)["Records"]
     record.append({"stream": [(c["eventName"], c["dynamodb"].get("Keys"), c["dynamodb"].get("OldImage"),
                                c["dynamodb"].get("NewImage")) for c in changes]})
-
-
-def _batches(ddb: Any, record: list[Any]) -> None:
-    """``BatchWriteItem`` as Nimbus sends it (puts into one table: ``nimbus_local.fast_batch``)
-    and every shape it hands to moto: deletes, two tables, duplicates, empty or missing keys,
-    wrong key types, an oversize item, an unknown table. Bad items come first in their batch
-    (moto in memory keeps the puts before an error; the disk store rolls the request back)."""
-    def put(key: str, **more: Any) -> dict[str, Any]:
-        return {"PutRequest": {"Item": {"pk": {"S": key}, "sk": {"S": "b"}, **more}}}
-
-    for request in (
-        {CHANGES: [put(f"b{i}", n={"N": str(i)}, **({"g": {"S": f"g{i % 3}"}} if i % 2 else {}))
-                   for i in range(25)]},
-        {CHANGES: [put("b3", n={"N": "33"}), put("u1", sk={"S": "1"}, a={"S": "replaced"})]},
-        {CHANGES: [put("b1", n={"N": "1"}), put("b1", n={"N": "1"})]},  # identical: moto's error
-        {CHANGES: [put("b5", n={"N": "5"}), put("b5", n={"N": "6"})]},  # one key, two items
-        {CHANGES: [put("b7", g={"S": ""})]}, {CHANGES: [put("")]},
-        {CHANGES: [{"PutRequest": {"Item": {"pk": {"S": "b8"}}}}]},
-        {CHANGES: [{"PutRequest": {"Item": {"pk": {"N": "8"}, "sk": {"S": "b"}}}}]},
-        {CHANGES: [put("b9", big={"S": "x" * 410_000}), put("b10")]},
-        {"nope": [put("b11")]},
-        {CHANGES: [put("b12")], TABLE: [{"PutRequest": {"Item": {"pk": {"S": "t"}, "sk": {"S": "b"}}}}]},
-        {CHANGES: [put("b13"), {"DeleteRequest": {"Key": {"pk": {"S": "b0"}, "sk": {"S": "b"}}}}]},
-    ):
-        _call(record, lambda request=request: ddb.batch_write_item(RequestItems=request,
-                                                                   ReturnConsumedCapacity="TOTAL"))
-    _call(record, lambda: ddb.query(TableName=CHANGES, IndexName="byg", KeyConditionExpression="g = :g",
-                                    ExpressionAttributeValues={":g": {"S": "g1"}}))
 
 
 @pytest.fixture
