@@ -44,12 +44,11 @@ from moto.s3.models import s3_backends
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from nimbus_local import disk_stream, dynamo_disk, fast_batch, moto_speed, s3_disk
+from nimbus_local.journal import Journal
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
     from pathlib import Path
-
-    from nimbus_local.journal import Journal
 
 LOG = logging.getLogger("nimbus.local.aws")
 SERVICES = ("dynamodb", "s3", "sqs", "kinesis")
@@ -184,6 +183,7 @@ class SerializedMoto:
         in_memory_change = not reading and target not in ITEM_TARGETS  # items commit to SQLite
         journaled = self.journal is not None and in_memory_change
         body = _read_body(environ) if journaled else b""
+        record = Journal.encode(environ, body) if journaled else b""
         status: list[str] = []
 
         def capture(code: str, headers: Any, exc_info: Any = None) -> Any:
@@ -203,7 +203,7 @@ class SerializedMoto:
             self.dirty |= in_memory_change
             if journaled and ok:
                 assert self.journal is not None  # noqa: S101 - for the type checker
-                self.journal.append(environ, body)
+                self.journal.append(record)
             _report_slow("request", held, target or f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')}",
                          len(answer) + len(body))
         return [answer]

@@ -47,10 +47,17 @@ class Journal:
             found.append((0, legacy))
         return sorted(found)
 
-    def append(self, environ: dict[str, Any], body: bytes) -> None:
+    @staticmethod
+    def encode(environ: dict[str, Any], body: bytes) -> bytes:
+        """The record of a request as it arrived: done before the request lock is taken, so a
+        large upload is not copied while every other request waits."""
         kept = {k: v for k, v in environ.items() if isinstance(v, str) and not k.startswith("wsgi.")}
-        record = pickle.dumps((kept, body), protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.write(struct.pack(">I", len(record)) + record)
+        return pickle.dumps((kept, body), protocol=pickle.HIGHEST_PROTOCOL)
+
+    def append(self, record: bytes) -> None:
+        """Append an encoded record (:meth:`encode`), in the order the requests changed state."""
+        self._file.write(struct.pack(">I", len(record)))  # two writes: no copy of a large upload
+        self._file.write(record)
         self._file.flush()  # in the OS before the answer: a killed process loses nothing
         if self.fsync:
             os.fsync(self._file.fileno())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import TYPE_CHECKING
 
@@ -35,6 +36,10 @@ def test_kill_9_keeps_every_acknowledged_write_and_the_credentials(fresh_home: P
         s3 = boto3.client("s3", endpoint_url=first.aws_endpoint, region_name="us-east-1",
                           aws_access_key_id="local", aws_secret_access_key="local")
         s3.put_object(Bucket="nimbus-content", Key="courses/kept.txt", Body=b"acknowledged")
+        upload = os.urandom(3 * 1024 * 1024)  # a browser's presigned POST, as a course upload sends it
+        form = s3.generate_presigned_post("nimbus-content", "uploads/kept.zip", ExpiresIn=600)
+        posted = requests.post(form["url"], data=form["fields"], files={"file": ("kept.zip", upload)}, timeout=30)
+        assert posted.status_code == 204
     finally:
         first.kill_hard()  # straight after the last acknowledged write: no snapshot has it
 
@@ -53,6 +58,7 @@ def test_kill_9_keeps_every_acknowledged_write_and_the_credentials(fresh_home: P
         s3 = boto3.client("s3", endpoint_url=second.aws_endpoint, region_name="us-east-1",
                           aws_access_key_id="local", aws_secret_access_key="local")
         assert s3.get_object(Bucket="nimbus-content", Key="courses/kept.txt")["Body"].read() == b"acknowledged"
+        assert s3.get_object(Bucket="nimbus-content", Key="uploads/kept.zip")["Body"].read() == upload
         signed = requests.post(f"{second.base_url}/api/session", timeout=5,
                                json={"email": creds["ownerEmail"], "password": creds["ownerPassword"]})
         assert signed.status_code == 200
