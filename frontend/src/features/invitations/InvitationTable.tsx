@@ -2,7 +2,7 @@ import { Anchor, Badge } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { QueryTable, type Column } from '../../components/DataTable';
-import { reportageHref } from '../reportage/api';
+import { reportColumn } from '../reportage/reportColumn';
 import { invitationState, type Invitation } from './api';
 
 const COLUMNS: Column<Invitation>[] = [
@@ -29,18 +29,7 @@ const COLUMNS: Column<Invitation>[] = [
   },
   { header: 'Expires', cell: (inv) => (inv.expirationDate ? new Date(inv.expirationDate).toLocaleString() : 'Never') },
   { header: 'Created', cell: (inv) => new Date(inv.createDate).toLocaleString() },
-  {
-    header: 'Report',
-    cell: (inv) => (
-      <Anchor
-        component={Link}
-        to={reportageHref({ report: 'invitation', key: inv.id })}
-        aria-label={`Reportage of invitation ${inv.id}`}
-      >
-        Report
-      </Anchor>
-    ),
-  },
+  reportColumn<Invitation>('invitation', (inv) => inv.id, (inv) => `Reportage of invitation ${inv.id}`),
 ];
 
 interface InvitationTableProps {

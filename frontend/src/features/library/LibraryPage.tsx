@@ -18,7 +18,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { SectionPage } from '../../app/SectionPage';
 import { QueryTable, type Column } from '../../components/DataTable';
-import { reportageHref } from '../reportage/api';
+import { reportColumn } from '../reportage/reportColumn';
 import { STANDARD_NAMES, formatBytes, libraryApi, uploadCourse, type Course } from './api';
 
 function ImportStatus({ jobId, courseId }: { jobId: string; courseId: string }) {
@@ -120,18 +120,7 @@ const COLUMNS: Column<Course>[] = [
   },
   { header: 'Version', cell: (course) => course.version },
   { header: 'Updated', cell: (course) => new Date(course.updated).toLocaleString() },
-  {
-    header: 'Report',
-    cell: (course) => (
-      <Anchor
-        component={Link}
-        to={reportageHref({ report: 'course', key: course.id })}
-        aria-label={`Reportage of ${course.title}`}
-      >
-        Report
-      </Anchor>
-    ),
-  },
+  reportColumn<Course>('course', (course) => course.id, (course) => `Reportage of ${course.title}`),
 ];
 
 export default function LibraryPage() {
